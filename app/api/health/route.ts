@@ -1,0 +1,12 @@
+import { ensureStarted } from "@/server/bootstrap/start";
+import { env } from "@/server/config/env";
+import { dbHandle } from "@/server/db";
+import { healthReport } from "@/server/health/health";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  await ensureStarted();
+  const report = await healthReport(env(), dbHandle());
+  return Response.json(report, { status: report.ok ? 200 : 503 });
+}

@@ -1,0 +1,19 @@
+import { MessageHistory } from "@/components/settings/message-history";
+import { PreferencesForm } from "@/components/settings/preferences-form";
+import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+
+export const metadata = { title: "SMS settings · BuildOS SMS" };
+
+export default function SmsSettingsPage() {
+  prefetch(trpc.preferences.get.queryOptions());
+  prefetch(trpc.messages.list.queryOptions({ limit: 25 }));
+  return (
+    <HydrateClient>
+      <div className="space-y-6">
+        <h1 className="text-2xl font-semibold text-slate-900">SMS settings</h1>
+        <PreferencesForm />
+        <MessageHistory />
+      </div>
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,15 @@
+import { Suspense } from "react";
+import { AuthForm } from "@/components/auth/auth-form";
+
+export const metadata = { title: "Create account · BuildOS SMS" };
+
+export default function SignUpPage() {
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="mb-6 text-2xl font-semibold text-slate-900">Create your account</h1>
+      <Suspense>
+        <AuthForm mode="sign-up" />
+      </Suspense>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+
+const control =
+  "block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 aria-[invalid=true]:ring-red-500";
+
+interface FieldProps {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: ReactNode;
+}
+
+function FieldShell({ label, name, error, hint, children }: FieldProps & { children: ReactNode }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={name} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p id={`${name}-error`} role="alert" className="text-sm text-red-600">
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="text-xs text-slate-500">{hint}</p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({ label, name, error, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldShell label={label} name={name} error={error} hint={hint}>
+      <input
+        id={name}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        className={control}
+        {...props}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField({
+  label,
+  name,
+  error,
+  hint,
+  children,
+  ...props
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <FieldShell label={label} name={name} error={error} hint={hint}>
+      <select id={name} name={name} aria-invalid={error ? true : undefined} className={control} {...props}>
+        {children}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function Checkbox({ label, name, ...props }: { label: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label htmlFor={name} className="flex items-center gap-2 text-sm text-slate-800">
+      <input id={name} name={name} type="checkbox" className="h-4 w-4 rounded border-slate-300 text-indigo-600" {...props} />
+      {label}
+    </label>
+  );
+}

@@ -1,0 +1,40 @@
+import { pgEnum } from "drizzle-orm/pg-core";
+
+export const userRole = pgEnum("user_role", ["user", "admin"]);
+
+/** What kind of text a message is; users switch categories on and off (account texts always go). */
+export const smsCategory = pgEnum("sms_category", ["task_reminders", "daily_brief", "urgent_alerts", "account"]);
+
+export const smsPriority = pgEnum("sms_priority", ["urgent", "high", "normal", "low"]);
+
+/** Lifecycle from design §5. `unknown` = Twilio call outcome ambiguous, left for reconciliation. */
+export const smsStatus = pgEnum("sms_status", [
+  "pending",
+  "scheduled",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+  "cancelled",
+  "skipped",
+  "unknown",
+]);
+
+export const smsSkipReason = pgEnum("sms_skip_reason", [
+  "opted_out",
+  "unverified",
+  "category_off",
+  "daily_cap",
+  "template_inactive",
+  "invalid_vars",
+]);
+
+export const smsEventSource = pgEnum("sms_event_source", ["api", "callback", "reconcile", "system"]);
+
+export const optOutSource = pgEnum("opt_out_source", ["keyword", "settings", "twilio_21610"]);
+
+export const inboundKeyword = pgEnum("inbound_keyword", ["stop", "start", "help", "none"]);
+
+export const taskPriority = pgEnum("task_priority", ["urgent", "high", "normal", "low"]);

@@ -1,0 +1,112 @@
+import { z } from "zod";
+
+/**
+ * Every setting the app reads, validated once. Empty strings count as unset so a copied
+ * `.env.example` with blank values behaves like no file at all.
+ */
+const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUnset, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) =>
+  z.preprocess(blankAsUnset, schema.default(value as never));
+
+const boolFlag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: withDefault(z.enum(["development", "production", "test"]), "development"),
+    PUBLIC_URL: withDefault(
+      z.url({ message: "must be the absolute URL users and Twilio reach the app at, e.g. https://sms.example.com" }),
+      "http://localhost:3000",
+    ),
+    TRUST_PROXY: withDefault(boolFlag, "0"),
+    LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
+
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL"),
+    ),
+    DATABASE_POOL_SIZE: withDefault(z.coerce.number().int().min(1).max(100), 10),
+    PGLITE_DATA_DIR: withDefault(z.string(), ".data/pglite"),
+
+    BETTER_AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (use `openssl rand -hex 32`)")),
+    ADMIN_EMAIL: optional(z.email({ message: "must be an email address" })),
+    ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
+
+    TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits")),
+    TWILIO_AUTH_TOKEN: optional(z.string().min(16, "must be the account's auth token")),
+    TWILIO_API_KEY_SID: optional(z.string().regex(/^SK[0-9a-fA-F]{32}$/, "must look like SK followed by 32 hex digits")),
+    TWILIO_API_KEY_SECRET: optional(z.string().min(16)),
+    TWILIO_MESSAGING_SERVICE_SID: optional(
+      z.string().regex(/^MG[0-9a-fA-F]{32}$/, "must look like MG followed by 32 hex digits"),
+    ),
+    TWILIO_FROM_NUMBER: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +15005550006")),
+    TWILIO_VERIFY_SERVICE_SID: optional(
+      z.string().regex(/^VA[0-9a-fA-F]{32}$/, "must look like VA followed by 32 hex digits"),
+    ),
+    TWILIO_SANDBOX_URL: withDefault(z.url(), "http://127.0.0.1:8465"),
+
+    INNGEST_DEV: optional(z.string()),
+    INNGEST_BASE_URL: optional(z.url()),
+    INNGEST_EVENT_KEY: optional(z.string()),
+    INNGEST_SIGNING_KEY: optional(z.string()),
+  })
+  .superRefine((env, ctx) => {
+    const twilioKeys = ["TWILIO_ACCOUNT_SID", "TWILIO_VERIFY_SERVICE_SID"] as const;
+    const anyTwilio = env.TWILIO_ACCOUNT_SID || env.TWILIO_AUTH_TOKEN || env.TWILIO_API_KEY_SID;
+    if (anyTwilio) {
+      for (const key of twilioKeys) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when real Twilio is configured" });
+      }
+      if (!env.TWILIO_AUTH_TOKEN) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TWILIO_AUTH_TOKEN"],
+          message: "is required with real Twilio: webhook signatures are always made with the account auth token",
+        });
+      }
+      if (Boolean(env.TWILIO_API_KEY_SID) !== Boolean(env.TWILIO_API_KEY_SECRET)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TWILIO_API_KEY_SECRET"],
+          message: "TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together",
+        });
+      }
+      if (!env.TWILIO_MESSAGING_SERVICE_SID && !env.TWILIO_FROM_NUMBER) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TWILIO_MESSAGING_SERVICE_SID"],
+          message: "set a Messaging Service SID (preferred) or TWILIO_FROM_NUMBER",
+        });
+      }
+    }
+    const devInngest = env.INNGEST_DEV !== undefined && env.INNGEST_DEV !== "0";
+    if (env.NODE_ENV === "production" && !devInngest && !env.INNGEST_SIGNING_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INNGEST_SIGNING_KEY"],
+        message: "is required in production unless INNGEST_DEV=1 (local executor): the serve endpoint must verify requests",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`));
+}
+
+let cached: Env | undefined;
+
+/** The validated process environment; throws an EnvError naming each bad variable. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,47 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { smsMessageEvents, smsMessages } from "@/db/schema";
+import type { Actor } from "../actor";
+import { DomainError } from "../errors";
+
+/** Columns a user may see of their own messages (no raw provider payloads). */
+const ownMessageColumns = {
+  id: smsMessages.id,
+  to: smsMessages.to,
+  body: smsMessages.body,
+  category: smsMessages.category,
+  status: smsMessages.status,
+  skipReason: smsMessages.skipReason,
+  scheduledFor: smsMessages.scheduledFor,
+  sentAt: smsMessages.sentAt,
+  deliveredAt: smsMessages.deliveredAt,
+  createdAt: smsMessages.createdAt,
+};
+
+export async function listOwnMessages(
+  db: DbOrTx,
+  actor: Actor & { type: "user" | "admin" },
+  { limit, before }: { limit: number; before?: Date },
+) {
+  return db
+    .select(ownMessageColumns)
+    .from(smsMessages)
+    .where(and(eq(smsMessages.userId, actor.userId), before ? lt(smsMessages.createdAt, before) : undefined))
+    .orderBy(desc(smsMessages.createdAt))
+    .limit(limit);
+}
+
+/** One of the actor's own messages with its status timeline; another user's id is simply not found. */
+export async function getOwnMessage(db: DbOrTx, actor: Actor & { type: "user" | "admin" }, id: string) {
+  const [message] = await db
+    .select(ownMessageColumns)
+    .from(smsMessages)
+    .where(and(eq(smsMessages.id, id), eq(smsMessages.userId, actor.userId)));
+  if (!message) throw new DomainError("NOT_FOUND", "Message not found");
+  const events = await db
+    .select({ status: smsMessageEvents.status, createdAt: smsMessageEvents.createdAt, applied: smsMessageEvents.applied })
+    .from(smsMessageEvents)
+    .where(eq(smsMessageEvents.messageId, id))
+    .orderBy(smsMessageEvents.id);
+  return { ...message, events };
+}

@@ -1,0 +1,46 @@
+import type { smsCategory } from "@/db/schema";
+
+type Category = (typeof smsCategory.enumValues)[number];
+
+export interface TemplateSeed {
+  key: string;
+  name: string;
+  description: string;
+  category: Category;
+  body: string;
+}
+
+/**
+ * The original plan's four templates, fixed so each names the program, and the
+ * welcome text carries HELP/STOP and the rates notice (CTIA).
+ */
+export const DEFAULT_TEMPLATES: TemplateSeed[] = [
+  {
+    key: "task_reminder",
+    name: "Task Reminder",
+    description: "Sent before a task is due.",
+    category: "task_reminders",
+    body: "BuildOS: {{task_name}} is due {{due_time}}. {{task_context}}",
+  },
+  {
+    key: "daily_brief_ready",
+    name: "Daily Brief Ready",
+    description: "Sent at the user's daily brief time.",
+    category: "daily_brief",
+    body: "BuildOS: your daily brief is ready. Key focus: {{main_focus}}. Open the app for details.",
+  },
+  {
+    key: "urgent_task",
+    name: "Urgent Task Alert",
+    description: "Sent for urgent tasks; goes through quiet hours.",
+    category: "urgent_alerts",
+    body: "BuildOS URGENT: {{task_name}} needs attention. Due: {{due_date}}. Reply STOP to opt out.",
+  },
+  {
+    key: "welcome_sms",
+    name: "Welcome Message",
+    description: "Sent once a phone number is verified.",
+    category: "account",
+    body: "Welcome to BuildOS SMS! You'll get task reminders and alerts you choose. Msg & data rates may apply. Reply HELP for help, STOP to opt out.",
+  },
+];

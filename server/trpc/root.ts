@@ -1,0 +1,17 @@
+import { createCallerFactory, router } from "./procedures";
+import { adminRouter } from "./routers/admin";
+import { messagesRouter } from "./routers/messages";
+import { preferencesRouter } from "./routers/preferences";
+import { sessionRouter } from "./routers/session";
+import { tasksRouter } from "./routers/tasks";
+
+export const appRouter = router({
+  session: sessionRouter,
+  preferences: preferencesRouter,
+  messages: messagesRouter,
+  tasks: tasksRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { getOwnMessage, listOwnMessages } from "../../messages/queries";
+import { protectedProcedure, router } from "../procedures";
+
+export const messagesRouter = router({
+  list: protectedProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(100).default(25), before: z.date().optional() }).strict())
+    .query(({ ctx, input }) => listOwnMessages(ctx.db, { type: "user", userId: ctx.user.id }, input)),
+  get: protectedProcedure
+    .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
+    .query(({ ctx, input }) => getOwnMessage(ctx.db, { type: "user", userId: ctx.user.id }, input.id)),
+});
