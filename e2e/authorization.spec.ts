@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN } from "../playwright.config";
+import { signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
+
+test("the seeded admin signs in and sees the admin page", async ({ page }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "welcome_sms" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: E2E_ADMIN.email })).toBeVisible();
+});
+
+test("a non-admin gets 403 from the admin page and from admin procedures", async ({ page }) => {
+  await signUp(page, { name: "Gil", email: uniqueEmail("gil"), password: "gil-password-1" });
+  const response = await page.goto("/admin");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByTestId("forbidden")).toContainText("Admins only");
+
+  const users = await trpcCall(page, "admin.users", undefined, "query");
+  expect(users.status).toBe(403);
+  expect(users.body.error.json.data.code).toBe("FORBIDDEN");
+  expect(JSON.stringify(users.body)).not.toContain(E2E_ADMIN.email);
+});
+
+test("anonymous visitors are sent to sign in, and anonymous API calls get 401", async ({ page }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin$/);
+  const prefs = await trpcCall(page, "preferences.get", undefined, "query");
+  expect(prefs.status).toBe(401);
+});
+
+test("user A cannot read or change user B's data through the API (IDOR)", async ({ browser }) => {
+  const bobPage = await (await browser.newContext()).newPage();
+  await signUp(bobPage, { name: "Bob", email: uniqueEmail("bob"), password: "bob-password-1" });
+  const task = await trpcCall(bobPage, "tasks.create", { title: "Bob's private task" }, "mutation");
+  expect(task.status).toBe(200);
+  const taskId: string = task.body.result.data.json.id;
+  const bobPrefs = await trpcCall(bobPage, "preferences.get", undefined, "query");
+  const bobUserId: string = bobPrefs.body.result.data.json.userId;
+
+  const alicePage = await (await browser.newContext()).newPage();
+  await signUp(alicePage, { name: "Alice", email: uniqueEmail("alice"), password: "alice-password-1" });
+  const complete = await trpcCall(alicePage, "tasks.complete", { id: taskId }, "mutation");
+  expect(complete.status).toBe(404);
+  const list = await trpcCall(alicePage, "tasks.list", undefined, "query");
+  expect(JSON.stringify(list.body)).not.toContain("Bob's private task");
+  const smuggled = await trpcCall(alicePage, "preferences.update", { dailyCap: 1, userId: bobUserId }, "mutation");
+  expect(smuggled.status).toBe(400);
+  const message = await trpcCall(alicePage, "messages.get", { id: "00000000-0000-4000-8000-000000000000" }, "query");
+  expect(message.status).toBe(404);
+
+  const bobAfter = await trpcCall(bobPage, "tasks.list", undefined, "query");
+  const bobTask = bobAfter.body.result.data.json.find((t: { id: string }) => t.id === taskId);
+  expect(bobTask.completedAt).toBeNull();
+  const bobPrefsAfter = await trpcCall(bobPage, "preferences.get", undefined, "query");
+  expect(bobPrefsAfter.body.result.data.json.dailyCap).toBe(bobPrefs.body.result.data.json.dailyCap);
+});

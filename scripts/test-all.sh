@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every test: lint, typecheck, unit, integration (PGlite, and PostgreSQL when TEST_DATABASE_URL
+# is set), end-to-end in Debian's Chromium. Stops at the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage() { printf '\n=== %s ===\n' "$1"; }
+
+stage "lint";        node_modules/.bin/eslint . --max-warnings 0
+stage "typecheck";   node_modules/.bin/tsc --noEmit -p .
+stage "unit";        node_modules/.bin/vitest run --project unit
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  echo "note: TEST_DATABASE_URL is not set, so integration runs on PGlite only (see README: scripts/start-postgres.sh)."
+fi
+stage "integration"; node_modules/.bin/vitest run --project integration
+stage "end-to-end";  bash scripts/e2e.sh
