@@ -42,6 +42,8 @@ export const envSchema = z
     TWILIO_VERIFY_SERVICE_SID: optional(
       z.string().regex(/^VA[0-9a-fA-F]{32}$/, "must look like VA followed by 32 hex digits"),
     ),
+    SMS_PROGRAM_NAME: withDefault(z.string().min(1).max(40), "BuildOS SMS"),
+    SMS_SUPPORT_URL: optional(z.url({ message: "must be the URL of your SMS help page (sent in HELP replies)" })),
     TWILIO_SANDBOX_URL: withDefault(z.url(), "http://127.0.0.1:8465"),
 
     INNGEST_DEV: optional(z.string()),

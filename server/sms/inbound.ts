@@ -1,0 +1,71 @@
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { smsInboundMessages, userSmsPreferences } from "@/db/schema";
+import { classifyKeyword } from "./keywords";
+import { helpReply, startReply, stopReply, type ProgramInfo } from "./replies";
+
+export interface InboundText {
+  messageSid: string;
+  from: string;
+  to: string;
+  body: string;
+}
+
+/**
+ * Handles a text a person sent us: STOP-family opts the number's user out, START-family
+ * back in, HELP gets the program description. Every text is stored once (by SID), so a
+ * redelivered webhook gets the same reply and changes nothing twice.
+ */
+export async function handleInboundText(
+  db: DbOrTx,
+  text: InboundText,
+  program: ProgramInfo,
+  now = new Date(),
+): Promise<{ reply: string | null; duplicate: boolean }> {
+  const keyword = classifyKeyword(text.body);
+  const reply =
+    keyword === "stop" ? stopReply(program) : keyword === "start" ? startReply(program) : keyword === "help" ? helpReply(program) : null;
+
+  return db.transaction(async (tx) => {
+    const owner = await tx.query.userSmsPreferences.findFirst({
+      columns: { userId: true },
+      where: and(eq(userSmsPreferences.phone, text.from), isNotNull(userSmsPreferences.phoneVerifiedAt)),
+    });
+    const [stored] = await tx
+      .insert(smsInboundMessages)
+      .values({
+        twilioSid: text.messageSid,
+        from: text.from,
+        to: text.to,
+        body: text.body,
+        userId: owner?.userId ?? null,
+        keyword,
+        reply,
+        receivedAt: now,
+      })
+      .onConflictDoNothing({ target: smsInboundMessages.twilioSid })
+      .returning({ id: smsInboundMessages.id });
+    if (!stored) {
+      const previous = await tx.query.smsInboundMessages.findFirst({ where: eq(smsInboundMessages.twilioSid, text.messageSid) });
+      return { reply: previous?.reply ?? null, duplicate: true };
+    }
+    if (keyword === "stop") await optOutNumber(tx, text.from, "keyword", now);
+    if (keyword === "start") await optInNumber(tx, text.from);
+    return { reply, duplicate: false };
+  });
+}
+
+/** Marks every user with this verified number as opted out (kept if already opted out). */
+export async function optOutNumber(db: DbOrTx, phone: string, source: "keyword" | "settings" | "twilio_21610", now = new Date()) {
+  await db
+    .update(userSmsPreferences)
+    .set({ optedOutAt: now, optOutSource: source, updatedAt: now })
+    .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)));
+}
+
+export async function optInNumber(db: DbOrTx, phone: string) {
+  await db
+    .update(userSmsPreferences)
+    .set({ optedOutAt: null, optOutSource: null, updatedAt: new Date() })
+    .where(eq(userSmsPreferences.phone, phone));
+}

@@ -1,0 +1,27 @@
+export type {
+  ListByRecipientOptions,
+  MessageDirection,
+  MessageStatus,
+  SendInput,
+  SentMessage,
+  SmsProvider,
+  StatusCallback,
+  VerificationCheckResult,
+  VerificationStarted,
+  VerificationStatus,
+  WebhookSignatureInput,
+} from "./types";
+export { MESSAGE_STATUSES } from "./types";
+export {
+  classifyTwilioFailure,
+  describeTwilioCode,
+  InvalidStatusCallbackError,
+  parseRetryAfter,
+  ProviderError,
+  TWILIO_ERROR_CODES,
+  type FailureClassification,
+  type FailureFacts,
+  type ProviderErrorKind,
+} from "./errors";
+export { parseStatusCallback } from "./status-callback";
+export { createTwilioProvider, type TwilioProviderConfig } from "./twilio-provider";

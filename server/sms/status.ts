@@ -1,0 +1,60 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { smsStatus } from "@/db/schema";
+import type { MessageStatus } from "./provider";
+
+export type SmsStatus = (typeof smsStatus.enumValues)[number];
+
+export const TERMINAL_STATUSES: readonly SmsStatus[] = ["delivered", "undelivered", "failed", "cancelled", "skipped"];
+
+/**
+ * How far along the lifecycle a status is. A status is applied only when it moves the
+ * message forward, so late or duplicated callbacks never move it back; terminal states
+ * share the top rank, so one terminal state never replaces another.
+ */
+export const STATUS_RANK: Record<SmsStatus, number> = {
+  pending: 0,
+  scheduled: 1,
+  queued: 2,
+  sending: 3,
+  unknown: 3,
+  sent: 4,
+  delivered: 9,
+  undelivered: 9,
+  failed: 9,
+  cancelled: 9,
+  skipped: 9,
+};
+
+/** Our status for a Twilio status, or null for statuses that say nothing about an outbound text. */
+export function statusFromTwilio(status: MessageStatus): SmsStatus | null {
+  switch (status) {
+    case "queued":
+    case "accepted":
+      return "queued";
+    case "scheduled":
+      return "scheduled";
+    case "sending":
+      return "sending";
+    case "sent":
+    case "partially_delivered":
+      return "sent";
+    case "delivered":
+    case "read":
+      return "delivered";
+    case "undelivered":
+      return "undelivered";
+    case "failed":
+      return "failed";
+    case "canceled":
+      return "cancelled";
+    case "receiving":
+    case "received":
+      return null;
+  }
+}
+
+/** `STATUS_RANK` as a SQL expression over a status column, for monotonic updates in one statement. */
+export function statusRankSql(column: SQL): SQL {
+  const cases = Object.entries(STATUS_RANK).map(([status, rank]) => `when '${status}' then ${rank}`);
+  return sql`(case ${column} ${sql.raw(cases.join(" "))} end)`;
+}

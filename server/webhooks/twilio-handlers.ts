@@ -1,0 +1,66 @@
+import type { DbOrTx } from "@/db/client";
+import { logger } from "../logger";
+import { handleInboundText } from "../sms/inbound";
+import { InvalidStatusCallbackError, type SmsProvider } from "../sms/provider";
+import type { ProgramInfo } from "../sms/replies";
+import { applyStatusCallback } from "../sms/status-callbacks";
+import { readTwilioWebhook, type WebhookCheckConfig } from "./twilio-request";
+
+export interface TwilioWebhookDeps {
+  db: DbOrTx;
+  check: WebhookCheckConfig;
+  provider: Pick<SmsProvider, "parseStatusCallback">;
+  program: ProgramInfo;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function refuse(status: number, reason: string, route: string) {
+  logger.warn({ route, status, reason }, "twilio webhook refused");
+  return new Response(reason, { status, headers: { "content-type": "text/plain" } });
+}
+
+function twiml(messages: string[]) {
+  const escape = (text: string) =>
+    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const body = messages.map((m) => `<Message>${escape(m)}</Message>`).join("");
+  return new Response(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`, {
+    status: 200,
+    headers: { "content-type": "text/xml; charset=utf-8" },
+  });
+}
+
+/** Delivery status: answered only after the update is committed, so a failure is never acknowledged. */
+export async function handleStatusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+  const webhook = await readTwilioWebhook(req, deps.check);
+  if (!webhook.ok) return refuse(webhook.status, webhook.reason, "status");
+  let callback;
+  try {
+    callback = deps.provider.parseStatusCallback(webhook.params);
+  } catch (error) {
+    if (error instanceof InvalidStatusCallbackError) return refuse(400, error.message, "status");
+    throw error;
+  }
+  const messageId = new URL(req.url).searchParams.get("m");
+  const outcome = await applyStatusCallback(deps.db, {
+    callback,
+    messageId: messageId && uuidPattern.test(messageId) ? messageId : undefined,
+    payload: webhook.params,
+  });
+  if (outcome.result === "unknown_message") {
+    logger.warn({ sid: callback.messageSid, status: callback.status }, "status callback for an unknown message");
+  }
+  return new Response(null, { status: 204 });
+}
+
+/** Texts people send us: STOP/START/HELP handling, replies as TwiML. */
+export async function handleInboundWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+  const webhook = await readTwilioWebhook(req, deps.check);
+  if (!webhook.ok) return refuse(webhook.status, webhook.reason, "inbound");
+  const { MessageSid, From, To, Body } = webhook.params;
+  if (!MessageSid || !From || !To || Body === undefined) {
+    return refuse(400, "MessageSid, From, To and Body are required", "inbound");
+  }
+  const { reply } = await handleInboundText(deps.db, { messageSid: MessageSid, from: From, to: To, body: Body }, deps.program);
+  return twiml(reply ? [reply] : []);
+}

@@ -1,0 +1,74 @@
+import type { SmsProvider } from "../sms/provider";
+
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export type TwilioWebhook =
+  | { ok: true; params: Record<string, string>; url: string }
+  | { ok: false; status: 403 | 413 | 415; reason: string };
+
+export interface WebhookCheckConfig {
+  /** The public origin Twilio posts to (PUBLIC_URL); signatures are made over it. */
+  publicUrl: string;
+  /** Derive the URL from X-Forwarded-Proto/Host; only behind a proxy you trust. */
+  trustProxy: boolean;
+  accountSid: string;
+  provider: Pick<SmsProvider, "verifySignature">;
+  maxBytes?: number;
+}
+
+/** The URL Twilio signed: the public origin plus the path and query the request arrived on. */
+export function signedUrl(req: Request, config: Pick<WebhookCheckConfig, "publicUrl" | "trustProxy">): string {
+  const arrived = new URL(req.url);
+  let origin = new URL(config.publicUrl).origin;
+  if (config.trustProxy) {
+    const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+    const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+    // The forwarded host carries its own port (or none): it replaces host and port together.
+    if (proto || host) origin = new URL(`${proto ?? new URL(origin).protocol.slice(0, -1)}://${host ?? new URL(origin).host}`).origin;
+  }
+  return `${origin}${arrived.pathname}${arrived.search}`;
+}
+
+async function readLimited(req: Request, maxBytes: number): Promise<string | null> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return null;
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Accepts a Twilio webhook only if it is a bounded form post, signed with our auth token
+ * over the exact public URL, for our account. Anything else is refused before it can
+ * change state.
+ */
+export async function readTwilioWebhook(req: Request, config: WebhookCheckConfig): Promise<TwilioWebhook> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    return { ok: false, status: 415, reason: "expected an application/x-www-form-urlencoded POST" };
+  }
+  const raw = await readLimited(req, config.maxBytes ?? MAX_WEBHOOK_BYTES);
+  if (raw === null) return { ok: false, status: 413, reason: "body too large" };
+  const params: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(raw)) params[key] = value;
+  const url = signedUrl(req, config);
+  const signature = req.headers.get("x-twilio-signature");
+  if (!signature) return { ok: false, status: 403, reason: "missing X-Twilio-Signature" };
+  if (!config.provider.verifySignature({ url, params, signature })) {
+    return { ok: false, status: 403, reason: "signature does not match" };
+  }
+  if (params.AccountSid !== config.accountSid) return { ok: false, status: 403, reason: "AccountSid is not ours" };
+  return { ok: true, params, url };
+}

@@ -1,0 +1,154 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { smsMessageEvents, smsMessages } from "@/db/schema";
+import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { dispatchMessage } from "@/server/sms/dispatch";
+import { handleInboundWebhook, handleStatusWebhook, type TwilioWebhookDeps } from "@/server/webhooks/twilio-handlers";
+import { createMessage } from "../../helpers/factories";
+import { createVerifiedUser, preferencesOf, sandboxProvider } from "../../helpers/sms";
+import { testDatabases } from "../../helpers/test-db";
+import { serveFetchHandler } from "../../helpers/webhook-server";
+
+/**
+ * The whole loop with real parts: the official SDK sends to the sandbox, the sandbox walks
+ * the lifecycle and POSTs signed callbacks to our webhook handlers, which verify and apply them.
+ */
+describe.each(testDatabases())("dispatch through the sandbox on $name", (database) => {
+  let handle: DbHandle & { drop(): Promise<void> };
+  let sandbox: TwilioSandbox;
+  let app: { url: string; close(): Promise<void> };
+  let deps: TwilioWebhookDeps;
+  let provider: ReturnType<typeof sandboxProvider>;
+
+  beforeAll(async () => {
+    handle = await database.open();
+    sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20 });
+    await sandbox.start();
+    provider = sandboxProvider(sandbox.url);
+    app = await serveFetchHandler((req) => {
+      const url = new URL(req.url).pathname;
+      return url.endsWith("/inbound") ? handleInboundWebhook(deps, req) : handleStatusWebhook(deps, req);
+    });
+    const publicUrl = app.url;
+    deps = {
+      db: handle.db,
+      provider,
+      check: { publicUrl, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
+      program: { name: "BuildOS SMS", supportUrl: `${publicUrl}/help` },
+    };
+    sandbox.setInboundWebhookUrl(`${publicUrl}/api/webhooks/twilio/inbound`);
+  });
+  beforeEach(() => sandbox.reset());
+  afterAll(async () => {
+    await sandbox?.stop();
+    await app?.close();
+    await handle?.drop();
+  });
+
+  const dispatch = (id: string) =>
+    dispatchMessage({ db: handle.db, provider, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` }, id);
+
+  async function messageState(id: string) {
+    const [message] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, id));
+    const events = await handle.db.select().from(smsMessageEvents).where(eq(smsMessageEvents.messageId, id));
+    return { message: message!, events };
+  }
+
+  async function settle() {
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 40));
+      await sandbox.callbacksIdle();
+      const busy = sandbox.snapshot().messages.some((m: { status: string }) => ["queued", "accepted", "sending", "sent"].includes(m.status));
+      if (!busy) break;
+    }
+    await sandbox.callbacksIdle();
+  }
+
+  it("sends once, then signed callbacks carry the message to delivered", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550111");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550111", body: "BuildOS: hello" });
+    const outcome = await dispatch(id);
+    expect(outcome.result).toBe("sent");
+    expect(await dispatch(id)).toEqual({ result: "not_claimed" }); // a second worker cannot send it again
+    await settle();
+    const { message, events } = await messageState(id);
+    expect(message.status).toBe("delivered");
+    expect(message.twilioSid).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(message.deliveredAt).toBeInstanceOf(Date);
+    expect(message.attemptCount).toBe(1);
+    expect(events.map((e) => e.status)).toEqual(expect.arrayContaining(["sent", "delivered"]));
+    expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550111")).toHaveLength(1);
+  });
+
+  it("survives duplicate and out-of-order callbacks from Twilio", async () => {
+    sandbox.setFaults({ duplicateCallbacks: true, outOfOrderCallbacks: true });
+    const user = await createVerifiedUser(handle.db, "+15555550112");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550112" });
+    expect((await dispatch(id)).result).toBe("sent");
+    await settle();
+    const { message, events } = await messageState(id);
+    expect(message.status).toBe("delivered");
+    const sent = events.filter((e) => e.status === "sent");
+    expect(sent).toHaveLength(1);
+    expect(events.filter((e) => e.status === "delivered")).toHaveLength(1);
+  });
+
+  it("marks the user opted out when Twilio answers 21610", async () => {
+    const user = await createVerifiedUser(handle.db, "+15005550004");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15005550004" });
+    expect(await dispatch(id)).toMatchObject({ result: "failed", code: 21610 });
+    const { message } = await messageState(id);
+    expect(message).toMatchObject({ status: "failed", errorCode: 21610 });
+    const prefs = await preferencesOf(handle.db, user.id);
+    expect(prefs.optedOutAt).toBeInstanceOf(Date);
+    expect(prefs.optOutSource).toBe("twilio_21610");
+  });
+
+  it("a STOP text through the signed inbound webhook opts out, and Twilio then refuses sends", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550113");
+    const record = await sandbox.simulateInbound({ from: "+15555550113", body: " Stop " });
+    expect(JSON.stringify(record)).toMatch(/unsubscribed/);
+    expect((await preferencesOf(handle.db, user.id)).optOutSource).toBe("keyword");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550113" });
+    expect(await dispatch(id)).toMatchObject({ result: "failed", code: 21610 });
+  });
+
+  it("puts the message back in the queue on 5xx and 429 (nothing reached Twilio)", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550114");
+    sandbox.setFaults({ serverErrors: 1 });
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550114" });
+    expect((await dispatch(id)).result).toBe("retry");
+    expect((await messageState(id)).message.status).toBe("queued");
+    sandbox.setFaults({ rateLimits: 1, retryAfterSeconds: 7 });
+    expect(await dispatch(id)).toMatchObject({ result: "retry", retryAfterMs: 7000 });
+    expect((await dispatch(id)).result).toBe("sent");
+    await settle();
+    const { message } = await messageState(id);
+    expect(message.status).toBe("delivered");
+    expect(message.attemptCount).toBe(3);
+    expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550114")).toHaveLength(1);
+  });
+
+  it("never re-sends when the connection drops after Twilio accepted: status unknown", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550115");
+    sandbox.setFaults({ dropConnections: 1 });
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550115" });
+    expect((await dispatch(id)).result).toBe("unknown");
+    expect(await dispatch(id)).toEqual({ result: "not_claimed" });
+    await settle();
+    // Twilio did send it; its signed callbacks (carrying our id in the URL) resolve the unknown state.
+    const { message } = await messageState(id);
+    expect(message.status).toBe("delivered");
+    expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550115")).toHaveLength(1);
+  });
+
+  it("records asynchronous delivery failures with their code", async () => {
+    const user = await createVerifiedUser(handle.db, "+15005550030");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15005550030" });
+    expect((await dispatch(id)).result).toBe("sent");
+    await settle();
+    const { message } = await messageState(id);
+    expect(message).toMatchObject({ status: "undelivered", errorCode: 30003 });
+  });
+});
