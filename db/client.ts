@@ -58,3 +58,23 @@ export async function executeRows<T extends Record<string, unknown>>(db: DbOrTx,
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
+
+/**
+ * Runs a fixed SQL text with $n parameters as a prepared statement (postgres.js caches the
+ * plan per connection; PGlite runs in-process). For hot paths only: it needs the database
+ * itself, not a transaction, and parameters must be plain values (pass times as ISO strings).
+ */
+export async function preparedRows<T extends Record<string, unknown>>(
+  db: Db,
+  text: string,
+  params: ReadonlyArray<string | number | boolean | null>,
+): Promise<T[]> {
+  // drizzle keeps the driver client on `$client`; the public Db type does not name it.
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client instanceof PGlite) return (await client.query<T>(text, [...params])).rows;
+  if (typeof client === "function" && "unsafe" in client) {
+    const sqlClient = client as postgres.Sql;
+    return (await sqlClient.unsafe(text, [...params], { prepare: true })) as unknown as T[];
+  }
+  throw new Error("preparedRows needs the database handle (not a transaction)");
+}

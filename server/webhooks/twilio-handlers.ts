@@ -1,4 +1,4 @@
-import type { DbOrTx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { logger } from "../logger";
 import { handleInboundText } from "../sms/inbound";
 import { InvalidStatusCallbackError, type SmsProvider } from "../sms/provider";
@@ -7,7 +7,7 @@ import { applyStatusCallback } from "../sms/status-callbacks";
 import { readTwilioWebhook, type WebhookCheckConfig } from "./twilio-request";
 
 export interface TwilioWebhookDeps {
-  db: DbOrTx;
+  db: Db;
   check: WebhookCheckConfig;
   provider: Pick<SmsProvider, "parseStatusCallback">;
   program: ProgramInfo;
