@@ -49,6 +49,8 @@ export default defineConfig({
       INNGEST_EXECUTOR_PORT: "8298",
       INNGEST_EXECUTOR_DATA_DIR: ".data/e2e/inngest-executor",
       LOG_LEVEL: "warn",
+      // Every test signs up fresh users from 127.0.0.1, faster than the default per-IP limit allows.
+      AUTH_RATE_LIMIT_PER_MINUTE: "1000",
     },
   },
 });

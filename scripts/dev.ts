@@ -32,8 +32,8 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
-  // Own process group, so stopping `next` also stops the next-server it forks.
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // Same process group as this script, so a test runner that kills the group stops everything.
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = `[${name}]`.padEnd(10);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
@@ -54,15 +54,7 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
 
 function shutdown(code: number) {
   stopping = true;
-  for (const child of children) {
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-  }
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), 500).unref();
 }
 process.on("SIGINT", () => shutdown(0));

@@ -1,9 +1,11 @@
+import { requireAdmin } from "@/server/auth/guards";
 import { AdminOverview } from "@/components/admin/admin-overview";
 import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
 
 export const metadata = { title: "Admin · BuildOS SMS" };
 
-export default function AdminPage() {
+export default async function AdminPage() {
+  await requireAdmin("/admin");
   prefetch(trpc.admin.templates.queryOptions());
   prefetch(trpc.admin.users.queryOptions());
   return (

@@ -1,9 +1,11 @@
+import { requireUser } from "@/server/auth/guards";
 import { TaskList } from "@/components/tasks/task-list";
 import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
 
 export const metadata = { title: "Tasks · BuildOS SMS" };
 
-export default function TasksPage() {
+export default async function TasksPage() {
+  await requireUser("/tasks");
   prefetch(trpc.tasks.list.queryOptions());
   return (
     <HydrateClient>

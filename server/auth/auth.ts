@@ -24,6 +24,16 @@ function createAuth() {
       additionalFields: { role: { type: "string", required: false, defaultValue: "user", input: false } },
     },
     trustedOrigins: [config.PUBLIC_URL],
+    // Sign-in and sign-up per client IP, in every environment (better-auth only limits production by default).
+    rateLimit: {
+      enabled: true,
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 60, max: config.AUTH_RATE_LIMIT_PER_MINUTE },
+        "/sign-up/email": { window: 60, max: config.AUTH_RATE_LIMIT_PER_MINUTE },
+      },
+    },
     plugins: [nextCookies()],
   });
 }

@@ -1,12 +1,21 @@
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
 import { ensureStarted } from "../bootstrap/start";
 import { sessionUser, type SessionUser } from "./auth";
 
-/** For pages: the signed-in user, or a redirect to sign-in that comes back here. */
-export async function requireUser(returnTo: string): Promise<SessionUser> {
+/** One session lookup per request, shared by the layout and the page (they render concurrently). */
+const currentUser = cache(async () => {
   await ensureStarted();
-  const user = await sessionUser(await headers());
+  return sessionUser(await headers());
+});
+
+/**
+ * For pages and layouts: the signed-in user, or a redirect to sign-in that comes back here.
+ * Pages call it too, before prefetching: a layout's redirect does not stop its page from rendering.
+ */
+export async function requireUser(returnTo: string): Promise<SessionUser> {
+  const user = await currentUser();
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
   return user;
 }

@@ -28,6 +28,7 @@ export const envSchema = z
     PGLITE_DATA_DIR: withDefault(z.string(), ".data/pglite"),
 
     BETTER_AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (use `openssl rand -hex 32`)")),
+    AUTH_RATE_LIMIT_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(100_000), 10),
     ADMIN_EMAIL: optional(z.email({ message: "must be an email address" })),
     ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
 

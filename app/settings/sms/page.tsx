@@ -1,10 +1,12 @@
+import { requireUser } from "@/server/auth/guards";
 import { MessageHistory } from "@/components/settings/message-history";
 import { PreferencesForm } from "@/components/settings/preferences-form";
 import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
 
 export const metadata = { title: "SMS settings · BuildOS SMS" };
 
-export default function SmsSettingsPage() {
+export default async function SmsSettingsPage() {
+  await requireUser("/settings/sms");
   prefetch(trpc.preferences.get.queryOptions());
   prefetch(trpc.messages.list.queryOptions({ limit: 25 }));
   return (
