@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { EnvError, parseEnv } from "@/server/config/env";
 
 const production = process.argv.includes("--prod");
 if (existsSync(".env")) process.loadEnvFile(".env");
@@ -24,16 +25,27 @@ const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   PORT: port,
   PUBLIC_URL: publicUrl,
+  NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
   ...(useSandbox ? { TWILIO_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}` } : {}),
   ...(useLocalExecutor ? { INNGEST_DEV: "1", INNGEST_BASE_URL: `http://127.0.0.1:${executorPort}` } : {}),
 };
+
+// Fail before starting anything, with the same message the app would give.
+try {
+  parseEnv({ ...appEnv, NODE_ENV: production ? "production" : "development" });
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 const children: ChildProcess[] = [];
 let stopping = false;
 
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
-  // Same process group as this script, so a test runner that kills the group stops everything.
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Same process group as this script, so a test runner that kills the group stops everything;
+  // the stand-ins also watch for this script's death (STOP_WITH_PARENT).
+  const child = spawn(command, args, { env: { ...env, STOP_WITH_PARENT: "1" }, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = `[${name}]`.padEnd(10);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
@@ -63,18 +75,20 @@ process.on("SIGTERM", () => shutdown(0));
 const bin = (name: string) => path.join("node_modules", ".bin", name);
 
 if (useSandbox) {
-  run("twilio", bin("tsx"), ["local/twilio-sandbox/main.ts"], {
-    ...process.env,
-    TWILIO_SANDBOX_PORT: sandboxPort,
-    TWILIO_SANDBOX_INBOUND_URL: `${publicUrl}/api/webhooks/twilio/inbound`,
-  });
+  run(
+    "twilio",
+    process.execPath,
+    ["--import", "tsx", "local/twilio-sandbox/main.ts"],
+    { ...process.env, TWILIO_SANDBOX_PORT: sandboxPort, TWILIO_SANDBOX_INBOUND_URL: `${publicUrl}/api/webhooks/twilio/inbound` },
+  );
 }
 if (useLocalExecutor) {
-  run("inngest", bin("tsx"), ["local/inngest-executor/main.ts"], {
-    ...process.env,
-    INNGEST_EXECUTOR_PORT: executorPort,
-    INNGEST_EXECUTOR_APP_URL: `http://127.0.0.1:${port}/api/inngest`,
-  });
+  run(
+    "inngest",
+    process.execPath,
+    ["--import", "tsx", "local/inngest-executor/main.ts"],
+    { ...process.env, INNGEST_EXECUTOR_PORT: executorPort, INNGEST_EXECUTOR_APP_URL: `http://127.0.0.1:${port}/api/inngest` },
+  );
 }
 
 if (production && !existsSync(".next/BUILD_ID")) {

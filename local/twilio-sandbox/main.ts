@@ -24,8 +24,10 @@ const sandbox = createTwilioSandbox({
 const url = await sandbox.start();
 console.log(`twilio-sandbox listening on ${url} (state: ${url}/__sandbox/state)`);
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void sandbox.stop().then(() => process.exit(0));
-  });
+const stop = () => void sandbox.stop().then(() => process.exit(0));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop);
+// scripts/dev.ts asks its stand-ins to stop when it dies, even by SIGKILL (the parent pid changes).
+if (process.env.STOP_WITH_PARENT === "1") {
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 1000).unref();
 }

@@ -1,0 +1,117 @@
+import { z } from "zod";
+import type { ExecutorContext } from "./context";
+import { incomingEventSchema } from "./protocol";
+import { ingestEvents } from "./routing";
+import { HttpError, type ApiRequest, type Route } from "./server";
+import { listApps } from "./store/functions";
+import { listEvents } from "./store/events";
+import { RUN_STATUSES, listRuns } from "./store/runs";
+import { registerRequestSchema, type SyncResult } from "./sync";
+import { appView, eventView, functionView, runView, type RunDetailView } from "./views";
+
+// The executor's HTTP endpoints: the two the SDK calls (/e/:key, /fn/register) and the JSON API
+// used by tests and the admin console (/v0/..., /health).
+
+export type ApiOperations = {
+  ctx: ExecutorContext;
+  registerOutOfBand: (body: z.infer<typeof registerRequestSchema>) => Promise<SyncResult>;
+  sync: (url: string | undefined) => Promise<{ url: string; result?: SyncResult; error?: string }[]>;
+  advanceClock: (ms: number) => Promise<number>;
+  getRun: (runId: string) => Promise<RunDetailView | null>;
+  cancelRun: (runId: string) => Promise<RunDetailView | null>;
+};
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, `invalid ${what}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+const limitSchema = z.coerce.number().int().min(1).max(1_000).default(100);
+const advanceSchema = z.union([
+  z.object({ ms: z.number().nonnegative() }),
+  z.object({ to: z.string().refine((text) => !Number.isNaN(Date.parse(text)), "an ISO date") }),
+]);
+
+export function apiRoutes(ops: ApiOperations): Route[] {
+  const { ctx } = ops;
+  const route = (method: string, path: RegExp, handle: (request: ApiRequest) => Promise<unknown>, status = 200): Route => ({
+    method,
+    path,
+    handle: async (request) => ({ status, body: await handle(request) }),
+  });
+
+  return [
+    // Event API, as inngest.send() and step.sendEvent() call it. The key is not checked (dev mode).
+    route("POST", /^\/e\/([^/]+)$/, async ({ body, header }) => {
+      const list = Array.isArray(body) ? body : [body];
+      const events = list.map((item, index) => parse(incomingEventSchema, item, `event #${index}`));
+      const ids = await ingestEvents(ctx, events, header("x-inngest-event-id-seed"));
+      return { ids, status: 200 };
+    }),
+
+    // Out-of-band sync: the SDK posts its config here when the app is PUT without in-band sync.
+    route("POST", /^\/fn\/register$/, async ({ body }) => {
+      await ops.registerOutOfBand(parse(registerRequestSchema, body, "register request"));
+      return { ok: true, modified: true };
+    }),
+
+    route("GET", /^\/health$/, async () => ({
+      status: "ok",
+      now: new Date(ctx.clock.now()).toISOString(),
+      clock_offset_ms: ctx.clock.offsetMs(),
+      database: ctx.db.kind,
+      functions: ctx.registry.all().length,
+    })),
+
+    route("GET", /^\/v0\/functions$/, async () => ({
+      apps: (await listApps(ctx.db)).map(appView),
+      functions: ctx.registry.all().map(functionView),
+    })),
+
+    route("POST", /^\/v0\/sync$/, async ({ body }) => {
+      const { url } = parse(z.object({ url: z.string().url().optional() }).default({}), body ?? {}, "sync request");
+      return { results: await ops.sync(url) };
+    }),
+
+    route("GET", /^\/v0\/runs$/, async ({ query }) => {
+      const filter = parse(
+        z.object({ status: z.enum(RUN_STATUSES).optional(), function_id: z.string().optional(), limit: limitSchema }),
+        Object.fromEntries(query),
+        "query",
+      );
+      const runs = await listRuns(ctx.db, { status: filter.status, functionId: filter.function_id, limit: filter.limit });
+      return { runs: runs.map(runView) };
+    }),
+
+    route("GET", /^\/v0\/runs\/([^/]+)$/, async ({ params }) => {
+      const run = await ops.getRun(params[0] ?? "");
+      if (!run) throw new HttpError(404, "no such run");
+      return { run };
+    }),
+
+    route("POST", /^\/v0\/runs\/([^/]+)\/cancel$/, async ({ params }) => {
+      const run = await ops.cancelRun(params[0] ?? "");
+      if (!run) throw new HttpError(404, "no such run");
+      return { run };
+    }),
+
+    route("GET", /^\/v0\/events$/, async ({ query }) => {
+      const filter = parse(z.object({ name: z.string().optional(), limit: limitSchema }), Object.fromEntries(query), "query");
+      return { events: (await listEvents(ctx.db, filter)).map(eventView) };
+    }),
+
+    route("GET", /^\/v0\/clock$/, async () => ({
+      now: new Date(ctx.clock.now()).toISOString(),
+      offset_ms: ctx.clock.offsetMs(),
+    })),
+
+    route("POST", /^\/v0\/clock\/advance$/, async ({ body }) => {
+      const request = parse(advanceSchema, body, "clock advance");
+      const ms = "ms" in request ? request.ms : Date.parse(request.to) - ctx.clock.now();
+      if (ms < 0) throw new HttpError(400, "the clock only moves forward");
+      const now = await ops.advanceClock(ms);
+      return { now: new Date(now).toISOString(), offset_ms: ctx.clock.offsetMs() };
+    }),
+  ];
+}

@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Inngest, type InngestFunction } from "inngest";
+import { serve } from "inngest/node";
+import { pino } from "pino";
+import postgres from "postgres";
+import { createExecutor, type Executor, type ExecutorOptions, type RunDetailView, type RunView } from "@/local/inngest-executor";
+
+// Shared plumbing for executor integration tests: a temp-dir executor, an SDK serve() endpoint on an
+// ephemeral port, and polling helpers with clear timeout messages.
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export const quietLogger = () => pino({ level: process.env.EXECUTOR_TEST_LOG_LEVEL ?? "silent" });
+
+/**
+ * An in-process executor on a fresh PGlite dir; with EXECUTOR_CONTRACT_DATABASE_URL set, on that
+ * PostgreSQL database instead, in a throwaway schema (opt-in: the contract suites then cover both).
+ */
+export async function startTestExecutor(
+  options: Partial<ExecutorOptions> = {},
+): Promise<{ executor: Executor; close: () => Promise<void> }> {
+  const dir = tempDir("executor-test-");
+  const databaseUrl = process.env.EXECUTOR_CONTRACT_DATABASE_URL;
+  const databaseSchema = databaseUrl ? `inngest_executor_test_${process.pid}_${Date.now()}` : undefined;
+  const executor = createExecutor({
+    port: 0,
+    dataDir: dir.path,
+    databaseUrl,
+    databaseSchema,
+    logger: quietLogger(),
+    ...options,
+  });
+  await executor.start();
+  return {
+    executor,
+    close: async () => {
+      await executor.stop();
+      dir.remove();
+      if (databaseUrl && databaseSchema) {
+        const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+        await sql.unsafe(`DROP SCHEMA IF EXISTS ${databaseSchema} CASCADE`);
+        await sql.end();
+      }
+    },
+  };
+}
+
+/** An SDK client in dev mode pointed at the executor (the SDK's own error logs silenced). */
+export function testClient(id: string, executorUrl: string): Inngest {
+  return new Inngest({ id, isDev: true, baseUrl: executorUrl, logger: quietLogger() });
+}
+
+type AnyFunction = InngestFunction.Any;
+
+/** Serves functions with the SDK's node adapter; returns the serve URL. */
+export async function serveApp(
+  client: Inngest.Any,
+  functions: AnyFunction[],
+  port = 0,
+): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+  const handler = serve({ client, functions });
+  const server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}/api/inngest`,
+    server,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Polls until `probe` returns a value that is not undefined/null/false. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  description: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    last = value;
+    await sleep(20);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for: ${description} (last: ${JSON.stringify(last)})`);
+}
+
+export async function runsOf(executor: Executor, functionId: string): Promise<RunView[]> {
+  return executor.listRuns({ functionId, limit: 1_000 });
+}
+
+/** Waits until the function has `count` runs in a final state, and returns them (oldest first). */
+export async function waitForEndedRuns(
+  executor: Executor,
+  functionId: string,
+  count = 1,
+  timeoutMs?: number,
+): Promise<RunView[]> {
+  return waitFor(
+    async () => {
+      const ended = (await runsOf(executor, functionId)).filter((run) => ["completed", "failed", "cancelled"].includes(run.status));
+      return ended.length >= count ? ended.reverse() : undefined;
+    },
+    `${count} ended run(s) of ${functionId}`,
+    timeoutMs,
+  );
+}
+
+/** Waits until a run of the function has a step in the given status (e.g. "sleeping"). */
+export async function waitForStep(
+  executor: Executor,
+  functionId: string,
+  stepStatus: string,
+  count = 1,
+): Promise<RunDetailView[]> {
+  return waitFor(
+    async () => {
+      const details = await Promise.all((await runsOf(executor, functionId)).map((run) => executor.getRun(run.id)));
+      const matching = details.filter(
+        (run): run is RunDetailView => run !== null && run.steps.some((step) => step.status === stepStatus),
+      );
+      return matching.length >= count ? matching : undefined;
+    },
+    `${count} run(s) of ${functionId} with a ${stepStatus} step`,
+  );
+}
+
+/** Resolvable promise, for steps that must block until the test releases them. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
