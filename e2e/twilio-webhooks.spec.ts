@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 
 const sandbox = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? 8475}`;
 
 /** Texts a phone sends through the local Twilio sandbox, which POSTs them signed to the app. */
-async function textFromPhone(request: import("@playwright/test").APIRequestContext, from: string, body: string) {
+async function textFromPhone(request: APIRequestContext, from: string, body: string) {
   const response = await request.post(`${sandbox}/__sandbox/inbound`, { data: { from, body } });
   expect(response.status()).toBe(200);
   return (await response.json()) as { replies: string[]; responseStatus: number | null };
