@@ -16,6 +16,8 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
+  // Its own folder: Playwright empties outputDir at start, and test-results/reports holds the other runners' reports.
+  outputDir: "test-results/playwright",
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",

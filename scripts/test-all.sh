@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Every test: lint, typecheck, unit, integration (PGlite, and PostgreSQL when TEST_DATABASE_URL
-# is set), end-to-end in Debian's Chromium. Stops at the first failing stage.
+# is set), end-to-end in Debian's Chromium. Stops at the first failing stage; ends with one
+# "tests: N passed, N failed" line over all runners.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+reports=test-results/reports
+rm -rf "$reports" && mkdir -p "$reports"
 stage() { printf '\n=== %s ===\n' "$1"; }
 
 stage "lint";        node_modules/.bin/eslint . --max-warnings 0
 stage "typecheck";   node_modules/.bin/tsc --noEmit -p .
-stage "unit";        node_modules/.bin/vitest run --project unit
+stage "unit";        node_modules/.bin/vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "note: TEST_DATABASE_URL is not set, so integration runs on PGlite only (see README: scripts/start-postgres.sh)."
 fi
-stage "integration"; node_modules/.bin/vitest run --project integration
-stage "end-to-end";  bash scripts/e2e.sh
+stage "integration"; node_modules/.bin/vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
+stage "end-to-end";  PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" bash scripts/e2e.sh --reporter=list,json
+node_modules/.bin/tsx scripts/test-summary.ts "$reports"

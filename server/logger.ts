@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pino from "pino";
 
 /** Structured JSON logs; child loggers carry a request id through a request. */
@@ -8,3 +9,9 @@ export const logger = pino({
 });
 
 export type Logger = pino.Logger;
+
+/** A logger for one request: its id comes from X-Request-Id (set by a proxy) or is made here. */
+export function requestLogger(headers: Headers) {
+  const requestId = headers.get("x-request-id") ?? randomUUID();
+  return { requestId, log: logger.child({ requestId }) };
+}

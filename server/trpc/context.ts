@@ -1,17 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { sessionUser } from "../auth/auth";
 import { db } from "../db";
-import { logger } from "../logger";
+import { requestLogger } from "../logger";
 
 export async function createContext({ headers }: { headers: Headers }) {
-  const requestId = headers.get("x-request-id") ?? randomUUID();
-  return {
-    db: db(),
-    user: await sessionUser(headers),
-    requestId,
-    log: logger.child({ requestId }),
-    headers,
-  };
+  const { requestId, log } = requestLogger(headers);
+  return { db: db(), user: await sessionUser(headers), requestId, log, headers };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { logger } from "../logger";
+import { requestLogger, type Logger } from "../logger";
 import { handleInboundText } from "../sms/inbound";
 import { InvalidStatusCallbackError, type SmsProvider } from "../sms/provider";
 import type { ProgramInfo } from "../sms/replies";
@@ -15,8 +15,8 @@ export interface TwilioWebhookDeps {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function refuse(status: number, reason: string, route: string) {
-  logger.warn({ route, status, reason }, "twilio webhook refused");
+function refuse(log: Logger, status: number, reason: string, route: string) {
+  log.warn({ route, status, reason }, "twilio webhook refused");
   return new Response(reason, { status, headers: { "content-type": "text/plain" } });
 }
 
@@ -32,13 +32,14 @@ function twiml(messages: string[]) {
 
 /** Delivery status: answered only after the update is committed, so a failure is never acknowledged. */
 export async function handleStatusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+  const { log } = requestLogger(req.headers);
   const webhook = await readTwilioWebhook(req, deps.check);
-  if (!webhook.ok) return refuse(webhook.status, webhook.reason, "status");
+  if (!webhook.ok) return refuse(log, webhook.status, webhook.reason, "status");
   let callback;
   try {
     callback = deps.provider.parseStatusCallback(webhook.params);
   } catch (error) {
-    if (error instanceof InvalidStatusCallbackError) return refuse(400, error.message, "status");
+    if (error instanceof InvalidStatusCallbackError) return refuse(log, 400, error.message, "status");
     throw error;
   }
   const messageId = new URL(req.url).searchParams.get("m");
@@ -48,18 +49,19 @@ export async function handleStatusWebhook(deps: TwilioWebhookDeps, req: Request)
     payload: webhook.params,
   });
   if (outcome.result === "unknown_message") {
-    logger.warn({ sid: callback.messageSid, status: callback.status }, "status callback for an unknown message");
+    log.warn({ sid: callback.messageSid, status: callback.status }, "status callback for an unknown message");
   }
   return new Response(null, { status: 204 });
 }
 
 /** Texts people send us: STOP/START/HELP handling, replies as TwiML. */
 export async function handleInboundWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+  const { log } = requestLogger(req.headers);
   const webhook = await readTwilioWebhook(req, deps.check);
-  if (!webhook.ok) return refuse(webhook.status, webhook.reason, "inbound");
+  if (!webhook.ok) return refuse(log, webhook.status, webhook.reason, "inbound");
   const { MessageSid, From, To, Body } = webhook.params;
   if (!MessageSid || !From || !To || Body === undefined) {
-    return refuse(400, "MessageSid, From, To and Body are required", "inbound");
+    return refuse(log, 400, "MessageSid, From, To and Body are required", "inbound");
   }
   const { reply } = await handleInboundText(deps.db, { messageSid: MessageSid, from: From, to: To, body: Body }, deps.program);
   return twiml(reply ? [reply] : []);
