@@ -49,6 +49,7 @@ export function PreferencesForm() {
 
   return (
     <Card title="What we text you" description="Choose which texts you get, when, and how many.">
+      <SmsStatus phone={p.phone} verifiedAt={p.phoneVerifiedAt} optedOutAt={p.optedOutAt} optOutSource={p.optOutSource} />
       <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label="SMS preferences">
         {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
         {saved ? <Alert tone="success">Preferences saved.</Alert> : null}
@@ -88,5 +89,43 @@ export function PreferencesForm() {
         </Button>
       </form>
     </Card>
+  );
+}
+
+const OPT_OUT_REASONS = {
+  keyword: "you replied STOP",
+  settings: "you turned texts off",
+  twilio_21610: "your carrier reported that this number replied STOP",
+} as const;
+
+function SmsStatus({
+  phone,
+  verifiedAt,
+  optedOutAt,
+  optOutSource,
+}: {
+  phone: string | null;
+  verifiedAt: Date | null;
+  optedOutAt: Date | null;
+  optOutSource: keyof typeof OPT_OUT_REASONS | null;
+}) {
+  return (
+    <div className="mb-6 space-y-2" data-testid="sms-status">
+      <p className="text-sm text-slate-700">
+        {phone && verifiedAt ? (
+          <>
+            Texts go to <strong>{phone}</strong> (verified {verifiedAt.toLocaleDateString()}).
+          </>
+        ) : (
+          "No verified phone number yet: we send no texts until one is verified."
+        )}
+      </p>
+      {optedOutAt ? (
+        <Alert tone="info">
+          Texts are paused since {optedOutAt.toLocaleString()}: {OPT_OUT_REASONS[optOutSource ?? "keyword"]}. Text START to
+          resume.
+        </Alert>
+      ) : null}
+    </div>
   );
 }
