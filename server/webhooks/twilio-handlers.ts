@@ -32,24 +32,26 @@ function twiml(messages: string[]) {
 
 /** Delivery status: answered only after the update is committed, so a failure is never acknowledged. */
 export async function handleStatusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
-  const { log } = requestLogger(req.headers);
+  // Made only when something is logged: on the hot path a callback logs nothing.
+  let requestLog: Logger | undefined;
+  const log = () => (requestLog ??= requestLogger(req.headers).log);
   const webhook = await readTwilioWebhook(req, deps.check);
-  if (!webhook.ok) return refuse(log, webhook.status, webhook.reason, "status");
+  if (!webhook.ok) return refuse(log(), webhook.status, webhook.reason, "status");
   let callback;
   try {
     callback = deps.provider.parseStatusCallback(webhook.params);
   } catch (error) {
-    if (error instanceof InvalidStatusCallbackError) return refuse(log, 400, error.message, "status");
+    if (error instanceof InvalidStatusCallbackError) return refuse(log(), 400, error.message, "status");
     throw error;
   }
-  const messageId = new URL(req.url).searchParams.get("m");
+  const messageId = webhook.query.get("m");
   const outcome = await applyStatusCallback(deps.db, {
     callback,
     messageId: messageId && uuidPattern.test(messageId) ? messageId : undefined,
     payload: webhook.params,
   });
   if (outcome.result === "unknown_message") {
-    log.warn({ sid: callback.messageSid, status: callback.status }, "status callback for an unknown message");
+    log().warn({ sid: callback.messageSid, status: callback.status }, "status callback for an unknown message");
   }
   return new Response(null, { status: 204 });
 }

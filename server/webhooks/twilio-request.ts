@@ -3,7 +3,7 @@ import type { SmsProvider } from "../sms/provider";
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 export type TwilioWebhook =
-  | { ok: true; params: Record<string, string>; url: string }
+  | { ok: true; params: Record<string, string>; url: string; query: URLSearchParams }
   | { ok: false; status: 403 | 413 | 415; reason: string };
 
 export interface WebhookCheckConfig {
@@ -16,10 +16,20 @@ export interface WebhookCheckConfig {
   maxBytes?: number;
 }
 
+// PUBLIC_URL does not change while the process runs: parse it once, not on every callback.
+let parsedPublicUrl: { publicUrl: string; origin: string } | undefined;
+function publicOrigin(publicUrl: string): string {
+  if (parsedPublicUrl?.publicUrl !== publicUrl) parsedPublicUrl = { publicUrl, origin: new URL(publicUrl).origin };
+  return parsedPublicUrl.origin;
+}
+
 /** The URL Twilio signed: the public origin plus the path and query the request arrived on. */
-export function signedUrl(req: Request, config: Pick<WebhookCheckConfig, "publicUrl" | "trustProxy">): string {
-  const arrived = new URL(req.url);
-  let origin = new URL(config.publicUrl).origin;
+export function signedUrl(
+  req: Request,
+  config: Pick<WebhookCheckConfig, "publicUrl" | "trustProxy">,
+  arrived = new URL(req.url),
+): string {
+  let origin = publicOrigin(config.publicUrl);
   if (config.trustProxy) {
     const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
     const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
@@ -66,12 +76,13 @@ export async function readTwilioWebhook(req: Request, config: WebhookCheckConfig
   if (raw === null) return { ok: false, status: 413, reason: "body too large" };
   const params: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(raw)) params[key] = value;
-  const url = signedUrl(req, config);
+  const arrived = new URL(req.url);
+  const url = signedUrl(req, config, arrived);
   const signature = req.headers.get("x-twilio-signature");
   if (!signature) return { ok: false, status: 403, reason: "missing X-Twilio-Signature" };
   if (!config.provider.verifySignature({ url, params, signature })) {
     return { ok: false, status: 403, reason: "signature does not match" };
   }
   if (params.AccountSid !== config.accountSid) return { ok: false, status: 403, reason: "AccountSid is not ours" };
-  return { ok: true, params, url };
+  return { ok: true, params, url, query: arrived.searchParams };
 }

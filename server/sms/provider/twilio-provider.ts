@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import twilio from "twilio";
 import type { MessageInstance } from "twilio/lib/rest/api/v2010/account/message";
 import { z } from "zod";
@@ -130,11 +131,29 @@ export function createTwilioProvider(input: TwilioProviderConfig): SmsProvider {
         throw new Error("Twilio authToken is required to verify webhook signatures (also when using an API key)");
       }
       if (!signature) return false;
+      // Twilio signs the exact URL it posted to, so one HMAC over that URL settles a genuine
+      // callback. The SDK's check tries up to six URL variants (default port added or removed,
+      // normalized query) and runs only on a mismatch: the exact URL is always one of its
+      // variants, so what is accepted stays exactly what the SDK accepts.
+      if (signatureMatches(expectedSignature(config.authToken, url, params), signature)) return true;
       return twilio.validateRequest(config.authToken, signature, url, params);
     },
 
     parseStatusCallback,
   };
+}
+
+/** Twilio's webhook signature: base64 HMAC-SHA1 of the URL followed by each name and value, names sorted. */
+function expectedSignature(authToken: string, url: string, params: Record<string, string>): string {
+  let data = url;
+  for (const name of Object.keys(params).sort()) data += name + params[name];
+  return createHmac("sha1", authToken).update(data, "utf8").digest("base64");
+}
+
+function signatureMatches(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function toSentMessage(m: MessageInstance): SentMessage {

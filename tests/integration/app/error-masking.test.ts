@@ -2,10 +2,11 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { logger } from "@/server/logger";
+import type { Context } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/root";
 
 /** Calls the real router over the fetch adapter, as /api/trpc does, with a given context. */
-async function call(path: string, ctx: Parameters<typeof appRouter.createCaller>[0]) {
+async function call(path: string, ctx: Context) {
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
     req: new Request(`http://localhost/api/trpc/${path}`),

@@ -109,6 +109,42 @@ describe.each(testDatabases())("status callbacks on $name", (database) => {
     expect((await stateOf(id)).message.status).toBe("sending");
   });
 
+  it("applies callbacks that arrive together as if each ran alone (batched statements)", async () => {
+    const sids = Array.from({ length: 6 }, newSid);
+    const ids = await Promise.all(sids.map(async (sid) => (await createMessage(handle.db, userId, { status: "sending", twilioSid: sid })).id));
+    // Every message gets sent and delivered twice, all in flight at once and in mixed order.
+    const outcomes = await Promise.all(
+      sids.flatMap((sid, i) => (i % 2 ? ["delivered", "sent", "delivered", "sent"] : ["sent", "delivered", "sent", "delivered"]).map((s) => deliver(sid, s))),
+    );
+    expect(outcomes.filter((o) => o.result === "duplicate")).toHaveLength(sids.length * 2);
+    for (const id of ids) {
+      const { message, events } = await stateOf(id);
+      expect(message.status).toBe("delivered");
+      expect(events.map((e) => e.status).sort()).toEqual(["delivered", "sent"]);
+      expect(events.find((e) => e.status === "delivered")!.applied).toBe(true);
+    }
+  });
+
+  it("keeps two callbacks that reach the same message (by id and by SID) out of one statement", async () => {
+    const sid = newSid();
+    const { id } = await createMessage(handle.db, userId, { status: "sending" });
+    // The first stores the SID through our id; the second can only find the message by that SID.
+    const [sent, delivered] = await Promise.all([deliver(sid, "sent", {}, id), deliver(sid, "delivered")]);
+    expect(sent.result).toBe("applied");
+    expect(delivered.result).toBe("applied");
+    expect((await stateOf(id)).message.status).toBe("delivered");
+  });
+
+  it("fails only the callback the database refuses, not the others in its batch", async () => {
+    const [good, bad] = [newSid(), newSid()];
+    const { id } = await createMessage(handle.db, userId, { status: "sending", twilioSid: good });
+    await createMessage(handle.db, userId, { status: "sending", twilioSid: bad });
+    const [ok, refused] = await Promise.allSettled([deliver(good, "delivered"), deliver(bad, "delivered", { Price: "not-a-number" })]);
+    expect(ok).toMatchObject({ status: "fulfilled", value: { result: "applied" } });
+    expect(refused.status).toBe("rejected");
+    expect((await stateOf(id)).message.status).toBe("delivered");
+  });
+
   it("reports callbacks for messages we never sent", async () => {
     expect((await deliver(newSid(), "delivered")).result).toBe("unknown_message");
   });

@@ -1,5 +1,5 @@
 import twilio from "twilio";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox/credentials";
 import { readTwilioWebhook, signedUrl } from "@/server/webhooks/twilio-request";
 import { sandboxProvider } from "../../helpers/sms";
@@ -34,6 +34,25 @@ describe("Twilio webhook checks", () => {
   it("accepts a valid signature over the public URL (not the URL the server saw)", async () => {
     const result = await readTwilioWebhook(post(params, { "x-twilio-signature": goodSignature }), config);
     expect(result).toMatchObject({ ok: true, params, url: `${publicUrl}${path}` });
+  });
+
+  it("settles a genuine signature with one HMAC over the exact URL, agreeing with the SDK", async () => {
+    const sdkCheck = vi.spyOn(twilio, "validateRequest");
+    try {
+      const texted = { ...params, Body: "Café ☕ 🚀 & more=yes" };
+      const signature = sign(`${publicUrl}${path}`, texted);
+      expect(twilio.validateRequest(SANDBOX_AUTH_TOKEN, signature, `${publicUrl}${path}`, texted)).toBe(true);
+      sdkCheck.mockClear();
+      expect(await readTwilioWebhook(post(texted, { "x-twilio-signature": signature }), config)).toMatchObject({ ok: true });
+      expect(sdkCheck).not.toHaveBeenCalled();
+    } finally {
+      sdkCheck.mockRestore();
+    }
+  });
+
+  it("still accepts every URL variant the SDK accepts (the default port spelled out)", async () => {
+    const withPort = sign(`https://sms.example.test:443${path}`, params);
+    expect(await readTwilioWebhook(post(params, { "x-twilio-signature": withPort }), config)).toMatchObject({ ok: true });
   });
 
   it("refuses a tampered parameter", async () => {
