@@ -115,3 +115,23 @@ async function markUnknown(db: DbOrTx, messageId: string, reason: string, at: Da
     .values({ messageId, status: "unknown", source: "system", applied: true, createdAt: at })
     .onConflictDoNothing();
 }
+
+/**
+ * Ends a message that could not be handed to Twilio after every retry (429/5xx throughout).
+ * Only a message still queued is touched: one that went out meanwhile keeps its real status.
+ */
+export async function giveUpOnMessage(db: DbOrTx, messageId: string, reason: string, at = new Date()) {
+  const failReason = `not accepted by Twilio after retries: ${reason}`;
+  const [updated] = await db
+    .update(smsMessages)
+    .set({ status: "failed", failReason, errorMessage: failReason, updatedAt: at })
+    .where(and(eq(smsMessages.id, messageId), eq(smsMessages.status, "queued")))
+    .returning({ id: smsMessages.id });
+  if (updated) {
+    await db
+      .insert(smsMessageEvents)
+      .values({ messageId, status: "failed", source: "system", createdAt: at })
+      .onConflictDoNothing();
+  }
+  return Boolean(updated);
+}

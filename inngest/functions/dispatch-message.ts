@@ -1,0 +1,37 @@
+import { NonRetriableError, RetryAfterError, type Inngest } from "inngest";
+import { dispatchMessage, giveUpOnMessage, type DispatchDeps } from "@/server/sms/dispatch";
+import { messageQueuedData, SMS_MESSAGE_QUEUED } from "../events";
+
+/** Attempts per message when Twilio answers 429 or 5xx (nothing reached Twilio on those). */
+export const DISPATCH_RETRIES = 6;
+
+/**
+ * Sends one queued message. Thin: the claim, the send and the bookkeeping live in
+ * server/sms/dispatch.ts; this adapter turns "try again" into the durable engine's retry
+ * (honouring Twilio's Retry-After) and marks the message failed once retries run out.
+ */
+export function createDispatchMessageFunction(client: Inngest, deps: () => DispatchDeps) {
+  return client.createFunction(
+    {
+      id: "dispatch-message",
+      retries: DISPATCH_RETRIES,
+      triggers: [{ event: SMS_MESSAGE_QUEUED }],
+      onFailure: async ({ event, error }) => {
+        const parsed = messageQueuedData.safeParse(event.data.event.data);
+        if (parsed.success) await giveUpOnMessage(deps().db, parsed.data.messageId, error.message);
+      },
+    },
+    async ({ event, step }) => {
+      const parsed = messageQueuedData.safeParse(event.data);
+      if (!parsed.success) throw new NonRetriableError(`bad ${SMS_MESSAGE_QUEUED} event: ${parsed.error.message}`);
+      return step.run("dispatch", async () => {
+        const outcome = await dispatchMessage(deps(), parsed.data.messageId);
+        if (outcome.result !== "retry") return outcome;
+        if (outcome.retryAfterMs !== undefined) {
+          throw new RetryAfterError(`Twilio asked us to wait: ${outcome.reason}`, new Date(Date.now() + outcome.retryAfterMs));
+        }
+        throw new Error(`Twilio could not take the message: ${outcome.reason}`);
+      });
+    },
+  );
+}

@@ -1,0 +1,111 @@
+import { eq } from "drizzle-orm";
+import type { Inngest } from "inngest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { smsMessages } from "@/db/schema";
+import { SMS_MESSAGE_QUEUED } from "@/inngest/events";
+import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
+import type { Executor } from "@/local/inngest-executor";
+import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
+import { serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
+import { createMessage } from "../../helpers/factories";
+import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
+import { testDatabases } from "../../helpers/test-db";
+import { serveFetchHandler } from "../../helpers/webhook-server";
+
+/**
+ * The app's own dispatch function, served by the real Inngest SDK and run by the local
+ * executor, sending through the official Twilio SDK to the sandbox, with signed callbacks
+ * coming back to our webhook handler: the whole durable send path with real parts.
+ */
+describe.each(testDatabases())("the dispatch function on the executor ($name)", (database) => {
+  let handle: DbHandle & { drop(): Promise<void> };
+  let sandbox: TwilioSandbox;
+  let executor: Executor;
+  let client: Inngest;
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    handle = await database.open();
+    sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20 });
+    await sandbox.start();
+    const provider = sandboxProvider(sandbox.url);
+    const webhooks = await serveFetchHandler((req) =>
+      handleStatusWebhook(
+        {
+          db: handle.db,
+          provider,
+          check: { publicUrl: webhooksUrl(), trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
+          program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },
+        },
+        req,
+      ),
+    );
+    const webhooksUrl = () => webhooks.url;
+    // Retries come quickly here; Retry-After from Twilio still sets its own delay.
+    const started = await startTestExecutor({ retryBackoffMs: () => 50 });
+    executor = started.executor;
+    client = testClient("buildos-sms-test", executor.url);
+    const fn = createDispatchMessageFunction(client, () => ({
+      db: handle.db,
+      provider,
+      statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`,
+    }));
+    const app = await serveApp(client, [fn]);
+    await executor.sync(app.url);
+    closers.push(app.close, started.close, webhooks.close, () => sandbox.stop(), () => handle.drop());
+  });
+  beforeEach(() => sandbox.reset());
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  const statusOf = async (id: string) =>
+    (await handle.db.select().from(smsMessages).where(eq(smsMessages.id, id)))[0]!;
+
+  it("retries through Twilio's 429 (honouring Retry-After) and sends exactly once", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550161");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550161" });
+    sandbox.setFaults({ rateLimits: 2, retryAfterSeconds: 1 });
+    const sentAt = Date.now();
+    await client.send({ name: SMS_MESSAGE_QUEUED, data: { messageId: id } });
+    const delivered = await waitFor(async () => {
+      const m = await statusOf(id);
+      return m.status === "delivered" ? m : undefined;
+    }, "message delivered");
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(2_000); // two Retry-After: 1 waits
+    expect(delivered.attemptCount).toBe(3);
+    expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550161")).toHaveLength(1);
+  });
+
+  it("marks the message failed once 5xx outlasts every retry", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550162");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550162" });
+    sandbox.setFaults({ serverErrors: 1_000 });
+    await client.send({ name: SMS_MESSAGE_QUEUED, data: { messageId: id } });
+    const failed = await waitFor(async () => {
+      const m = await statusOf(id);
+      return m.status === "failed" ? m : undefined;
+    }, "message failed after retries");
+    expect(failed.attemptCount).toBe(DISPATCH_RETRIES + 1);
+    expect(failed.failReason).toMatch(/^not accepted by Twilio after retries/);
+    expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550162")).toHaveLength(0);
+  });
+
+  it("does nothing for a message another worker already sent (duplicate event)", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550163");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550163" });
+    await client.send([
+      { name: SMS_MESSAGE_QUEUED, data: { messageId: id } },
+      { name: SMS_MESSAGE_QUEUED, data: { messageId: id } },
+    ]);
+    await waitFor(async () => (await statusOf(id)).status === "delivered", "message delivered");
+    await waitFor(async () => {
+      const runs = await executor.listRuns({ functionId: "buildos-sms-test-dispatch-message", limit: 50 });
+      const mine = runs.filter((r) => JSON.stringify(r).includes(id));
+      return mine.length === 2 && mine.every((r) => r.status === "completed") ? mine : undefined;
+    }, "both runs completed");
+    expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550163")).toHaveLength(1);
+  });
+});
