@@ -55,3 +55,14 @@ test("user A cannot read or change user B's data through the API (IDOR)", async 
   const bobPrefsAfter = await trpcCall(bobPage, "preferences.get", undefined, "query");
   expect(bobPrefsAfter.body.result.data.json.dailyCap).toBe(bobPrefs.body.result.data.json.dailyCap);
 });
+
+test("signing up with role=admin in the body still makes a plain user", async ({ page }) => {
+  const email = uniqueEmail("mallory");
+  const response = await page.request.post("/api/auth/sign-up/email", {
+    data: { email, password: "mallory-password-1", name: "Mallory", role: "admin" },
+  });
+  expect(response.status()).toBe(200);
+  expect((await response.json()).user.role).toBe("user");
+  const users = await trpcCall(page, "admin.users", undefined, "query");
+  expect(users.status).toBe(403);
+});
