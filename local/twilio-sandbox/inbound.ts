@@ -1,10 +1,10 @@
 import { now, type SandboxContext } from "./context";
-import { newSid } from "./ids";
 import { keywordType } from "./keywords";
 import { beginDelivery } from "./lifecycle";
+import { newMessageRecord } from "./message-record";
 import { measureBody } from "./segments";
 import { describeError, postSignedForm } from "./signed-post";
-import type { InboundRecord, MessageRecord } from "./state";
+import type { InboundRecord } from "./state";
 import { messageBodies } from "./twiml";
 
 export interface InboundInput {
@@ -25,30 +25,20 @@ export async function simulateInbound(ctx: SandboxContext, input: InboundInput):
   const { config, state } = ctx;
   const at = now(ctx);
   const to = input.to ?? config.phoneNumbers[0] ?? "";
-  const measure = measureBody(input.body);
-  const messagingServiceSid = config.messagingServiceSids[0] ?? null;
-  const message: MessageRecord = {
-    sid: newSid("SM"),
-    to,
-    from: input.from,
-    body: input.body,
-    status: "received",
-    direction: "inbound",
-    messagingServiceSid,
-    numSegments: measure.numSegments,
-    segments: measure.numSegments,
-    encoding: measure.encoding,
-    price: (-0.0079 * measure.numSegments).toFixed(5),
-    priceUnit: "USD",
-    errorCode: null,
-    errorMessage: null,
-    dateCreated: at,
-    dateUpdated: at,
-    dateSent: at,
-    sendAt: null,
-    statusCallback: null,
-    outcome: { status: "delivered", errorCode: null },
-  };
+  const segments = measureBody(input.body).numSegments;
+  const message = newMessageRecord(
+    {
+      to,
+      from: input.from,
+      body: input.body,
+      status: "received",
+      direction: "inbound",
+      messagingServiceSid: config.messagingServiceSids[0] ?? null,
+      price: (-0.0079 * segments).toFixed(5),
+      priceUnit: "USD",
+    },
+    at,
+  );
   state.messages.set(message.sid, message);
 
   const optOutType = keywordType(input.body);
@@ -83,14 +73,14 @@ export async function simulateInbound(ctx: SandboxContext, input: InboundInput):
     FromCountry: "US",
     MessageSid: message.sid,
     NumMedia: "0",
-    NumSegments: String(measure.numSegments),
+    NumSegments: String(message.segments),
     SmsMessageSid: message.sid,
     SmsSid: message.sid,
     SmsStatus: "received",
     To: to,
     ToCountry: "US",
   };
-  if (messagingServiceSid) params.MessagingServiceSid = messagingServiceSid;
+  if (message.messagingServiceSid) params.MessagingServiceSid = message.messagingServiceSid;
   if (optOutType) params.OptOutType = optOutType;
 
   try {
@@ -114,30 +104,17 @@ export async function simulateInbound(ctx: SandboxContext, input: InboundInput):
 
 /** A TwiML <Message> reply becomes an outbound-reply message (no status callback). */
 function sendReply(ctx: SandboxContext, reply: { to: string; from: string; body: string }): void {
-  const at = now(ctx);
-  const measure = measureBody(reply.body);
-  const message: MessageRecord = {
-    sid: newSid("SM"),
-    to: reply.to,
-    from: reply.from,
-    body: reply.body,
-    status: "queued",
-    direction: "outbound-reply",
-    messagingServiceSid: ctx.config.messagingServiceSids[0] ?? null,
-    numSegments: measure.numSegments,
-    segments: measure.numSegments,
-    encoding: measure.encoding,
-    price: null,
-    priceUnit: null,
-    errorCode: null,
-    errorMessage: null,
-    dateCreated: at,
-    dateUpdated: at,
-    dateSent: at,
-    sendAt: null,
-    statusCallback: null,
-    outcome: { status: "delivered", errorCode: null },
-  };
+  const message = newMessageRecord(
+    {
+      to: reply.to,
+      from: reply.from,
+      body: reply.body,
+      status: "queued",
+      direction: "outbound-reply",
+      messagingServiceSid: ctx.config.messagingServiceSids[0] ?? null,
+    },
+    now(ctx),
+  );
   ctx.state.messages.set(message.sid, message);
   beginDelivery(ctx, message);
 }

@@ -2,10 +2,10 @@ import { now, type SandboxContext } from "./context";
 import { consume } from "./faults";
 import { twilioErrors, type TwilioApiError } from "./errors";
 import { errorReply, json, type Reply, type TwilioRequest } from "./http";
-import { newSid } from "./ids";
 import { beginDelivery } from "./lifecycle";
 import { magicFromRejection, magicToRejection, plannedOutcome } from "./magic-numbers";
 import { messageJson } from "./message-json";
+import { newMessageRecord } from "./message-record";
 import { isE164 } from "./phone";
 import { measureBody } from "./segments";
 import type { MessageRecord } from "./state";
@@ -57,28 +57,23 @@ function buildMessage(ctx: SandboxContext, form: URLSearchParams): MessageRecord
   const sendAt = parseSchedule(ctx, form, serviceSid);
   const at = now(ctx);
   const status = sendAt ? "scheduled" : serviceSid ? "accepted" : "queued";
-  return {
-    sid: newSid("SM"),
-    to,
-    from: from || null,
-    body,
-    status,
-    direction: "outbound-api",
-    messagingServiceSid: serviceSid || null,
-    numSegments: from ? measure.numSegments : 0,
-    segments: measure.numSegments,
-    encoding: measure.encoding,
-    price: null,
-    priceUnit: null,
-    errorCode: null,
-    errorMessage: null,
-    dateCreated: at,
-    dateUpdated: at,
-    dateSent: sendAt ? null : at,
-    sendAt,
-    statusCallback: parseCallbackUrl(form.get("StatusCallback")),
-    outcome: plannedOutcome(to),
-  };
+  return newMessageRecord(
+    {
+      to,
+      from: from || null,
+      body,
+      status,
+      direction: "outbound-api",
+      messagingServiceSid: serviceSid || null,
+      // Through a Messaging Service the sender, and so the segment count, is known only later.
+      numSegments: from ? measure.numSegments : 0,
+      dateSent: sendAt ? null : at,
+      sendAt,
+      statusCallback: parseCallbackUrl(form.get("StatusCallback")),
+      outcome: plannedOutcome(to),
+    },
+    at,
+  );
 }
 
 /**
