@@ -6,7 +6,7 @@ export const metadata = { title: "Tasks · BuildOS SMS" };
 
 export default async function TasksPage() {
   await requireUser("/tasks");
-  prefetch(trpc.tasks.list.queryOptions());
+  await Promise.all([prefetch(trpc.tasks.list.queryOptions())]);
   return (
     <HydrateClient>
       <div className="space-y-6">

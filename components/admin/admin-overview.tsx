@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
 import { Alert, Empty, Loading } from "../ui/states";
+import { LocalTime } from "../ui/local-time";
 import { Table, Td } from "../ui/table";
 
 export function AdminOverview() {
@@ -47,7 +48,9 @@ export function AdminOverview() {
                 <Td>{u.email}</Td>
                 <Td>{u.name}</Td>
                 <Td>{u.role}</Td>
-                <Td>{u.createdAt.toLocaleDateString()}</Td>
+                <Td>
+                  <LocalTime date={u.createdAt} dateOnly />
+                </Td>
               </tr>
             ))}
           </Table>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
 import { Alert, Empty, Loading } from "../ui/states";
+import { LocalTime } from "../ui/local-time";
 import { Table, Td } from "../ui/table";
 
 export function MessageHistory() {
@@ -21,7 +22,9 @@ export function MessageHistory() {
         <Table head={["When", "Text", "Status"]}>
           {messages.data.map((m) => (
             <tr key={m.id}>
-              <Td className="whitespace-nowrap">{m.createdAt.toLocaleString()}</Td>
+              <Td className="whitespace-nowrap">
+                <LocalTime date={m.createdAt} />
+              </Td>
               <Td>{m.body}</Td>
               <Td>{m.skipReason ? `${m.status} (${m.skipReason.replace("_", " ")})` : m.status}</Td>
             </tr>

@@ -7,11 +7,11 @@ import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Checkbox, SelectField, TextField } from "../ui/field";
+import { LocalTime } from "../ui/local-time";
 import { Alert, Loading } from "../ui/states";
 
-const TIME_ZONES = Intl.supportedValuesOf("timeZone");
-
-export function PreferencesForm() {
+/** `timeZones` comes from the server so the server-rendered and hydrated option lists are the same. */
+export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const preferences = useQuery(trpc.preferences.get.queryOptions());
@@ -67,7 +67,7 @@ export function PreferencesForm() {
           <TextField label="From" name="quietHoursStart" type="time" defaultValue={p.quietHoursStart} error={errors.quietHoursStart} />
           <TextField label="Until" name="quietHoursEnd" type="time" defaultValue={p.quietHoursEnd} error={errors.quietHoursEnd} />
           <SelectField label="Time zone" name="timeZone" defaultValue={p.timeZone} error={errors.timeZone}>
-            {TIME_ZONES.map((zone) => (
+            {(timeZones.includes(p.timeZone) ? timeZones : [p.timeZone, ...timeZones]).map((zone) => (
               <option key={zone}>{zone}</option>
             ))}
           </SelectField>
@@ -114,7 +114,7 @@ function SmsStatus({
       <p className="text-sm text-slate-700">
         {phone && verifiedAt ? (
           <>
-            Texts go to <strong>{phone}</strong> (verified {verifiedAt.toLocaleDateString()}).
+            Texts go to <strong>{phone}</strong> (verified <LocalTime date={verifiedAt} dateOnly />).
           </>
         ) : (
           "No verified phone number yet: we send no texts until one is verified."
@@ -122,7 +122,7 @@ function SmsStatus({
       </p>
       {optedOutAt ? (
         <Alert tone="info">
-          Texts are paused since {optedOutAt.toLocaleString()}: {OPT_OUT_REASONS[optOutSource ?? "keyword"]}. Text START to
+          Texts are paused since <LocalTime date={optedOutAt} />: {OPT_OUT_REASONS[optOutSource ?? "keyword"]}. Text START to
           resume.
         </Alert>
       ) : null}

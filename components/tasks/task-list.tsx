@@ -7,6 +7,7 @@ import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { SelectField, TextField } from "../ui/field";
+import { LocalTime } from "../ui/local-time";
 import { Alert, Empty, Loading } from "../ui/states";
 
 export function TaskList() {
@@ -69,9 +70,13 @@ export function TaskList() {
                 <div>
                   <p className={task.completedAt ? "text-slate-400 line-through" : "text-slate-900"}>{task.title}</p>
                   <p className="text-xs text-slate-500">
-                    {[task.project, task.priority, task.dueAt ? `due ${task.dueAt.toLocaleString()}` : null]
-                      .filter(Boolean)
-                      .join(" · ")}
+                    {[task.project, task.priority].filter(Boolean).join(" · ")}
+                    {task.dueAt ? (
+                      <>
+                        {" · due "}
+                        <LocalTime date={task.dueAt} />
+                      </>
+                    ) : null}
                   </p>
                 </div>
                 {task.completedAt ? null : (

@@ -22,9 +22,13 @@ export function HydrateClient({ children }: { children: React.ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
 }
 
-/** Starts a query on the server so the client renders with data instead of a spinner. */
-export function prefetch<TQueryFnData, TError, TData, TQueryKey extends QueryKey>(
+/**
+ * Runs a query on the server before the page renders, so the HTML and the hydrated client
+ * both render the data (a query still pending at render time would render a spinner on the
+ * server and the data in the browser: a hydration mismatch).
+ */
+export async function prefetch<TQueryFnData, TError, TData, TQueryKey extends QueryKey>(
   options: FetchQueryOptions<TQueryFnData, TError, TData, TQueryKey>,
 ) {
-  void getQueryClient().prefetchQuery(options);
+  await getQueryClient().prefetchQuery(options);
 }

@@ -7,13 +7,12 @@ export const metadata = { title: "SMS settings · BuildOS SMS" };
 
 export default async function SmsSettingsPage() {
   await requireUser("/settings/sms");
-  prefetch(trpc.preferences.get.queryOptions());
-  prefetch(trpc.messages.list.queryOptions({ limit: 25 }));
+  await Promise.all([prefetch(trpc.preferences.get.queryOptions()), prefetch(trpc.messages.list.queryOptions({ limit: 25 }))]);
   return (
     <HydrateClient>
       <div className="space-y-6">
         <h1 className="text-2xl font-semibold text-slate-900">SMS settings</h1>
-        <PreferencesForm />
+        <PreferencesForm timeZones={Intl.supportedValuesOf("timeZone")} />
         <MessageHistory />
       </div>
     </HydrateClient>
