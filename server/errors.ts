@@ -26,6 +26,3 @@ export class DomainError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
-
-export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);
-export const badInput = (field: string, message: string) => new DomainError("BAD_REQUEST", message, { field });

@@ -4,8 +4,6 @@ import type { MessageStatus } from "./provider";
 
 export type SmsStatus = (typeof smsStatus.enumValues)[number];
 
-export const TERMINAL_STATUSES: readonly SmsStatus[] = ["delivered", "undelivered", "failed", "cancelled", "skipped"];
-
 /**
  * How far along the lifecycle a status is. A status is applied only when it moves the
  * message forward, so late or duplicated callbacks never move it back; terminal states

@@ -4,9 +4,6 @@ import { SegmentedMessage } from "sms-segments-calculator";
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
 const ANY_BRACES = /\{\{[^}]*\}\}/g;
 
-export const TEMPLATE_MAX_CHARS = 320;
-export const SMS_MAX_CHARS = 1600;
-
 /** Variable names a body uses, in first-use order. */
 export function templateVariables(body: string): string[] {
   return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1] as string))];
