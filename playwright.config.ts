@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** The stand-ins' ports follow E2E_PORT so two checkouts can run their e2e suites side by side. */
+export const E2E_SANDBOX_PORT = port + 10;
+export const E2E_EXECUTOR_PORT = port + 20;
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 
 /**
@@ -47,8 +50,8 @@ export default defineConfig({
       PGLITE_DATA_DIR: ".data/e2e/pglite",
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
-      TWILIO_SANDBOX_PORT: "8475",
-      INNGEST_EXECUTOR_PORT: "8298",
+      TWILIO_SANDBOX_PORT: String(E2E_SANDBOX_PORT),
+      INNGEST_EXECUTOR_PORT: String(E2E_EXECUTOR_PORT),
       INNGEST_EXECUTOR_DATA_DIR: ".data/e2e/inngest-executor",
       LOG_LEVEL: "warn",
       // Every test signs up fresh users from 127.0.0.1, faster than the default per-IP limit allows.

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { E2E_EXECUTOR_PORT } from "../playwright.config";
 
-const executor = `http://127.0.0.1:${process.env.E2E_EXECUTOR_PORT ?? 8298}`;
+const executor = `http://127.0.0.1:${E2E_EXECUTOR_PORT}`;
 
 test("the local executor has synced the running app's functions from /api/inngest", async ({ request }) => {
   await expect

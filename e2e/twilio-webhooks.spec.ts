@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { E2E_SANDBOX_PORT } from "../playwright.config";
 
-const sandbox = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? 8475}`;
+const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 
 /** Texts a phone sends through the local Twilio sandbox, which POSTs them signed to the app. */
 async function textFromPhone(request: APIRequestContext, from: string, body: string) {
