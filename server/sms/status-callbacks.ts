@@ -1,6 +1,6 @@
 import { preparedRows, type Db } from "@/db/client";
 import type { StatusCallback } from "./provider";
-import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "./status";
+import { STATUS_RANK, statusFromTwilio, statusRankSqlText, type SmsStatus } from "./status";
 
 export type CallbackOutcome =
   | { result: "applied"; messageId: string; status: SmsStatus }
@@ -8,11 +8,6 @@ export type CallbackOutcome =
   | { result: "duplicate"; messageId: string; status: SmsStatus }
   | { result: "unknown_message" }
   | { result: "ignored" };
-
-const rankOf = (column: string) =>
-  `(case ${column} ${Object.entries(STATUS_RANK)
-    .map(([status, rank]) => `when '${status}' then ${rank}`)
-    .join(" ")} end)`;
 
 /** One callback as the statement reads it (a JSON object per callback, `n` its place in the batch). */
 interface CallbackRow {
@@ -72,7 +67,7 @@ const APPLY_BATCH = `
     -- rows and would otherwise scan a small table whole.
     where m.id = any(array(select id from target)) and m.id = t.id
       and (m.twilio_sid is null or m.twilio_sid = t.sid)
-      and ${rankOf("m.status")} < t.rank
+      and ${statusRankSqlText("m.status")} < t.rank
     returning m.id
   ),
   event as (

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { taskCreateSchema } from "../../tasks/schema";
+import { taskCreateSchema, taskListSchema } from "../../tasks/schema";
 import { completeTask, createTask, listOwnTasks } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listOwnTasks(ctx.db, { type: "user", userId: ctx.user.id })),
+  list: protectedProcedure
+    .input(taskListSchema)
+    .query(({ ctx, input }) => listOwnTasks(ctx.db, { type: "user", userId: ctx.user.id }, input)),
   create: protectedProcedure
     .input(taskCreateSchema)
     .mutation(({ ctx, input }) => createTask(ctx.db, { type: "user", userId: ctx.user.id }, input)),
