@@ -7,17 +7,24 @@ import { redactFields, redactText, serializeError } from "./log-redaction";
  * redacted (server/log-redaction.ts): query-string values, SQL parameters, phone numbers and
  * secret-named fields never reach the log.
  */
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? "info",
-  base: { service: "buildos-sms" },
-  serializers: { err: serializeError, error: serializeError },
-  formatters: { log: (record) => redactFields(record) as Record<string, unknown> },
-  hooks: {
-    logMethod(args, method) {
-      method.apply(this, args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg)) as Parameters<typeof method>);
+export function createLogger(destination?: pino.DestinationStream) {
+  return pino(
+    {
+      level: process.env.LOG_LEVEL ?? "info",
+      base: { service: "buildos-sms" },
+      serializers: { err: serializeError, error: serializeError },
+      formatters: { log: (record) => redactFields(record) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
     },
-  },
-});
+    destination,
+  );
+}
+
+export const logger = createLogger();
 
 export type Logger = pino.Logger;
 
