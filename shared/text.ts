@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DATE_RANGE } from "./limits";
 
 /** C0 control characters and DEL: PostgreSQL refuses NUL outright, and none belongs in a one-line field. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** A trimmed one-line text field with a length bound and no control characters. */

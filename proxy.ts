@@ -1,0 +1,28 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { CLIENT_ADDRESS_HEADER } from "./server/http/client-address";
+import { contentSecurityPolicy, newNonce, pageSecurityHeaders } from "./server/http/security-headers";
+
+/**
+ * Pages get a Content-Security-Policy with a fresh nonce (Next reads it from the request's
+ * header and puts it on its scripts) and HSTS when PUBLIC_URL is https. Headers every response
+ * shares (nosniff, referrer policy, …) are in next.config.ts.
+ */
+export function proxy(request: NextRequest) {
+  const options = {
+    nonce: newNonce(),
+    development: process.env.NODE_ENV === "development",
+    https: (process.env.PUBLIC_URL ?? "").startsWith("https:"),
+  };
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("content-security-policy", contentSecurityPolicy(options));
+  // Only our handlers set this header (server/http/client-address.ts), never a client.
+  requestHeaders.delete(CLIENT_ADDRESS_HEADER);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [name, value] of Object.entries(pageSecurityHeaders(options))) response.headers.set(name, value);
+  return response;
+}
+
+export const config = {
+  // Pages only: API routes answer JSON, and static files need no policy of their own.
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico|icon.svg).*)"],
+};
