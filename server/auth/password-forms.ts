@@ -1,4 +1,4 @@
-import { APIError } from "better-auth/api";
+import { isAPIError, type APIError } from "better-auth/api";
 import { clientAddress, headersWithClientAddress } from "../http/client-address";
 import { countSignInAttempt, forgetSignInAttempts, limitClient, tooManyAttemptsMessage } from "./attempt-limits";
 import type { AuthDeps } from "./auth-deps";
@@ -37,7 +37,8 @@ async function attempt(run: () => Promise<unknown>): Promise<AuthFormState["erro
     await run();
     return null;
   } catch (error) {
-    if (error instanceof APIError && error.statusCode < 500) return describe(error);
+    // isAPIError, not instanceof: the bundler can load better-call's error class more than once.
+    if (isAPIError(error) && error.statusCode < 500) return describe(error);
     throw error;
   }
 }

@@ -34,6 +34,8 @@ export const taskListSchema = z
   .object({
     limit: z.number().int().min(1).max(100).default(TASKS_PAGE_SIZE),
     cursor: taskCursorSchema.nullish(),
+    // Sent by tRPC's infinite queries; the list only pages forward.
+    direction: z.literal("forward").optional(),
   })
   .strict();
 

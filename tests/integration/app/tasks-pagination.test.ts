@@ -36,7 +36,8 @@ describe.each(testDatabases())("tasks list pagination on $name", (database) => {
     let cursor: Awaited<ReturnType<typeof caller.tasks.list>>["nextCursor"] = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof caller.tasks.list>> = await caller.tasks.list({ limit: 17, cursor });
+      // As the UI's infinite query sends it (tRPC adds the direction).
+      const page: Awaited<ReturnType<typeof caller.tasks.list>> = await caller.tasks.list({ limit: 17, cursor, direction: "forward" });
       seen.push(...page.items.map((t) => t.title));
       cursor = page.nextCursor;
       pages += 1;
