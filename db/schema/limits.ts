@@ -15,16 +15,16 @@ export const smsDailyCounters = pgTable(
 );
 
 /**
- * Fixed-window counters shared by every app instance: sign-in and sign-up per client, failed
+ * Rate-limit counters shared by every app instance: sign-in and sign-up per client, failed
  * sign-ins per account, and anything that can make us send a text (verification per user,
- * number, IP). See server/rate-limit.ts.
+ * number, IP). One row per key; its window starts at the first hit. See server/rate-limit.ts.
  */
 export const rateLimitBuckets = pgTable(
   "rate_limit_buckets",
   {
-    key: text().notNull(),
+    key: text().primaryKey(),
     windowStart: timestamp({ withTimezone: true }).notNull(),
     count: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limit_buckets_window_idx").on(t.windowStart)],
+  (t) => [index("rate_limit_buckets_window_idx").on(t.windowStart)],
 );

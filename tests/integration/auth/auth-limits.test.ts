@@ -86,7 +86,7 @@ describe.each(testDatabases())("auth rate limits on $name", (database) => {
     // Even the right password waits now: the guesser cannot tell which one it was.
     const locked = await signIn(owner, strongPassword);
     expect(locked.status).toBe(429);
-    expect((await locked.json()).message).toMatch(/^Too many failed sign-ins for this account\. Try again in \d+ minutes\.$/);
+    expect((await locked.json()).message).toMatch(/^Too many failed sign-ins for this account\. Try again in \d+ (seconds|minutes)\.$/);
     // The email is matched as better-auth matches it (case-insensitively).
     expect((await signIn(owner.toUpperCase(), strongPassword)).status).toBe(429);
     // Other accounts are not affected.

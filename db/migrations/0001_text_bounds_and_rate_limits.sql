@@ -2,6 +2,10 @@
 UPDATE "users" SET "name" = left("name", 100) WHERE char_length("name") > 100;--> statement-breakpoint
 UPDATE "tasks" SET "title" = left("title", 200) WHERE char_length("title") > 200;--> statement-breakpoint
 UPDATE "tasks" SET "project" = left("project", 100) WHERE char_length("project") > 100;--> statement-breakpoint
+-- Rate-limit counters are disposable: one row per key from now on.
+DELETE FROM "rate_limit_buckets";--> statement-breakpoint
+ALTER TABLE "rate_limit_buckets" DROP CONSTRAINT "rate_limit_buckets_key_window_start_pk";--> statement-breakpoint
+ALTER TABLE "rate_limit_buckets" ADD PRIMARY KEY ("key");--> statement-breakpoint
 CREATE INDEX "rate_limit_buckets_window_idx" ON "rate_limit_buckets" USING btree ("window_start");--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_name_length" CHECK (char_length("users"."name") <= 100);--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_email_length" CHECK (char_length("users"."email") <= 254) NOT VALID;--> statement-breakpoint
