@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { BODY_LIMITS } from "./shared/limits";
+import { payloadTooLarge, readBodyWithin } from "./server/http/body";
 import { CLIENT_ADDRESS_HEADER } from "./server/http/client-address";
 import { contentSecurityPolicy, newNonce, pageSecurityHeaders } from "./server/http/security-headers";
 
@@ -6,8 +8,15 @@ import { contentSecurityPolicy, newNonce, pageSecurityHeaders } from "./server/h
  * Pages get a Content-Security-Policy with a fresh nonce (Next reads it from the request's
  * header and puts it on its scripts) and HSTS when PUBLIC_URL is https. Headers every response
  * shares (nosniff, referrer policy, …) are in next.config.ts.
+ *
+ * A POST to a page is a server action (the sign-in and sign-up forms): its body is bounded here,
+ * because Next's own server-action limit answers 500 rather than 413.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const body = await readBodyWithin(request, BODY_LIMITS.authBytes);
+    if (!body.ok) return payloadTooLarge(BODY_LIMITS.authBytes, "text");
+  }
   const options = {
     nonce: newNonce(),
     development: process.env.NODE_ENV === "development",
