@@ -1,6 +1,7 @@
 import { NonRetriableError, RetryAfterError, type Inngest } from "inngest";
 import { dispatchMessage, giveUpOnMessage, type DispatchDeps } from "@/server/sms/dispatch";
-import { messageQueuedData, SMS_MESSAGE_QUEUED } from "../events";
+import { dispatchMessageJob } from "@/server/jobs/definitions";
+import { JobPayloadError } from "@/server/jobs/define";
 
 /** Attempts per message when Twilio answers 429 or 5xx (nothing reached Twilio on those). */
 export const DISPATCH_RETRIES = 6;
@@ -13,19 +14,18 @@ export const DISPATCH_RETRIES = 6;
 export function createDispatchMessageFunction(client: Inngest, deps: () => DispatchDeps) {
   return client.createFunction(
     {
-      id: "dispatch-message",
+      id: dispatchMessageJob.id,
       retries: DISPATCH_RETRIES,
-      triggers: [{ event: SMS_MESSAGE_QUEUED }],
+      triggers: [{ event: dispatchMessageJob.eventName }],
       onFailure: async ({ event, error }) => {
-        const parsed = messageQueuedData.safeParse(event.data.event.data);
+        const parsed = dispatchMessageJob.schema.safeParse(event.data.event.data);
         if (parsed.success) await giveUpOnMessage(deps().db, parsed.data.messageId, error.message);
       },
     },
     async ({ event, step }) => {
-      const parsed = messageQueuedData.safeParse(event.data);
-      if (!parsed.success) throw new NonRetriableError(`bad ${SMS_MESSAGE_QUEUED} event: ${parsed.error.message}`);
+      const { messageId } = parseOrStop(event.data);
       return step.run("dispatch", async () => {
-        const outcome = await dispatchMessage(deps(), parsed.data.messageId);
+        const outcome = await dispatchMessage(deps(), messageId);
         if (outcome.result !== "retry") return outcome;
         if (outcome.retryAfterMs !== undefined) {
           throw new RetryAfterError(`Twilio asked us to wait: ${outcome.reason}`, new Date(Date.now() + outcome.retryAfterMs));
@@ -34,4 +34,13 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => Dispa
       });
     },
   );
+}
+
+function parseOrStop(data: unknown) {
+  try {
+    return dispatchMessageJob.parse(data);
+  } catch (error) {
+    if (error instanceof JobPayloadError) throw new NonRetriableError(error.message);
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@ import type { Inngest } from "inngest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessages } from "@/db/schema";
-import { SMS_MESSAGE_QUEUED } from "@/inngest/events";
+import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import type { Executor } from "@/local/inngest-executor";
 import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
@@ -69,7 +69,7 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550161" });
     sandbox.setFaults({ rateLimits: 2, retryAfterSeconds: 1 });
     const sentAt = Date.now();
-    await client.send({ name: SMS_MESSAGE_QUEUED, data: { messageId: id } });
+    await client.send(dispatchMessageJob.event({ messageId: id }));
     const delivered = await waitFor(async () => {
       const m = await statusOf(id);
       return m.status === "delivered" ? m : undefined;
@@ -83,7 +83,7 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const user = await createVerifiedUser(handle.db, "+15555550162");
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550162" });
     sandbox.setFaults({ serverErrors: 1_000 });
-    await client.send({ name: SMS_MESSAGE_QUEUED, data: { messageId: id } });
+    await client.send(dispatchMessageJob.event({ messageId: id }));
     const failed = await waitFor(async () => {
       const m = await statusOf(id);
       return m.status === "failed" ? m : undefined;
@@ -97,8 +97,8 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const user = await createVerifiedUser(handle.db, "+15555550163");
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550163" });
     await client.send([
-      { name: SMS_MESSAGE_QUEUED, data: { messageId: id } },
-      { name: SMS_MESSAGE_QUEUED, data: { messageId: id } },
+      dispatchMessageJob.event({ messageId: id }),
+      dispatchMessageJob.event({ messageId: id }),
     ]);
     await waitFor(async () => (await statusOf(id)).status === "delivered", "message delivered");
     await waitFor(async () => {
