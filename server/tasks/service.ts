@@ -1,11 +1,10 @@
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
 import { tasks, users } from "@/db/schema";
 import { MAX_TASKS_PER_USER } from "@/shared/limits";
 import { DomainError } from "../errors";
+import type { ServiceContext, UserActor } from "../service-context";
 import type { TaskCreate, TaskCursor, TaskListInput } from "./schema";
 
-type UserActor = { type: "user"; userId: string };
 type Task = typeof tasks.$inferSelect;
 
 /**
@@ -27,7 +26,7 @@ const cursorOf = (task: Task): TaskCursor => ({
 });
 
 /** One page of the actor's tasks (keyset pagination: pages stay stable while tasks are added). */
-export async function listOwnTasks(db: DbOrTx, actor: UserActor, { limit, cursor }: TaskListInput) {
+export async function listOwnTasks({ db, actor }: ServiceContext<UserActor>, { limit, cursor }: TaskListInput) {
   const rows = await db
     .select()
     .from(tasks)
@@ -44,7 +43,7 @@ export async function listOwnTasks(db: DbOrTx, actor: UserActor, { limit, cursor
   return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
 }
 
-export async function createTask(db: DbOrTx, actor: UserActor, input: TaskCreate) {
+export async function createTask({ db, actor }: ServiceContext<UserActor>, input: TaskCreate) {
   return db.transaction(async (tx) => {
     // The owner's row lock makes count-then-insert exact when requests race.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
@@ -60,7 +59,7 @@ export async function createTask(db: DbOrTx, actor: UserActor, input: TaskCreate
   });
 }
 
-export async function completeTask(db: DbOrTx, actor: UserActor, id: string) {
+export async function completeTask({ db, actor }: ServiceContext<UserActor>, id: string) {
   const [task] = await db
     .update(tasks)
     .set({ completedAt: new Date() })
