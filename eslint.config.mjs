@@ -18,4 +18,22 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
   },
+  {
+    // The stand-ins are development tools: production code never imports them (not even their
+    // credentials), so nothing in a deployment can fall back to them. Scripts and tests may.
+    files: ["server/**", "app/**", "inngest/**", "components/**", "db/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|(\\.\\./)+|\\./)?local(/|$)",
+              message: "local/ holds the dev and test stand-ins; production code must not import it (configure the app instead).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,8 +1,10 @@
 import { Inngest } from "inngest";
 
 /**
- * The app's Inngest client. In the embedded default `INNGEST_DEV=1` points it at the
- * local executor on 127.0.0.1:8288; in production INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY
- * point it at Inngest Cloud or a self-hosted Inngest.
+ * The app's Inngest client, always in the SDK's verifying ("cloud") mode: serve() runs nothing
+ * and syncs nothing unless the request is signed with INNGEST_SIGNING_KEY, whoever sends it
+ * (Inngest Cloud, a self-hosted Inngest, or the local executor that `npm run dev` starts, which
+ * signs its requests the same way). The SDK reads INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY and
+ * INNGEST_BASE_URL itself; server/config/env.ts checks them at start.
  */
-export const inngest = new Inngest({ id: "buildos-sms" });
+export const inngest = new Inngest({ id: "buildos-sms", isDev: false });

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, expect, it } from "vitest";
 import { createExecutor } from "@/local/inngest-executor";
 import { freePort } from "./child-executor";
-import { quietLogger, serveApp, tempDir, testClient, waitFor, waitForEndedRuns, waitForStep } from "./harness";
+import { quietLogger, serveApp, tempDir, TEST_KEYS, testClient, waitFor, waitForEndedRuns, waitForStep } from "./harness";
 
 // Start-up and restart in-process: the app may come up after the executor (sync is retried), and a
 // graceful stop/start on the same data dir keeps functions, runs and the test clock's offset.
@@ -18,7 +18,7 @@ afterAll(async () => {
 it("syncs an app that starts later, and resumes after a graceful restart with the clock offset", async () => {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}/api/inngest`;
-  const first = createExecutor({ port: 0, appUrls: [appUrl], dataDir: dir.path, logger: quietLogger() });
+  const first = createExecutor({ ...TEST_KEYS, port: 0, appUrls: [appUrl], dataDir: dir.path, logger: quietLogger() });
   await first.start();
   expect(first.functions()).toEqual([]);
 
@@ -39,12 +39,12 @@ it("syncs an app that starts later, and resumes after a graceful restart with th
   await first.stop();
 
   // No appUrls: the restarted executor knows the function from its store, not from a new sync.
-  const second = createExecutor({ port: 0, dataDir: dir.path, logger: quietLogger() });
+  const second = createExecutor({ ...TEST_KEYS, port: 0, dataDir: dir.path, logger: quietLogger() });
   await second.start();
   cleanups.push(() => second.stop());
   expect(second.clock.offsetMs()).toBe(offset);
   expect(second.functions().map((fn) => fn.id)).toEqual(["late-napper"]);
-  const intruder = createExecutor({ port: 0, dataDir: dir.path, logger: quietLogger() });
+  const intruder = createExecutor({ ...TEST_KEYS, port: 0, dataDir: dir.path, logger: quietLogger() });
   await expect(intruder.start()).rejects.toThrow(/already in use/);
 
   await second.advanceClock(29 * MINUTE);
