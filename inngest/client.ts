@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { logger } from "@/server/logger";
 
 /**
  * The app's Inngest client, always in the SDK's verifying ("cloud") mode: serve() runs nothing
@@ -7,4 +8,4 @@ import { Inngest } from "inngest";
  * signs its requests the same way). The SDK reads INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY and
  * INNGEST_BASE_URL itself; server/config/env.ts checks them at start.
  */
-export const inngest = new Inngest({ id: "buildos-sms", isDev: false });
+export const inngest = new Inngest({ id: "buildos-sms", isDev: false, logger: logger.child({ component: "inngest" }) });
