@@ -4,6 +4,7 @@ import { vi } from "vitest";
 import postgres from "postgres";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import type { Executor } from "@/local/inngest-executor";
+import type * as ServerDb from "@/server/db";
 import { appEnvForLocalExecutor, appEnvForSandbox } from "@/scripts/lib/stand-ins";
 import { startTestExecutor, tempDir, TEST_KEYS } from "../integration/executor/harness";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_API_KEY_SECRET, SANDBOX_API_KEY_SID, SANDBOX_AUTH_TOKEN } from "./sandbox-account";
@@ -22,7 +23,7 @@ export interface AppUnderTest {
   url: string;
   sandbox: TwilioSandbox;
   executor: Executor | undefined;
-  db: typeof import("@/server/db");
+  db: typeof ServerDb;
   /** A raw HTTP request to the app, with any Host header (fetch cannot forge one). */
   raw(options: { method: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
