@@ -1,7 +1,7 @@
 import type { Env } from "@/server/config/env";
 
 /** Where the app serves its functions (the route in app/api/inngest). */
-export const INNGEST_SERVE_PATH = "/api/inngest";
+const INNGEST_SERVE_PATH = "/api/inngest";
 
 /**
  * How serve() is set up, from configuration only. The origin it reports to Inngest (and puts in

@@ -10,7 +10,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
 
 export const SIGNATURE_HEADER = "x-inngest-signature";
 /** The SDK's window, both ways (clock skew and replays). */
-export const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
+const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
 
 const KEY_PREFIX = /^signkey-\w+-/;
 
