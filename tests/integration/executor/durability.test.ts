@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchExecutor, freePort, type ChildExecutor } from "./child-executor";
-import { deferred, serveApp, tempDir, testClient, waitFor } from "./harness";
+import { deferred, serveApp, tempDir, TEST_KEYS, testClient, waitFor } from "./harness";
 
 // Durability: the executor runs as a child process and is SIGKILLed while runs sleep and while a
 // step call is in flight, then restarted on the same storage. Every run must complete exactly once,
@@ -87,7 +87,7 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
 
   it("resumes sleeping runs and re-calls an in-flight step after SIGKILL, completing each run once", async () => {
     let executor = await launch();
-    await postJson(executor, "/e/NO_EVENT_KEY_SET", [
+    await postJson(executor, `/e/${TEST_KEYS.eventKey}`, [
       { name: "durable/sleep", data: { n: 1 } },
       { name: "durable/sleep", data: { n: 2 } },
       { name: "durable/sleep", data: { n: 3 } },
