@@ -34,7 +34,7 @@ export type ExecutorOptions = {
   signingKey: string;
   /** The only key `POST /e/:key` accepts (the app's INNGEST_EVENT_KEY). */
   eventKey: string;
-  /** Default 8288, the SDK's dev-server default (so `INNGEST_DEV=1` is all an app needs). 0 = any free port. */
+  /** Default 8288, the port Inngest's dev server uses. 0 = any free port. */
   port?: number;
   host?: string;
   /** serve() endpoints to sync on start (retried until they answer) and on `POST /v0/sync`. */

@@ -1,8 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
-import type { Actor } from "../actor";
 import { DomainError } from "../errors";
+import type { ServiceContext, UserActor } from "../service-context";
 
 /** Columns a user may see of their own messages (no raw provider payloads). */
 const ownMessageColumns = {
@@ -19,8 +18,7 @@ const ownMessageColumns = {
 };
 
 export async function listOwnMessages(
-  db: DbOrTx,
-  actor: Actor & { type: "user" | "admin" },
+  { db, actor }: ServiceContext<UserActor>,
   { limit, before }: { limit: number; before?: Date },
 ) {
   return db
@@ -32,7 +30,7 @@ export async function listOwnMessages(
 }
 
 /** One of the actor's own messages with its status timeline; another user's id is simply not found. */
-export async function getOwnMessage(db: DbOrTx, actor: Actor & { type: "user" | "admin" }, id: string) {
+export async function getOwnMessage({ db, actor }: ServiceContext<UserActor>, id: string) {
   const [message] = await db
     .select(ownMessageColumns)
     .from(smsMessages)

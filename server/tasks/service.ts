@@ -1,12 +1,10 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
 import { tasks } from "@/db/schema";
 import { DomainError } from "../errors";
+import type { ServiceContext, UserActor } from "../service-context";
 import type { TaskCreate } from "./schema";
 
-type UserActor = { type: "user"; userId: string };
-
-export async function listOwnTasks(db: DbOrTx, actor: UserActor) {
+export async function listOwnTasks({ db, actor }: ServiceContext<UserActor>) {
   return db
     .select()
     .from(tasks)
@@ -15,7 +13,7 @@ export async function listOwnTasks(db: DbOrTx, actor: UserActor) {
     .limit(200);
 }
 
-export async function createTask(db: DbOrTx, actor: UserActor, input: TaskCreate) {
+export async function createTask({ db, actor }: ServiceContext<UserActor>, input: TaskCreate) {
   const [task] = await db
     .insert(tasks)
     .values({ ...input, userId: actor.userId })
@@ -23,7 +21,7 @@ export async function createTask(db: DbOrTx, actor: UserActor, input: TaskCreate
   return task!;
 }
 
-export async function completeTask(db: DbOrTx, actor: UserActor, id: string) {
+export async function completeTask({ db, actor }: ServiceContext<UserActor>, id: string) {
   const [task] = await db
     .update(tasks)
     .set({ completedAt: new Date() })

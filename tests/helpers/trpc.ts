@@ -1,15 +1,17 @@
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/server/auth/auth";
+import type { JobSender } from "@/server/jobs/define";
 import { logger } from "@/server/logger";
+import type { Context } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
+import { recordingJobs } from "./jobs";
+
+/** The request context a procedure would get for `user` (or anonymous), on a test database. */
+export function testContext(db: Db, user: SessionUser | null, jobs: JobSender = recordingJobs()): Context {
+  return { db, jobs, user, requestId: "test", log: logger.child({ test: true }), headers: new Headers() };
+}
 
 /** A tRPC caller with the real routers and middleware, as `user` (or anonymous). */
-export function callerFor(db: Db, user: SessionUser | null) {
-  return createCaller({
-    db,
-    user,
-    requestId: "test",
-    log: logger.child({ test: true }),
-    headers: new Headers(),
-  });
+export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender) {
+  return createCaller(testContext(db, user, jobs));
 }

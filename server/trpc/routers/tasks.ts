@@ -4,11 +4,9 @@ import { completeTask, createTask, listOwnTasks } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listOwnTasks(ctx.db, { type: "user", userId: ctx.user.id })),
-  create: protectedProcedure
-    .input(taskCreateSchema)
-    .mutation(({ ctx, input }) => createTask(ctx.db, { type: "user", userId: ctx.user.id }, input)),
+  list: protectedProcedure.query(({ ctx }) => listOwnTasks(ctx.service)),
+  create: protectedProcedure.input(taskCreateSchema).mutation(({ ctx, input }) => createTask(ctx.service, input)),
   complete: protectedProcedure
     .input(z.object({ id: z.uuid({ message: "Not a task id" }) }).strict())
-    .mutation(({ ctx, input }) => completeTask(ctx.db, { type: "user", userId: ctx.user.id }, input.id)),
+    .mutation(({ ctx, input }) => completeTask(ctx.service, input.id)),
 });

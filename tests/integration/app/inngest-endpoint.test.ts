@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
-import { SMS_MESSAGE_QUEUED } from "@/inngest/events";
+import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { generateSigningKey, verifySignature } from "@/local/inngest-executor/signing";
 import { signedJson, TEST_KEYS, waitFor } from "../executor/harness";
 import { startAppUnderTest, type AppUnderTest } from "../../helpers/app-under-test";
@@ -42,7 +42,7 @@ function callBody(functionId: string, event: { name: string; data: Record<string
     ctx: { run_id: `01RUN${phoneCounter}`, attempt: 0, max_attempts: 7, use_api: false, stack: { stack: [], current: 0 } },
   };
 }
-const dispatchEvent = (messageId: string) => ({ name: SMS_MESSAGE_QUEUED, data: { messageId } });
+const dispatchEvent = (messageId: string) => ({ name: dispatchMessageJob.eventName, data: { messageId } });
 const failureEvent = (messageId: string) => ({
   name: "inngest/function.failed",
   data: { function_id: FN, run_id: "01RUNX", error: { name: "Error", message: "forged" }, event: dispatchEvent(messageId) },

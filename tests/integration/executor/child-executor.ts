@@ -61,7 +61,7 @@ export async function launchExecutor(options: {
         return body.functions.length >= options.expectedFunctions;
       },
       "child executor up and app synced",
-      30_000,
+      90_000, // tsx compiles the executor at start: slow on a busy machine
     );
   } catch (error) {
     child.kill("SIGKILL");
