@@ -37,6 +37,8 @@ export const taskListSchema = z
     // Sent by tRPC's infinite queries; the list only pages forward.
     direction: z.literal("forward").optional(),
   })
-  .strict();
+  .strict()
+  // No input at all is the first page.
+  .prefault({});
 
 export type TaskListInput = z.infer<typeof taskListSchema>;

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { tasks } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
-import { logger } from "@/server/logger";
 import { handleTrpcRequest } from "@/server/trpc/http-handler";
 import { MAX_TASKS_PER_USER, TRPC_MAX_BATCH } from "@/shared/limits";
 import { createUser } from "../../helpers/factories";
 import { testDatabases } from "../../helpers/test-db";
+import { testContext } from "../../helpers/trpc";
 
 const publicUrl = "http://localhost:3000";
 
@@ -25,7 +25,7 @@ describe.each(testDatabases())("tRPC request limits and bad input on $name", (da
 
   const deps = () => ({
     publicUrl,
-    createContext: async (req: Request) => ({ db: handle.db, user, requestId: "t", log: logger.child({ test: true }), headers: req.headers }),
+    createContext: async (req: Request) => ({ ...testContext(handle.db, user), headers: req.headers }),
   });
   const taskCount = async () => (await handle.db.select().from(tasks).where(eq(tasks.userId, user.id))).length;
 
