@@ -3,7 +3,7 @@ import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsInboundMessages, smsMessageEvents, smsMessages } from "@/db/schema";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox/credentials";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { handleInboundWebhook, handleStatusWebhook, type TwilioWebhookDeps } from "@/server/webhooks/twilio-handlers";
 import { createMessage, createUser } from "../../helpers/factories";
 import { sandboxProvider } from "../../helpers/sms";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { applyStatusCallback } from "@/server/sms/status-callbacks";
-import { SANDBOX_ACCOUNT_SID } from "@/local/twilio-sandbox/credentials";
+import { SANDBOX_ACCOUNT_SID } from "../../helpers/sandbox-account";
 import { createMessage, createUser } from "../../helpers/factories";
 import { sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
