@@ -19,7 +19,7 @@ export type TaskCreate = z.infer<typeof taskCreateSchema>;
  * Where the previous page of tasks ended, in list order: open before completed, then by due
  * date (none last), creation time and id. The id makes every position unique.
  */
-export const taskCursorSchema = z
+const taskCursorSchema = z
   .object({
     completed: z.boolean(),
     dueAt: boundedDate("Not a task cursor").nullable(),
@@ -37,6 +37,8 @@ export const taskListSchema = z
     // Sent by tRPC's infinite queries; the list only pages forward.
     direction: z.literal("forward").optional(),
   })
-  .strict();
+  .strict()
+  // No input at all is the first page.
+  .prefault({});
 
 export type TaskListInput = z.infer<typeof taskListSchema>;

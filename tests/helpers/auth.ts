@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { createAuth } from "@/server/auth/auth";
 import type { AuthDeps } from "@/server/auth/auth-deps";
 
-export const TEST_PUBLIC_URL = "http://localhost:3000";
+const TEST_PUBLIC_URL = "http://localhost:3000";
 
 /** The real better-auth over a test database, with the handlers' dependencies (one "app instance"). */
 export function authDepsFor(db: Db, overrides: Partial<Omit<AuthDeps, "db" | "auth">> = {}): AuthDeps {
