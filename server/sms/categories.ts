@@ -1,11 +1,32 @@
-import type { smsCategory, smsPriority } from "@/db/schema";
+import type { smsCategory, smsPriority, smsSkipReason, userSmsPreferences } from "@/db/schema";
 
 export type SmsCategory = (typeof smsCategory.enumValues)[number];
 export type SmsPriority = (typeof smsPriority.enumValues)[number];
+export type SmsSkipReason = (typeof smsSkipReason.enumValues)[number];
+
+type PreferencesRow = typeof userSmsPreferences.$inferSelect;
+export type CategorySwitch = "taskReminders" | "dailyBrief" | "urgentAlerts";
+
+/**
+ * The preference that switches each category on and off — the one place that says so.
+ * `account` texts (verification, opt-in confirmation) have none: the user asked for them.
+ */
+export const CATEGORY_PREFERENCE = {
+  task_reminders: "taskReminders",
+  daily_brief: "dailyBrief",
+  urgent_alerts: "urgentAlerts",
+  account: null,
+} as const satisfies Record<SmsCategory, (CategorySwitch & keyof PreferencesRow) | null>;
+
+/** Whether the user currently wants texts of this category. */
+export function categoryEnabled(category: SmsCategory, preferences: Pick<PreferencesRow, CategorySwitch>): boolean {
+  const key = CATEGORY_PREFERENCE[category];
+  return key === null || preferences[key];
+}
 
 /**
  * What a text of each category gets when its caller says nothing. One home for these rules:
- * the request service, the send function and the docs all read them from here.
+ * the request service, the send path and the docs all read them from here.
  *
  * - priority: urgent alerts jump the send queue; account texts (welcome, security) come next;
  *   a daily brief can wait behind everything else.
@@ -37,8 +58,8 @@ export function validityPeriodSeconds(category: SmsCategory, validUntil: Date | 
 }
 
 /**
- * Engine priority (Inngest `priority.run`, seconds a run moves ahead in the queue, ±600) for each
- * priority, as the CEL expression the dispatch function registers.
+ * Engine priority (Inngest `priority.run`: seconds a run moves ahead in the queue, ±600) for each
+ * priority, and the CEL expression the dispatch function registers with it.
  */
 export const PRIORITY_QUEUE_SECONDS: Readonly<Record<SmsPriority, number>> = { urgent: 600, high: 300, normal: 0, low: -300 };
 
