@@ -150,9 +150,20 @@ const loadedSchema = z.object({
   recipients: z.array(
     z.object({
       userId: z.string(),
-      phone: z.string().nullable(),
-      verifiedAt: z.coerce.date().nullable(),
-      optedOutAt: z.coerce.date().nullable(),
+      preferences: z
+        .object({
+          phone: z.string().nullable(),
+          phoneVerifiedAt: z.coerce.date().nullable(),
+          optedOutAt: z.coerce.date().nullable(),
+          taskReminders: z.boolean(),
+          dailyBrief: z.boolean(),
+          urgentAlerts: z.boolean(),
+          quietHoursEnabled: z.boolean(),
+          quietHoursStart: z.string(),
+          quietHoursEnd: z.string(),
+          timeZone: z.string(),
+        })
+        .nullable(),
     }),
   ),
   existing: z.array(z.object({ dedupeKey: z.string(), id: z.uuid(), status: z.string() })),
@@ -175,8 +186,11 @@ async function loadRequestContext(db: DbOrTx, inputs: ParsedRequest[]): Promise<
        from sms_templates t
        join sms_template_versions v on v.template_id = t.id and v.version = t.current_version
        where t.key in (select jsonb_array_elements_text(${keys}::text::jsonb))) as templates,
-      (select coalesce(json_agg(json_build_object(
-          'userId', u.id, 'phone', p.phone, 'verifiedAt', p.phone_verified_at, 'optedOutAt', p.opted_out_at)), '[]')
+      (select coalesce(json_agg(json_build_object('userId', u.id, 'preferences', case when p.user_id is null then null else
+          json_build_object('phone', p.phone, 'phoneVerifiedAt', p.phone_verified_at, 'optedOutAt', p.opted_out_at,
+            'taskReminders', p.task_reminders, 'dailyBrief', p.daily_brief, 'urgentAlerts', p.urgent_alerts,
+            'quietHoursEnabled', p.quiet_hours_enabled, 'quietHoursStart', p.quiet_hours_start,
+            'quietHoursEnd', p.quiet_hours_end, 'timeZone', p.time_zone) end)), '[]')
        from users u
        left join user_sms_preferences p on p.user_id = u.id
        where u.id in (select jsonb_array_elements_text(${userIds}::text::jsonb))) as recipients,
