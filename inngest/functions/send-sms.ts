@@ -2,7 +2,7 @@ import { NonRetriableError, type Inngest } from "inngest";
 import { JobPayloadError } from "@/server/jobs/define";
 import { dispatchMessageJob, sendSmsJob, smsCancelledEvent } from "@/server/jobs/definitions";
 import type { SmsPipelineDeps } from "@/server/sms/app-deps";
-import { advanceMessage } from "@/server/sms/send-pipeline";
+import { advanceMessage, type NextStep } from "@/server/sms/send-pipeline";
 import { systemContext } from "@/server/service-context";
 
 /**
@@ -31,13 +31,16 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
     },
     async ({ event, step }) => {
       const { messageId } = parseOrStop(event.data);
+      let wokeFrom: string | null = null;
       for (let turn = 0; turn < MAX_DECISIONS; turn++) {
-        const next = await step.run(`decide-${turn}`, () => {
+        const sleptUntil: string | null = wokeFrom;
+        const next: NextStep = await step.run(`decide-${turn}`, (): Promise<NextStep> => {
           const { db, jobs, now } = deps();
-          return advanceMessage(systemContext(db, jobs, sendSmsJob.id), messageId, now?.() ?? new Date());
+          return advanceMessage(systemContext(db, jobs, sendSmsJob.id), messageId, decisionTime(now?.() ?? new Date(), sleptUntil));
         });
         if (next.next === "wait") {
           await step.sleepUntil(`hold-${turn}`, next.until);
+          wokeFrom = next.until;
           continue;
         }
         if (next.next === "dispatch") {
@@ -49,6 +52,17 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
       throw new NonRetriableError(`message ${messageId}: no decision after ${MAX_DECISIONS} turns`);
     },
   );
+}
+
+/**
+ * The moment a decision is made for: now, but never before the end of the sleep it follows. The
+ * engine wakes a run at or after its time; a few milliseconds of clock skew between the engine
+ * and this app must not read as "still inside quiet hours" and start another sleep.
+ */
+function decisionTime(now: Date, sleptUntil: string | null): Date {
+  if (!sleptUntil) return now;
+  const woke = new Date(sleptUntil);
+  return woke > now ? woke : now;
 }
 
 function parseOrStop(data: unknown) {
