@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getOwnMessage, listOwnMessages } from "../../messages/queries";
+import { cancelMessage } from "../../sms/cancel";
 import { protectedProcedure, router } from "../procedures";
 
 export const messagesRouter = router({
@@ -9,4 +10,8 @@ export const messagesRouter = router({
   get: protectedProcedure
     .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
     .query(({ ctx, input }) => getOwnMessage(ctx.service, input.id)),
+  /** Takes back one of the user's own texts that has not gone to Twilio (pending, scheduled, queued). */
+  cancel: protectedProcedure
+    .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
+    .mutation(({ ctx, input }) => cancelMessage(ctx.service, input.id)),
 });
