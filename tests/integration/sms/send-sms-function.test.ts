@@ -168,6 +168,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     });
 
     expect(result).toEqual({ status: "skipped", reason: "opted_out" });
+    expect(stepIds(ctx.step.run)).toEqual(["decide-0", "decide-1"]);
     expect(handedOff.sent).toEqual([]);
     expect(await message(messageId)).toMatchObject({ status: "skipped", skipReason: "opted_out" });
   });
@@ -180,6 +181,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     const { result, ctx } = await t.execute({ steps: [] });
 
     expect(result).toEqual({ status: "skipped", reason: "daily_cap" });
+    expect(stepIds(ctx.step.run)).toEqual(["decide-0"]);
     expect(handedOff.sent).toEqual([]);
     const [counter] = await handle.db
       .select()
