@@ -6,9 +6,6 @@ import type { ServiceContext } from "../service-context";
 import { eventSourceOf } from "./message-events";
 import type { SmsStatus } from "./status";
 
-/** Statuses a text can still be taken back from: nothing has reached Twilio yet. */
-export const CANCELLABLE_STATUSES = ["pending", "scheduled", "queued"] as const satisfies readonly SmsStatus[];
-
 /**
  * Cancels a text that has not been handed to Twilio (pending, scheduled or queued): one
  * conditional update, so it either wins over the send or finds the text already sending. The

@@ -43,7 +43,7 @@ export const CATEGORY_DEFAULTS: Readonly<Record<SmsCategory, { priority: SmsPrio
 };
 
 /** Twilio's bounds for ValidityPeriod (seconds); 36,000 = its 10-hour sender queue. */
-export const VALIDITY_PERIOD_MIN_SECONDS = 1;
+const VALIDITY_PERIOD_MIN_SECONDS = 1;
 export const VALIDITY_PERIOD_MAX_SECONDS = 36_000;
 
 /**

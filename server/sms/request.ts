@@ -32,7 +32,7 @@ export interface SmsRequest {
 export type RequestResult = { messageId: string; status: SmsStatus; created: boolean };
 
 /** The largest batch one statement and one event send carry. */
-export const REQUEST_BATCH_SIZE = EVENTS_PER_SEND;
+const REQUEST_BATCH_SIZE = EVENTS_PER_SEND;
 
 const requestSchema = z
   .object({

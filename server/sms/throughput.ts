@@ -5,7 +5,7 @@ import type { Env } from "../config/env";
  * queue, drops them): a long code ~1 segment/s, toll-free 3/s, a short code 100/s. 10DLC
  * campaigns get more by trust score; set SMS_MAX_PER_SECOND to what the campaign was granted.
  */
-export const SENDER_TYPE_MAX_PER_SECOND: Readonly<Record<Env["SMS_SENDER_TYPE"], number>> = {
+const SENDER_TYPE_MAX_PER_SECOND: Readonly<Record<Env["SMS_SENDER_TYPE"], number>> = {
   long_code: 1,
   toll_free: 3,
   short_code: 100,
