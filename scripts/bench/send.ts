@@ -21,6 +21,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Inngest } from "inngest";
 import postgres from "postgres";
@@ -276,6 +277,11 @@ async function main() {
     const heldMaxWindow = maxInOneSecond(heldTimes);
     const perText = (n: number) => (n / texts).toFixed(2);
     console.log(`\nbench:send — next start + local executor (PostgreSQL state) + Twilio sandbox (${deliveryDelayMs} ms/hop), PostgreSQL`);
+    console.log(
+      `machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min) at the end. ` +
+        `Per text the stack makes 4 engine→app calls (send-sms 2, dispatch 2), 1 app→engine event, 1 Twilio create ` +
+        `and 4 signed callbacks: below the cap, that work (not the throttle) sets the rate.`,
+    );
     console.log(`\nscenario 1: ${texts} texts requested at once (${result.created} created), cap SMS_MAX_PER_SECOND=${cap}`);
     console.log(`  achieved      ${achieved.toFixed(1)} texts/s = ${((achieved / cap) * 100).toFixed(1)} % of the cap (baseline: the cap, ${cap}/s; target ≥ 95 %)`);
     console.log(`  busiest second ${maxWindow} texts (never above the cap: ${maxWindow <= cap ? "OK" : "EXCEEDED"})`);
