@@ -26,12 +26,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Inngest } from "inngest";
 import postgres from "postgres";
 import { openDb } from "@/db/client";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox";
+import { generateEventKey, generateSigningKey } from "@/local/inngest-executor/signing";
+import { createTwilioSandbox } from "@/local/twilio-sandbox";
+import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
 import type { JobSender } from "@/server/jobs/define";
 import { systemContext } from "@/server/service-context";
 import { requestSmsBatch, type SmsRequest } from "@/server/sms/request";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
+import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv } from "../lib/stand-ins";
 import { startNextServer } from "./lib/next-server";
 import { startPgProxy, type StatementCount } from "./lib/pg-proxy";
 
@@ -42,6 +45,10 @@ const basePort = Number(process.env.BENCH_PORT ?? 3250);
 const deliveryDelayMs = Number(process.env.BENCH_DELIVERY_DELAY_MS ?? 100);
 const [appPort, executorPort, sandboxPort] = [basePort, basePort + 1, basePort + 2];
 const HOUR = 3_600_000;
+
+// This run's own sandbox account and Inngest keys, generated as every install's are.
+const sandboxAccount = generateSandboxCredentials();
+const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
 
 function adminUrl(): string {
   const configured = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -63,6 +70,7 @@ function startExecutor(databaseUrl: string, appUrl: string): { url: string; chil
   const child = spawn(process.execPath, ["--import", "tsx", "local/inngest-executor/main.ts"], {
     env: {
       ...process.env,
+      ...executorEnv(inngestKeys),
       INNGEST_EXECUTOR_PORT: String(executorPort),
       INNGEST_EXECUTOR_APP_URL: appUrl,
       INNGEST_EXECUTOR_DATABASE_URL: databaseUrl,
@@ -119,8 +127,8 @@ async function main() {
   const requests = openDb({ kind: "postgres", url: requestProxy.url, poolSize: 2 });
 
   const sandbox = createTwilioSandbox({
-    accountSid: SANDBOX_ACCOUNT_SID,
-    authToken: SANDBOX_AUTH_TOKEN,
+    accountSid: sandboxAccount.accountSid,
+    authToken: sandboxAccount.authToken,
     port: sandboxPort,
     deliveryDelayMs,
     log: () => undefined,
@@ -132,9 +140,8 @@ async function main() {
   const app = await startNextServer(appPort, {
     DATABASE_URL: appProxy.url,
     PUBLIC_URL: publicUrl,
-    INNGEST_DEV: "1",
-    INNGEST_BASE_URL: executor.url,
-    TWILIO_SANDBOX_URL: sandbox.url,
+    ...appEnvForSandbox(sandboxAccount, sandbox.url),
+    ...appEnvForLocalExecutor(inngestKeys, executor.url),
     SMS_MAX_PER_SECOND: String(cap),
     LOG_LEVEL: "warn",
     NODE_ENV: "production",
@@ -161,7 +168,7 @@ async function main() {
       120_000,
       1_000,
     );
-    const client = new Inngest({ id: "bench-send", isDev: true, baseUrl: executor.url });
+    const client = new Inngest({ id: "bench-send", isDev: false, baseUrl: executor.url, ...inngestKeys });
     const jobs: JobSender = { send: async (events) => void (events.length > 0 && (await client.send(events))) };
     const ctx = systemContext(requests.db, jobs, "bench");
 

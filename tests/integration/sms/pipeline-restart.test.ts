@@ -4,13 +4,14 @@ import type { DbHandle } from "@/db/client";
 import { smsMessages } from "@/db/schema";
 import { createDispatchMessageFunction } from "@/inngest/functions/dispatch-message";
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { systemContext } from "@/server/service-context";
 import type { SmsPipelineDeps } from "@/server/sms/app-deps";
 import { requestSms } from "@/server/sms/request";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { freePort, launchExecutor, type ChildExecutor } from "../executor/child-executor";
-import { serveApp, tempDir, testClient, waitFor } from "../executor/harness";
+import { executorStorages, serveApp, testClient, waitFor } from "../executor/harness";
 import { clientJobs } from "../../helpers/jobs";
 import { createSmsUser, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
@@ -27,7 +28,7 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
   let sandbox: TwilioSandbox;
   let port = 0;
   let appUrl = "";
-  const storage = tempDir("pipeline-restart-");
+  let storageEnv: Record<string, string> = {};
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
@@ -59,7 +60,11 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
       createDispatchMessageFunction(client, deps, { maxPerSecond: 50 }),
     ]);
     appUrl = app.url;
-    closers.push(app.close, webhooks.close, () => sandbox.stop(), () => handle.drop(), async () => storage.remove());
+    // The executor keeps its state in the same kind of store as the app's.
+    const storage = executorStorages().find((candidate) => candidate.name === database.name) ?? executorStorages()[0]!;
+    const prepared = await storage.prepare();
+    storageEnv = prepared.env;
+    closers.push(app.close, webhooks.close, () => sandbox.stop(), () => handle.drop(), prepared.cleanup);
   });
   afterAll(async () => {
     for (const close of closers) await close();
@@ -67,7 +72,7 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
 
   // send-sms, dispatch-message and dispatch-message's onFailure
   const launch = () =>
-    launchExecutor({ port, appUrl, storageEnv: { INNGEST_EXECUTOR_DATA_DIR: storage.path }, expectedFunctions: 3, startTimeoutMs: 120_000 });
+    launchExecutor({ port, appUrl, storageEnv, expectedFunctions: 3, startTimeoutMs: 120_000 });
 
   async function sleepingRun(executor: ChildExecutor, messageId: string) {
     const { runs } = (await (await fetch(`${executor.url}/v0/runs?limit=100`)).json()) as { runs: { id: string; event: unknown }[] };

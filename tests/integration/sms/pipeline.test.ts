@@ -6,14 +6,15 @@ import { smsMessageEvents, smsMessages, userSmsPreferences } from "@/db/schema";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
 import { createClock, type Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import type { JobEvent, JobSender } from "@/server/jobs/define";
 import { systemContext, type ServiceContext } from "@/server/service-context";
 import type { SmsPipelineDeps } from "@/server/sms/app-deps";
 import { dispatchMessage } from "@/server/sms/dispatch";
 import { cancelMessage, requestSms, requestSmsBatch, type SmsRequest } from "@/server/sms/request";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
-import { serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
+import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { clientJobs } from "../../helpers/jobs";
 import { createSmsUser, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
@@ -56,7 +57,9 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
         req,
       ),
     );
-    const started = await startTestExecutor({ clock, retryBackoffMs: () => 50 });
+    // The executor keeps its state in the same kind of store as the app's.
+    const storage = executorStorages().find((candidate) => candidate.name === database.name);
+    const started = await startTestExecutor({ clock, retryBackoffMs: () => 50, storage });
     executor = started.executor;
     client = testClient("buildos-sms-pipeline", executor.url);
     const sent = clientJobs(client);
