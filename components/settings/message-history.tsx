@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
 import { Alert, Empty, Loading } from "../ui/states";

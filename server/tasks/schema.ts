@@ -1,8 +1,8 @@
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { tasks } from "@/db/schema";
-import { TASKS_PAGE_SIZE, TEXT_LIMITS } from "@/shared/limits";
-import { boundedDate, oneLineText } from "@/shared/text";
+import { TASKS_PAGE_SIZE, TEXT_LIMITS } from "@/common/limits";
+import { boundedDate, oneLineText } from "@/common/text";
 
 /** A new task as its owner submits it, derived from the table (owner and timestamps come from the server). */
 export const taskCreateSchema = createInsertSchema(tasks, {
