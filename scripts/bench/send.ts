@@ -129,6 +129,7 @@ async function main() {
   const sandbox = createTwilioSandbox({
     accountSid: sandboxAccount.accountSid,
     authToken: sandboxAccount.authToken,
+    apiKeys: [{ sid: sandboxAccount.apiKeySid, secret: sandboxAccount.apiKeySecret }],
     port: sandboxPort,
     deliveryDelayMs,
     log: () => undefined,
