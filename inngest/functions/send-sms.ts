@@ -11,7 +11,7 @@ import { systemContext } from "@/server/service-context";
  * again after a preference change) is one. Far more than any real text needs; it only stops a
  * run that would otherwise loop on a bug.
  */
-export const MAX_DECISIONS = 50;
+const MAX_DECISIONS = 50;
 
 /**
  * Holds one requested text until it may go, then hands it to dispatch. Thin: every decision,

@@ -15,7 +15,7 @@ export function idempotencyKeyFor(fn: FunctionDefinition, event: StoredEvent): s
   return fn.idempotency ? celKey(fn.idempotency, { event }) : null;
 }
 
-export function throttleKeyFor(fn: FunctionDefinition, event: StoredEvent): string {
+function throttleKeyFor(fn: FunctionDefinition, event: StoredEvent): string {
   if (!fn.throttle?.key) return "";
   return celKey(fn.throttle.key, { event }) ?? "";
 }

@@ -12,7 +12,6 @@ import { planMessage, type MessageRow, type RequestContext } from "./request-pla
 import type { SmsStatus } from "./status";
 
 export { cancelMessage } from "./cancel";
-export type { SmsPriority } from "./categories";
 
 /** What any server code asks for: a template, its variables, and optionally when and how urgently. */
 export interface SmsRequest {
