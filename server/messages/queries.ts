@@ -11,7 +11,12 @@ const ownMessageColumns = {
   category: smsMessages.category,
   status: smsMessages.status,
   skipReason: smsMessages.skipReason,
+  /** Plain words (server/sms/error-reasons.ts), never Twilio's raw payload. */
+  failReason: smsMessages.failReason,
   scheduledFor: smsMessages.scheduledFor,
+  /** While `scheduled`: when it will go at the earliest, and why it waits (its time, or quiet hours). */
+  heldUntil: smsMessages.heldUntil,
+  holdReason: smsMessages.holdReason,
   sentAt: smsMessages.sentAt,
   deliveredAt: smsMessages.deliveredAt,
   createdAt: smsMessages.createdAt,

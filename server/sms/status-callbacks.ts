@@ -1,4 +1,5 @@
 import { preparedRows, type Db } from "@/db/client";
+import { plainFailureReason } from "./error-reasons";
 import type { StatusCallback } from "./provider";
 import { STATUS_RANK, statusFromTwilio, statusRankSqlText, type SmsStatus } from "./status";
 
@@ -48,6 +49,8 @@ interface CallbackRow {
   at: string;
   error_code: number | null;
   error_message: string | null;
+  /** Plain words for the user and admin (server/sms/error-reasons.ts). */
+  fail_reason: string | null;
   price: string | null;
   price_unit: string | null;
   twilio_status: string;
@@ -67,7 +70,7 @@ const APPLY_BATCH = `
   with input as (
     select * from jsonb_to_recordset($1::jsonb) as i(
       n int, sid text, message_id uuid, status sms_status, rank int, at timestamptz, error_code int,
-      error_message text, price numeric, price_unit text, twilio_status text, payload jsonb)
+      error_message text, fail_reason text, price numeric, price_unit text, twilio_status text, payload jsonb)
   ),
   target as (
     select i.*, found.id
@@ -87,7 +90,7 @@ const APPLY_BATCH = `
       delivered_at = case when t.status = 'delivered' then coalesce(m.delivered_at, t.at) else m.delivered_at end,
       error_code = coalesce(t.error_code, m.error_code),
       error_message = coalesce(t.error_message, m.error_message),
-      fail_reason = case when t.status in ('failed', 'undelivered') then coalesce(t.error_message, m.fail_reason) else m.fail_reason end,
+      fail_reason = case when t.status in ('failed', 'undelivered') then coalesce(t.fail_reason, t.error_message, m.fail_reason) else m.fail_reason end,
       price = coalesce(t.price, m.price),
       price_unit = coalesce(t.price_unit, m.price_unit),
       updated_at = t.at
@@ -103,7 +106,7 @@ const APPLY_BATCH = `
     insert into sms_message_events (message_id, status, source, applied, error_code, payload, created_at)
     select t.id, t.twilio_status, 'callback', t.id in (select id from moved), t.error_code, t.payload, t.at
     from target t
-    on conflict (message_id, status) do nothing
+    on conflict (message_id, status) where source = 'callback' do nothing
     returning message_id
   )
   select t.n, t.id as message_id,
@@ -225,6 +228,7 @@ export function applyStatusCallback(
     at: (input.receivedAt ?? new Date()).toISOString(),
     error_code: values.errorCode,
     error_message: values.errorCode === null ? null : errorReason,
+    fail_reason: plainFailureReason(values.errorCode),
     price: values.price,
     price_unit: values.priceUnit,
     twilio_status: input.callback.status,

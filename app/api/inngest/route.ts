@@ -1,15 +1,18 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
-import { functions } from "@/inngest/functions";
+import { appFunctions } from "@/inngest/functions";
 import { serveOptions } from "@/inngest/serve-options";
 import { env } from "@/server/config/env";
 
 type Handler = ReturnType<typeof serve>;
 let handler: Handler | undefined;
 
-/** Built on the first request: the serve origin comes from configuration, which the build does not have. */
+/**
+ * Built on the first request: the serve origin and the functions' flow control (the throughput
+ * cap) come from configuration, which the build does not have.
+ */
 function inngestHandler(): Handler {
-  handler ??= serve({ client: inngest, functions, ...serveOptions(env()) });
+  handler ??= serve({ client: inngest, functions: appFunctions(), ...serveOptions(env()) });
   return handler;
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { boundedDate } from "@/common/text";
 import { getOwnMessage, listOwnMessages } from "../../messages/queries";
+import { cancelMessage } from "../../sms/cancel";
 import { protectedProcedure, router } from "../procedures";
 
 export const messagesRouter = router({
@@ -17,4 +18,8 @@ export const messagesRouter = router({
   get: protectedProcedure
     .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
     .query(({ ctx, input }) => getOwnMessage(ctx.service, input.id)),
+  /** Takes back one of the user's own texts that has not gone to Twilio (pending, scheduled, queued). */
+  cancel: protectedProcedure
+    .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
+    .mutation(({ ctx, input }) => cancelMessage(ctx.service, input.id)),
 });

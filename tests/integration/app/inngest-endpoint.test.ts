@@ -21,6 +21,7 @@ afterAll(() => app?.close());
 
 const FN = "buildos-sms-dispatch-message";
 const FAILURE_FN = `${FN}-failure`;
+const SEND_SMS_FN = "buildos-sms-send-sms";
 let phoneCounter = 0;
 
 async function queuedMessage() {
@@ -115,7 +116,7 @@ describe("sync", () => {
   it("registered every function at PUBLIC_URL through the signed sync", async () => {
     const view = await executorView();
     expect(view.apps).toEqual([{ id: "buildos-sms", url: `${app.url}/api/inngest` }]);
-    expect(view.functions.map((fn) => fn.id).sort()).toEqual([FN, FAILURE_FN]);
+    expect(view.functions.map((fn) => fn.id).sort()).toEqual([FN, FAILURE_FN, SEND_SMS_FN].sort());
     for (const fn of view.functions) expect(fn.url.startsWith(`${app.url}/api/inngest?`)).toBe(true);
   });
 

@@ -28,6 +28,8 @@ export async function launchExecutor(options: {
   appUrl: string;
   storageEnv: Record<string, string>;
   expectedFunctions: number;
+  /** How long to wait for start-up and the first sync (default 90 s). */
+  startTimeoutMs?: number;
 }): Promise<ChildExecutor> {
   const url = `http://127.0.0.1:${options.port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/inngest-executor/main.ts"], {
@@ -61,7 +63,7 @@ export async function launchExecutor(options: {
         return body.functions.length >= options.expectedFunctions;
       },
       "child executor up and app synced",
-      90_000, // tsx compiles the executor at start: slow on a busy machine
+      options.startTimeoutMs ?? 90_000, // tsx compiles the executor at start: slow on a busy machine
     );
   } catch (error) {
     child.kill("SIGKILL");
