@@ -1,7 +1,7 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { userSmsPreferences } from "@/db/schema";
+import { REMINDER_LEAD_MINUTES, userSmsPreferences } from "@/db/schema";
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:MM, for example 21:30");
 
@@ -26,6 +26,12 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     .min(1, "Daily limit must be at least 1")
     .max(DAILY_CAP_MAX, `Daily limit can be at most ${DAILY_CAP_MAX}`)
     .optional(),
+  reminderLeadMinutes: z
+    .number({ message: "Reminder lead time must be a number of minutes" })
+    .int("Reminder lead time must be a whole number of minutes")
+    .min(REMINDER_LEAD_MINUTES.min, `Remind me at least ${REMINDER_LEAD_MINUTES.min} minutes before`)
+    .max(REMINDER_LEAD_MINUTES.max, `Remind me at most ${REMINDER_LEAD_MINUTES.max / 60} hours before`)
+    .optional(),
 })
   .pick({
     taskReminders: true,
@@ -37,6 +43,7 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     timeZone: true,
     dailyCap: true,
     dailyBriefTime: true,
+    reminderLeadMinutes: true,
   })
   .strict()
   .superRefine((value, ctx) => {
