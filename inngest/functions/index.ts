@@ -5,6 +5,7 @@ import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
 import { createDispatchMessageFunction } from "./dispatch-message";
 import { createReconcileMessagesFunction } from "./reconcile-messages";
+import { createDailyBriefFunction, createTaskRemindersFunction } from "./sms-crons";
 
 /**
  * Every function the app serves; each is a thin adapter over a server/ service. Built on first
@@ -15,6 +16,8 @@ export function appFunctions(): InngestFunction.Any[] {
   const config = env();
   return [
     createDispatchMessageFunction(inngest, appSmsPipelineDeps, { maxPerSecond: smsMaxPerSecond(config) }),
+    createTaskRemindersFunction(inngest, appSmsPipelineDeps),
+    createDailyBriefFunction(inngest, appSmsPipelineDeps),
     createReconcileMessagesFunction(inngest, appReconcileDeps),
   ];
 }

@@ -33,7 +33,7 @@ export function createReconcileMessagesFunction(client: Inngest, deps: () => Rec
           if (page.requeued.length === 0) return;
           await step.sendEvent(
             "requeue",
-            page.requeued.map((messageId) => dispatchMessageJob.event({ messageId }, { id: `requeue:${messageId}` })),
+            page.requeued.map(({ messageId, priority }) => dispatchMessageJob.event({ messageId, priority }, { id: `requeue:${messageId}` })),
           );
         },
       );

@@ -2,9 +2,9 @@ const MINUTE = 60_000;
 
 /** The waits reconciliation works by (documented in docs/ARCHITECTURE.md, "Crons"). */
 export const RECONCILE_POLICY = {
-  /** An `unknown` text Twilio has no record of this long after we marked it is sent again (once). */
+  /** An `unknown` text Twilio has no record of this long after its claim is sent again (once). */
   requeueAfterMs: 15 * MINUTE,
-  /** The Twilio lookup starts this long before the mark: covers the send timeout and clock skew. */
+  /** The Twilio lookup starts this long before the claim: covers clock skew between us and Twilio. */
   lookupSlackMs: 10 * MINUTE,
   /** A text `sending`/`sent` with no news for this long is fetched from Twilio (again every as long). */
   stuckAfterMs: 30 * MINUTE,

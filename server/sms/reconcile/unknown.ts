@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import { ProviderError, type SentMessage } from "../provider";
+import type { SmsPriority } from "../categories";
 import { STATUS_RANK, statusFromTwilio } from "../status";
 import { applyStatusReport } from "../status-callbacks";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
@@ -12,14 +13,15 @@ export type UnknownOutcome = "adopted" | "in_progress" | "waiting" | "requeued" 
 
 export interface UnknownPage extends SweepPage<TimeCursor, UnknownOutcome> {
   /** Messages put back to `queued`: the caller starts their dispatch (a separate, memoized step). */
-  requeued: string[];
+  requeued: { messageId: string; priority: SmsPriority }[];
 }
 
 interface Row extends Record<string, unknown> {
   id: string;
   to: string | null;
   body: string;
-  marked_at: string | Date;
+  priority: SmsPriority;
+  claimed_at: string | Date;
   cursor_at: string;
   requeued: boolean;
 }
@@ -32,7 +34,7 @@ export const REQUEUED_EVENT = "requeued";
  * Twilio by recipient and time window:
  * - a record found (same number and body, not another message's) is applied through the
  *   monotonic status path with source `reconcile`, which also adopts its SID;
- * - no record 15 minutes after the message was marked: put back to `queued` once (recorded as
+ * - no record 15 minutes after the claim: put back to `queued` once (recorded as
  *   a `requeued` event); if it was already re-queued once, it fails instead of going a third time.
  */
 export async function reconcileUnknownPage(
@@ -42,7 +44,10 @@ export async function reconcileUnknownPage(
   const rows = await executeRows<Row>(
     deps.db,
     sql`
-    select m.id, m."to", m.body, m.updated_at as marked_at, m.created_at::text as cursor_at,
+    select m.id, m."to", m.body, m.priority, m.created_at::text as cursor_at,
+           -- The claim: dispatch records a 'sending' event when it takes the row.
+           coalesce((select max(e.created_at) from sms_message_events e where e.message_id = m.id and e.status = 'sending'),
+                    m.updated_at) as claimed_at,
            exists (select 1 from sms_message_events e where e.message_id = m.id and e.status = ${REQUEUED_EVENT}) as requeued
     from sms_messages m
     where m.status = 'unknown'
@@ -51,31 +56,31 @@ export async function reconcileUnknownPage(
     limit ${limit}`,
   );
   const counts: Record<UnknownOutcome, number> = { adopted: 0, in_progress: 0, waiting: 0, requeued: 0, failed: 0, lookup_error: 0 };
-  const requeued: string[] = [];
+  const requeued: UnknownPage["requeued"] = [];
 
   const lookups = await mapLimited(rows, RECONCILE_POLICY.concurrency, async (row) => {
-    const markedAt = new Date(row.marked_at);
-    if (!row.to) return { row, markedAt, records: [] as SentMessage[] };
+    const claimedAt = new Date(row.claimed_at);
+    if (!row.to) return { row, claimedAt, records: [] as SentMessage[] };
     try {
       const records = await deps.provider.listByRecipient(row.to, {
-        sentAfter: new Date(markedAt.getTime() - RECONCILE_POLICY.lookupSlackMs),
+        sentAfter: new Date(claimedAt.getTime() - RECONCILE_POLICY.lookupSlackMs),
       });
-      return { row, markedAt, records };
+      return { row, claimedAt, records };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio lookup failed; trying again next tick");
-      return { row, markedAt, records: null };
+      return { row, claimedAt, records: null };
     }
   });
 
   const taken = await sidsInUse(deps, lookups.flatMap((l) => (l.records ?? []).map((r) => r.sid)));
-  for (const { row, markedAt, records } of lookups) {
+  for (const { row, claimedAt, records } of lookups) {
     if (records === null) {
       counts.lookup_error += 1;
       continue;
     }
     const record = row.to
-      ? findTwilioRecord({ to: row.to, body: row.body, notBefore: new Date(markedAt.getTime() - RECONCILE_POLICY.lookupSlackMs) }, records, taken)
+      ? findTwilioRecord({ to: row.to, body: row.body, notBefore: new Date(claimedAt.getTime() - RECONCILE_POLICY.lookupSlackMs) }, records, taken)
       : null;
     if (record) {
       taken.add(record.sid);
@@ -88,7 +93,7 @@ export async function reconcileUnknownPage(
       counts.adopted += 1;
       continue;
     }
-    if (now.getTime() - markedAt.getTime() < RECONCILE_POLICY.requeueAfterMs) {
+    if (now.getTime() - claimedAt.getTime() < RECONCILE_POLICY.requeueAfterMs) {
       counts.waiting += 1;
       continue;
     }
@@ -96,7 +101,7 @@ export async function reconcileUnknownPage(
       if (await failAfterRequeue(deps, row.id, now)) counts.failed += 1;
     } else if (await requeueOnce(deps, row.id, now)) {
       counts.requeued += 1;
-      requeued.push(row.id);
+      requeued.push({ messageId: row.id, priority: row.priority });
     }
   }
 
