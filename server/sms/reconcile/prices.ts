@@ -37,23 +37,25 @@ export async function fetchMissingPricesPage(
   );
   const counts: Record<PriceOutcome, number> = { priced: 0, no_price: 0, fetch_error: 0 };
   await mapLimited(rows, RECONCILE_POLICY.concurrency, async (row) => {
-    let price: string | null;
-    let priceUnit: string | null;
+    let answer: { price: string | null; priceUnit: string | null };
     try {
-      ({ price, priceUnit } = await deps.provider.fetch(row.twilio_sid));
+      answer = await deps.provider.fetch(row.twilio_sid);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio price fetch failed; trying again next tick");
+      deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio price fetch failed");
       counts.fetch_error += 1;
-      return;
+      // A permanent answer (not found, say) will not change: it counts as the one fetch.
+      if (error.kind !== "permanent") return;
+      answer = { price: null, priceUnit: null };
     }
     await executeRows(
       deps.db,
-      sql`update sms_messages set price = coalesce(price, ${price}::numeric), price_unit = coalesce(price_unit, ${priceUnit}::text),
+      sql`update sms_messages set price = coalesce(price, ${answer.price}::numeric), price_unit = coalesce(price_unit, ${answer.priceUnit}::text),
             price_fetched_at = ${at}::timestamptz
           where id = ${row.id}::uuid and price_fetched_at is null`,
     );
-    counts[price === null ? "no_price" : "priced"] += 1;
+    if (answer.price !== null) counts.priced += 1;
+    else counts.no_price += 1;
   });
   const last = rows.at(-1);
   return { next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id }, counts };

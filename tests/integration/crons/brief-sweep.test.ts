@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { smsMessages, userSmsPreferences } from "@/db/schema";
+import { smsMessages, type userSmsPreferences } from "@/db/schema";
 import { NOTHING_DUE_FOCUS } from "@/server/daily-brief/main-focus";
 import { requestDueBriefs } from "@/server/daily-brief/request";
 import type { BriefCursor } from "@/server/daily-brief/sweep";
