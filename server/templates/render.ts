@@ -1,5 +1,12 @@
 import { SegmentedMessage } from "sms-segments-calculator";
-import UnicodeToGsm from "sms-segments-calculator/dist/libs/UnicodeToGSM";
+import gsmTableModule from "sms-segments-calculator/dist/libs/UnicodeToGSM";
+
+/**
+ * The library's own map of UTF-16 code units to GSM-7 septets. It is a CommonJS default export:
+ * Node's ESM loader hands over the whole `module.exports`, bundlers its `default`.
+ */
+const UnicodeToGsm: Record<string, number[] | undefined> =
+  (gsmTableModule as unknown as { default?: Record<string, number[]> }).default ?? gsmTableModule;
 
 /** `{{ name }}` placeholders; names are lower snake case like template keys. */
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
