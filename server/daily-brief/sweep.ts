@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { reachableRecipient } from "../sms/recipients";
-import { briefInstant, localRanges } from "./local-window";
+import { briefInstant, localRanges, type LocalRange } from "./local-window";
 
 /** Where the last page ended, in the sweep's order (zone, local date, brief time, user). */
 export interface BriefCursor {
@@ -31,11 +31,8 @@ export interface BriefPage {
 }
 
 interface Row extends Record<string, unknown> {
-  time_zone: string;
-  local_date: string;
-  brief_time: string;
   user_id: string;
-  day_end: string | Date;
+  brief_time: string;
   dedupe_key: string;
   focus_title: string | null;
   focus_due_at: string | Date | null;
@@ -62,82 +59,78 @@ async function briefZones(db: DbOrTx): Promise<string[]> {
 }
 
 /**
- * The dedupe key of a user's brief: per user and local date, so a repeated or late tick (or one
- * whose window overlaps the last) never requests it twice. Built in SQL only.
+ * Up to `limit` users of one zone and local date whose brief time lies in the range, after the
+ * cursor: an ordered range scan of `user_sms_preferences_brief_idx` that stops at the limit.
+ * The dedupe key (per user and local date) is built here only, and users whose brief for that
+ * date exists are skipped, so a repeated or overlapping tick finds nothing to request.
  */
-const briefKey = sql.raw(`'daily_brief:' || p.user_id || ':' || r.local_date::text`);
+async function rangePage(db: DbOrTx, range: LocalRange, after: { briefTime: string; userId: string } | null, limit: number) {
+  const key = sql`'daily_brief:' || p.user_id || ':' || ${range.localDate}::text`;
+  return executeRows<Row>(
+    db,
+    sql`
+    select p.user_id, p.daily_brief_time as brief_time, ${key} as dedupe_key,
+           focus.title as focus_title, focus.due_at as focus_due_at
+    from (
+      select p.user_id, p.daily_brief_time
+      from user_sms_preferences p
+      where p.daily_brief and p.time_zone = ${range.timeZone}
+        and p.daily_brief_time >= ${range.fromTime} and p.daily_brief_time <= ${range.toTime}
+        ${after ? sql`and (p.daily_brief_time, p.user_id) > (${after.briefTime}::text, ${after.userId}::text)` : sql``}
+        and ${reachableRecipient("p")}
+        and not exists (select 1 from sms_messages m where m.dedupe_key = ${key})
+      order by p.daily_brief_time, p.user_id
+      limit ${limit}
+    ) p
+    left join lateral (
+      -- Most urgent first (the enum is declared urgent .. low), then the earliest due.
+      select t.title, t.due_at from tasks t
+      where t.user_id = p.user_id and t.completed_at is null and t.due_at < ${range.dayEnd.toISOString()}::timestamptz
+      order by t.priority, t.due_at, t.id
+      limit 1
+    ) focus on true
+    order by p.daily_brief_time, p.user_id`,
+  );
+}
+
+const byZoneAndDate = (a: LocalRange, b: LocalRange) =>
+  a.timeZone < b.timeZone ? -1 : a.timeZone > b.timeZone ? 1 : a.localDate < b.localDate ? -1 : a.localDate > b.localDate ? 1 : 0;
 
 /**
  * One page of daily briefs whose local instant falls in [from, to), for users with the brief on
- * who can be texted and have no brief for that local date yet. Each zone's candidate local
- * times come from `localRanges`, so the query is a range scan of the brief index per zone and
- * date, in keyset order; the exact instant is checked here (the ranges are a hull).
+ * who can be texted and have no brief for that local date yet. The window becomes, per zone and
+ * local date, a range of local brief times (`localRanges`); the page walks those ranges in order
+ * (zone, date), one ordered index range scan each, until it has `limit` candidates. The exact
+ * instant of each candidate is checked here (the ranges are a hull).
  */
 export async function dueBriefsPage(
   db: DbOrTx,
   { from, to, after, limit }: { from: Date; to: Date; after: BriefCursor | null; limit: number },
 ): Promise<BriefPage> {
-  const ranges = localRanges(await briefZones(db), from, to);
-  if (ranges.length === 0) return { briefs: [], next: null };
-  const json = JSON.stringify(
-    ranges.map((r) => ({ tz: r.timeZone, local_date: r.localDate, lo: r.fromTime, hi: r.toTime, day_end: r.dayEnd.toISOString() })),
-  );
-  const c = after ?? { timeZone: "", localDate: "0001-01-01", briefTime: "", userId: "" };
-  const rows = await executeRows<Row>(
-    db,
-    sql`
-    with r as (
-      select * from jsonb_to_recordset(${json}::jsonb) as r(tz text, local_date date, lo text, hi text, day_end timestamptz)
-    ),
-    page as (
-      select r.tz as time_zone, r.local_date::text as local_date, r.day_end, p.user_id, p.daily_brief_time as brief_time,
-             ${briefKey} as dedupe_key
-      from r
-      cross join lateral (
-        select p.user_id, p.daily_brief_time
-        from user_sms_preferences p
-        where p.daily_brief and p.time_zone = r.tz
-          and p.daily_brief_time >= r.lo and p.daily_brief_time <= r.hi
-          and (p.daily_brief_time, p.user_id) > (
-            case when (r.tz, r.local_date) = (${c.timeZone}::text, ${c.localDate}::date) then ${c.briefTime}::text else '' end,
-            case when (r.tz, r.local_date) = (${c.timeZone}::text, ${c.localDate}::date) then ${c.userId}::text else '' end)
-          and ${reachableRecipient("p")}
-          and not exists (select 1 from sms_messages m where m.dedupe_key = ${briefKey})
-        order by p.daily_brief_time, p.user_id
-        limit ${limit}
-      ) p
-      where (r.tz, r.local_date) >= (${c.timeZone}::text, ${c.localDate}::date)
-      order by r.tz, r.local_date, p.daily_brief_time, p.user_id
-      limit ${limit}
-    )
-    select page.*, focus.title as focus_title, focus.due_at as focus_due_at
-    from page
-    left join lateral (
-      -- Most urgent first (the enum is declared urgent .. low), then the earliest due.
-      select t.title, t.due_at from tasks t
-      where t.user_id = page.user_id and t.completed_at is null and t.due_at < page.day_end
-      order by t.priority, t.due_at, t.id
-      limit 1
-    ) focus on true
-    order by page.time_zone, page.local_date, page.brief_time, page.user_id`,
-  );
+  const ranges = localRanges(await briefZones(db), from, to).sort(byZoneAndDate);
   const briefs: DueBrief[] = [];
-  for (const row of rows) {
-    const briefAt = briefInstant(row.time_zone, row.local_date, row.brief_time);
-    if (briefAt < from || briefAt >= to) continue; // outside the window: only the hull matched
-    briefs.push({
-      userId: row.user_id,
-      timeZone: row.time_zone,
-      localDate: row.local_date,
-      briefAt,
-      dayEnd: new Date(row.day_end),
-      focus: row.focus_title === null ? null : { title: row.focus_title, dueAt: new Date(row.focus_due_at!) },
-      dedupeKey: row.dedupe_key,
-    });
+  let candidates = 0;
+  let last: BriefCursor | null = null;
+  for (const range of ranges) {
+    const position = after ? byZoneAndDate(range, { ...range, timeZone: after.timeZone, localDate: after.localDate }) : 1;
+    if (position < 0) continue; // before the cursor's range
+    const rows = await rangePage(db, range, position === 0 ? after : null, limit - candidates);
+    for (const row of rows) {
+      const briefAt = briefInstant(range.timeZone, range.localDate, row.brief_time);
+      last = { timeZone: range.timeZone, localDate: range.localDate, briefTime: row.brief_time, userId: row.user_id };
+      if (briefAt < from || briefAt >= to) continue; // outside the window: only the hull matched
+      briefs.push({
+        userId: row.user_id,
+        timeZone: range.timeZone,
+        localDate: range.localDate,
+        briefAt,
+        dayEnd: range.dayEnd,
+        focus: row.focus_title === null ? null : { title: row.focus_title, dueAt: new Date(row.focus_due_at!) },
+        dedupeKey: row.dedupe_key,
+      });
+    }
+    candidates += rows.length;
+    if (candidates >= limit) return { briefs, next: last };
   }
-  const last = rows.at(-1);
-  return {
-    briefs,
-    next: rows.length < limit || !last ? null : { timeZone: last.time_zone, localDate: last.local_date, briefTime: last.brief_time, userId: last.user_id },
-  };
+  return { briefs, next: null };
 }
