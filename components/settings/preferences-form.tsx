@@ -44,6 +44,7 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
       timeZone: String(form.get("timeZone")),
       dailyCap: Number(form.get("dailyCap")),
       dailyBriefTime: String(form.get("dailyBriefTime")),
+      reminderLeadMinutes: Number(form.get("reminderLeadMinutes")),
     });
   }
 
@@ -83,6 +84,15 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
             error={errors.dailyCap}
           />
           <TextField label="Daily brief time" name="dailyBriefTime" type="time" defaultValue={p.dailyBriefTime} error={errors.dailyBriefTime} />
+          <TextField
+            label="Remind me this many minutes before a task is due"
+            name="reminderLeadMinutes"
+            type="number"
+            min={5}
+            max={1440}
+            defaultValue={p.reminderLeadMinutes}
+            error={errors.reminderLeadMinutes}
+          />
         </div>
         <Button type="submit" pending={update.isPending}>
           Save preferences

@@ -73,6 +73,9 @@ export const smsMessages = pgTable(
     index("sms_messages_in_flight_idx")
       .on(sql`greatest(${t.updatedAt}, ${t.reconciledAt})`, t.id)
       .where(sql`${t.status} in ('sending', 'sent')`),
+    index("sms_messages_pending_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
     index("sms_messages_unpriced_idx")
       .on(t.updatedAt, t.id)
       .where(sql`${t.status} in ('delivered', 'undelivered') and ${t.price} is null and ${t.priceFetchedAt} is null`),
