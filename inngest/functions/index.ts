@@ -5,6 +5,7 @@ import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
 import { createDispatchMessageFunction } from "./dispatch-message";
 import { createReconcileMessagesFunction } from "./reconcile-messages";
+import { createSendSmsFunction } from "./send-sms";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "./sms-crons";
 
 /**
@@ -15,6 +16,7 @@ import { createDailyBriefFunction, createTaskRemindersFunction } from "./sms-cro
 export function appFunctions(): InngestFunction.Any[] {
   const config = env();
   return [
+    createSendSmsFunction(inngest, appSmsPipelineDeps),
     createDispatchMessageFunction(inngest, appSmsPipelineDeps, { maxPerSecond: smsMaxPerSecond(config) }),
     createTaskRemindersFunction(inngest, appSmsPipelineDeps),
     createDailyBriefFunction(inngest, appSmsPipelineDeps),

@@ -3,6 +3,7 @@ import type { smsCategory, smsSkipReason } from "@/db/schema";
 import { DomainError } from "../errors";
 import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
+import { decideSend, type DecisionInput } from "./send-decision";
 import type { SmsStatus } from "./status";
 
 type SkipReason = (typeof smsSkipReason.enumValues)[number];
@@ -28,12 +29,10 @@ export interface RequestTemplate {
   body: string;
 }
 
-/** The user's number as the request reads it. */
+/** The user as the request reads them: their preferences row, or null when they never set any. */
 export interface RequestRecipient {
   userId: string;
-  phone: string | null;
-  verifiedAt: Date | null;
-  optedOutAt: Date | null;
+  preferences: DecisionInput["preferences"];
 }
 
 /** What a batch of requests was checked against, loaded in one round trip. */
@@ -73,8 +72,8 @@ export type Planned = { row: MessageRow } | { error: DomainError; invalidVars?: 
  * template's current version (recorded on the row); every variable it names must be given (a
  * missing one is an error naming it, never an empty string); at most 1,600 characters. Segments
  * and encoding are computed here, because Twilio answers num_segments "0" through a Messaging
- * Service. A request that cannot be sent right now for a lasting reason (no verified number,
- * opted out, template switched off, deadline passed) becomes a skipped row instead of an error.
+ * Service. A request the send decision would skip now (no verified number, opted out, category
+ * or template switched off) or whose deadline has passed becomes a skipped row, not an error.
  */
 export function planMessage(input: CheckedRequest, loaded: RequestContext, now: Date): Planned {
   const template = loaded.templates.get(input.templateKey);
@@ -88,21 +87,23 @@ export function planMessage(input: CheckedRequest, loaded: RequestContext, now: 
   const vars = Object.fromEntries(
     templateVariables(template.body).flatMap((name) => (input.variables[name] !== undefined ? [[name, input.variables[name]]] : [])),
   );
-  const verified = recipient.phone !== null && recipient.verifiedAt !== null;
+  const prefs = recipient.preferences;
+  const phone = prefs?.phone && prefs.phoneVerifiedAt ? { to: prefs.phone, verifiedAt: prefs.phoneVerifiedAt } : null;
+  const priority = input.priority ?? CATEGORY_DEFAULTS[template.category].priority;
   const base = {
     id,
     user_id: input.userId,
-    to: verified ? recipient.phone : null,
+    to: phone?.to ?? null,
     template_id: template.id,
     template_version_id: template.versionId,
     template_vars: vars,
     category: template.category,
-    priority: input.priority ?? CATEGORY_DEFAULTS[template.category].priority,
+    priority,
     fail_reason: null,
     scheduled_for: input.scheduledFor?.toISOString() ?? null,
     valid_until: input.validUntil?.toISOString() ?? null,
     dedupe_key: input.dedupeKey ?? `message:${id}`,
-    phone_verified_at: verified ? (recipient.verifiedAt?.toISOString() ?? null) : null,
+    phone_verified_at: phone?.verifiedAt.toISOString() ?? null,
     created_at: now.toISOString(),
   } satisfies Partial<MessageRow>;
 
@@ -130,15 +131,22 @@ export function planMessage(input: CheckedRequest, loaded: RequestContext, now: 
     };
   }
   const info = segmentInfo(rendered.body);
-  const skip: SkipReason | null = !verified
-    ? "unverified"
-    : recipient.optedOutAt
-      ? "opted_out"
-      : !template.active
-        ? "template_inactive"
-        : input.validUntil && input.validUntil <= now
-          ? "expired"
-          : null;
+  // The same decision the send function makes (one home, server/sms/send-decision.ts): a text
+  // that would be skipped now is recorded skipped at once. Waits are the send function's.
+  const decision = decideSend({
+    now,
+    message: {
+      category: template.category,
+      priority,
+      to: phone?.to ?? "",
+      scheduledFor: input.scheduledFor ?? null,
+      phoneVerifiedAt: phone?.verifiedAt ?? null,
+      templateActive: template.active,
+    },
+    preferences: prefs,
+  });
+  const skip: SkipReason | null =
+    decision.action === "skip" ? decision.reason : input.validUntil && input.validUntil <= now ? "expired" : null;
   return {
     row: {
       ...base,

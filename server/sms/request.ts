@@ -56,14 +56,14 @@ const requestSchema = z
  * Errors (nothing recorded): unknown template or user, a missing variable (named), a body over
  * 1,600 characters, a user acting for someone else.
  */
-export async function requestSms(ctx: ServiceContext, request: SmsRequest): Promise<RequestResult> {
+export async function requestSms(ctx: ServiceContext, request: SmsRequest, now = new Date()): Promise<RequestResult> {
   const input = parseRequest(request, "");
   assertMayRequestFor(ctx, input.userId);
   const loaded = await loadRequestContext(ctx.db, [input]);
   const existing = input.dedupeKey ? loaded.existing.get(input.dedupeKey) : undefined;
   if (existing) return { messageId: existing.id, status: existing.status, created: false };
 
-  const planned = planMessage(input, loaded, new Date());
+  const planned = planMessage(input, loaded, now);
   if ("error" in planned) throw planned.error;
   const inserted = await insertMessages(ctx, [planned.row]);
   if (inserted.length === 0) {
@@ -85,6 +85,7 @@ export async function requestSms(ctx: ServiceContext, request: SmsRequest): Prom
 export async function requestSmsBatch(
   ctx: ServiceContext,
   requests: SmsRequest[],
+  now = new Date(),
 ): Promise<{ created: number; existing: number }> {
   const inputs = requests.map((request, index) => parseRequest(request, `[${index}].`));
   for (const input of inputs) assertMayRequestFor(ctx, input.userId);
@@ -93,7 +94,6 @@ export async function requestSmsBatch(
   for (let start = 0; start < inputs.length; start += REQUEST_BATCH_SIZE) {
     const chunk = inputs.slice(start, start + REQUEST_BATCH_SIZE);
     const loaded = await loadRequestContext(ctx.db, chunk);
-    const now = new Date();
     const rows: MessageRow[] = [];
     const seenKeys = new Set<string>();
     for (const input of chunk) {
@@ -150,9 +150,20 @@ const loadedSchema = z.object({
   recipients: z.array(
     z.object({
       userId: z.string(),
-      phone: z.string().nullable(),
-      verifiedAt: z.coerce.date().nullable(),
-      optedOutAt: z.coerce.date().nullable(),
+      preferences: z
+        .object({
+          phone: z.string().nullable(),
+          phoneVerifiedAt: z.coerce.date().nullable(),
+          optedOutAt: z.coerce.date().nullable(),
+          taskReminders: z.boolean(),
+          dailyBrief: z.boolean(),
+          urgentAlerts: z.boolean(),
+          quietHoursEnabled: z.boolean(),
+          quietHoursStart: z.string(),
+          quietHoursEnd: z.string(),
+          timeZone: z.string(),
+        })
+        .nullable(),
     }),
   ),
   existing: z.array(z.object({ dedupeKey: z.string(), id: z.uuid(), status: z.string() })),
@@ -175,8 +186,11 @@ async function loadRequestContext(db: DbOrTx, inputs: ParsedRequest[]): Promise<
        from sms_templates t
        join sms_template_versions v on v.template_id = t.id and v.version = t.current_version
        where t.key in (select jsonb_array_elements_text(${keys}::text::jsonb))) as templates,
-      (select coalesce(json_agg(json_build_object(
-          'userId', u.id, 'phone', p.phone, 'verifiedAt', p.phone_verified_at, 'optedOutAt', p.opted_out_at)), '[]')
+      (select coalesce(json_agg(json_build_object('userId', u.id, 'preferences', case when p.user_id is null then null else
+          json_build_object('phone', p.phone, 'phoneVerifiedAt', p.phone_verified_at, 'optedOutAt', p.opted_out_at,
+            'taskReminders', p.task_reminders, 'dailyBrief', p.daily_brief, 'urgentAlerts', p.urgent_alerts,
+            'quietHoursEnabled', p.quiet_hours_enabled, 'quietHoursStart', p.quiet_hours_start,
+            'quietHoursEnd', p.quiet_hours_end, 'timeZone', p.time_zone) end)), '[]')
        from users u
        left join user_sms_preferences p on p.user_id = u.id
        where u.id in (select jsonb_array_elements_text(${userIds}::text::jsonb))) as recipients,

@@ -75,7 +75,7 @@ export function decideSend({ now, message, preferences }: DecisionInput): SendDe
 }
 
 /** Urgent texts and account texts go at any hour. */
-export function bypassesQuietHours(message: { category: SmsCategory; priority: SmsPriority }): boolean {
+function bypassesQuietHours(message: { category: SmsCategory; priority: SmsPriority }): boolean {
   return message.priority === "urgent" || message.category === "account";
 }
 

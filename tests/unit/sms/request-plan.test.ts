@@ -17,10 +17,25 @@ function template(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
   };
 }
 
-function context(t: RequestTemplate = template(), recipient: Partial<RequestRecipient> = {}): RequestContext {
+type Preferences = NonNullable<RequestRecipient["preferences"]>;
+
+function context(t: RequestTemplate = template(), preferences: Partial<Preferences> | null = {}): RequestContext {
+  const prefs: Preferences | null = preferences && {
+    phone: "+15555550100",
+    phoneVerifiedAt: VERIFIED_AT,
+    optedOutAt: null,
+    taskReminders: true,
+    dailyBrief: true,
+    urgentAlerts: true,
+    quietHoursEnabled: true,
+    quietHoursStart: "21:00",
+    quietHoursEnd: "08:00",
+    timeZone: "America/New_York",
+    ...preferences,
+  };
   return {
     templates: new Map([[t.key, t]]),
-    recipients: new Map([["u1", { userId: "u1", phone: "+15555550100", verifiedAt: VERIFIED_AT, optedOutAt: null, ...recipient }]]),
+    recipients: new Map([["u1", { userId: "u1", preferences: prefs }]]),
     existing: new Map(),
   };
 }
@@ -93,13 +108,17 @@ describe("planning a requested text", () => {
   });
 
   it("records a text for a user without a verified number as skipped(unverified), with no recipient", () => {
-    const row = planned(planMessage(request({ task_name: "a", due_time: "b" }), context(template(), { verifiedAt: null }), NOW));
+    const vars = { task_name: "a", due_time: "b" };
+    const row = planned(planMessage(request(vars), context(template(), { phoneVerifiedAt: null }), NOW));
     expect(row).toMatchObject({ status: "skipped", skip_reason: "unverified", to: null, phone_verified_at: null });
+    const neverSet = planned(planMessage(request(vars), context(template(), null), NOW));
+    expect(neverSet).toMatchObject({ status: "skipped", skip_reason: "unverified", to: null });
   });
 
-  it("skips texts for opted-out users, switched-off templates and deadlines already past", () => {
+  it("skips what the send decision would skip now (opted out, category off, template off) and deadlines already past", () => {
     const vars = { task_name: "a", due_time: "b" };
     expect(planned(planMessage(request(vars), context(template(), { optedOutAt: NOW }), NOW)).skip_reason).toBe("opted_out");
+    expect(planned(planMessage(request(vars), context(template(), { taskReminders: false }), NOW)).skip_reason).toBe("category_off");
     expect(planned(planMessage(request(vars), context(template({ active: false })), NOW)).skip_reason).toBe("template_inactive");
     expect(planned(planMessage(request(vars, { validUntil: NOW }), context(), NOW)).skip_reason).toBe("expired");
   });
