@@ -187,7 +187,7 @@ function writerFor(db: Db): CallbackWriter {
 }
 
 /** Who reported a Twilio status: its webhook, or reconciliation fetching the message. */
-export type StatusSource = "callback" | "reconcile";
+type StatusSource = "callback" | "reconcile";
 
 /** One Twilio status for one message, whoever reported it. */
 export interface StatusReport {

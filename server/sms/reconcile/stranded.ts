@@ -3,7 +3,7 @@ import { executeRows } from "@/db/client";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
 import { RECONCILE_POLICY } from "./policy";
 
-export type StrandedOutcome = "restarted";
+type StrandedOutcome = "restarted";
 
 export interface StrandedPage extends SweepPage<TimeCursor, StrandedOutcome> {
   /** Messages whose send run is started again (the caller sends the events, in a memoized step). */
