@@ -19,6 +19,7 @@ const executor = createExecutor({
   logger: log,
   // The real dev server re-syncs too, so functions edited while both run are picked up.
   resyncIntervalMs: Number(process.env.INNGEST_EXECUTOR_RESYNC_MS ?? 15_000),
+  maxInFlight: process.env.INNGEST_EXECUTOR_MAX_IN_FLIGHT ? Number(process.env.INNGEST_EXECUTOR_MAX_IN_FLIGHT) : undefined,
 });
 
 let stopping = false;

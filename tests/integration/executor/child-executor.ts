@@ -28,7 +28,7 @@ export async function launchExecutor(options: {
   appUrl: string;
   storageEnv: Record<string, string>;
   expectedFunctions: number;
-  /** How long to wait for start-up and the first sync (PGlite's boot is slow on a loaded machine). */
+  /** How long to wait for start-up and the first sync (default 90 s). */
   startTimeoutMs?: number;
 }): Promise<ChildExecutor> {
   const url = `http://127.0.0.1:${options.port}`;
@@ -61,7 +61,7 @@ export async function launchExecutor(options: {
         return body.functions.length >= options.expectedFunctions;
       },
       "child executor up and app synced",
-      options.startTimeoutMs ?? 30_000,
+      options.startTimeoutMs ?? 90_000, // tsx compiles the executor at start: slow on a busy machine
     );
   } catch (error) {
     child.kill("SIGKILL");

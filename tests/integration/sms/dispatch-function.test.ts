@@ -8,7 +8,7 @@ import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/funct
 import type { Executor } from "@/local/inngest-executor";
 import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
-import { serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
+import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
 import { clientJobs } from "../../helpers/jobs";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
@@ -45,7 +45,8 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     );
     const webhooksUrl = () => webhooks.url;
     // Retries come quickly here; Retry-After from Twilio still sets its own delay.
-    const started = await startTestExecutor({ retryBackoffMs: () => 50 });
+    const storage = executorStorages().find((candidate) => candidate.name === database.name);
+    const started = await startTestExecutor({ retryBackoffMs: () => 50, storage });
     executor = started.executor;
     client = testClient("buildos-sms-test", executor.url);
     const fn = createDispatchMessageFunction(

@@ -224,7 +224,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
       .values({ userId: user.id, to: phone, body: "BuildOS: x", category: "task_reminders", status: "queued", dedupeKey: `race:${phone}` })
       .returning();
     await cancelMessage(ctx, row!.id);
-    const outcome = await dispatchMessage(systemContext(handle.db, jobs, "test"), { provider: sandboxProvider(sandbox.url), statusCallbackUrl: "http://127.0.0.1:1/s" }, row!.id);
+    const outcome = await dispatchMessage(systemContext(handle.db, jobs, "test"), { provider: sandboxProvider(sandbox.url), statusCallbackUrl: "http://127.0.0.1:1/s" }, { messageId: row!.id, claimToken: "test-run" });
     expect(outcome).toEqual({ result: "not_claimed" });
     expect(sandboxTextsTo(phone)).toHaveLength(0);
   });
