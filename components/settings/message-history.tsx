@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
 import { Alert, Empty, Loading } from "../ui/states";
@@ -9,9 +10,9 @@ import { Table, Td } from "../ui/table";
 
 export function MessageHistory() {
   const trpc = useTRPC();
-  const messages = useQuery(trpc.messages.list.queryOptions({ limit: 25 }));
+  const messages = useQuery(trpc.messages.list.queryOptions({ limit: MESSAGE_HISTORY_PAGE_SIZE }));
   return (
-    <Card title="Your recent texts" description="The last 25 texts we sent or held for you.">
+    <Card title="Your recent texts" description={`The last ${MESSAGE_HISTORY_PAGE_SIZE} texts we sent or held for you.`}>
       {messages.isPending ? (
         <Loading label="Loading your texts…" />
       ) : messages.isError ? (

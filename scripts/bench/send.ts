@@ -25,7 +25,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Inngest } from "inngest";
 import postgres from "postgres";
 import { openDb } from "@/db/client";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox";
+import { createTwilioSandbox } from "@/local/twilio-sandbox";
+import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
 import type { JobSender } from "@/server/jobs/define";
 import { systemContext } from "@/server/service-context";
 import { requestSmsBatch, type SmsRequest } from "@/server/sms/request";
@@ -33,6 +34,9 @@ import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
 import { startNextServer } from "./lib/next-server";
 import { startPgProxy, type StatementCount } from "./lib/pg-proxy";
+
+/** This run's sandbox account, generated like every install's (nothing secret is committed). */
+const { accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN } = generateSandboxCredentials();
 
 const texts = Number(process.env.BENCH_TEXTS ?? 2000);
 const held = Number(process.env.BENCH_HELD ?? 1000);

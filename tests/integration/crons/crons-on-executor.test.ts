@@ -8,11 +8,12 @@ import { createDispatchMessageFunction } from "@/inngest/functions/dispatch-mess
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "@/inngest/functions/sms-crons";
 import { createClock, type Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { dailyBriefCron, taskRemindersCron } from "@/server/jobs/crons";
 import type { SmsPipelineDeps } from "@/server/sms/app-deps";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
-import { serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
+import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";
 import { clientJobs } from "../../helpers/jobs";
 import { sandboxProvider } from "../../helpers/sms";
@@ -52,7 +53,8 @@ describe.each(testDatabases())("crons through the pipeline on the executor ($nam
         req,
       ),
     );
-    const started = await startTestExecutor({ clock, retryBackoffMs: () => 50 });
+    const storage = executorStorages().find((candidate) => candidate.name === database.name);
+    const started = await startTestExecutor({ clock, retryBackoffMs: () => 50, storage });
     executor = started.executor;
     client = testClient(APP_ID, executor.url);
     const jobs = clientJobs(client);

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Inngest } from "inngest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Executor, SyncResult } from "@/local/inngest-executor";
@@ -11,6 +13,7 @@ import {
   runsOf,
   serveApp,
   startTestExecutor,
+  TEST_KEYS,
   testClient,
   waitFor,
   waitForEndedRuns,
@@ -145,10 +148,10 @@ describe.each(executorStorages())("flow contract on $name", (storage) => {
     return { count: queued.length, untouched: details.every((run) => run !== null && run.jobs.every((job) => !job.leased)) };
   }
 
-  async function api(path: string, init?: { method?: string; body?: unknown }) {
+  async function api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) {
     const response = await fetch(`${executor.url}${path}`, {
       method: init?.method ?? "GET",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...init?.headers },
       body: init?.body === undefined ? undefined : JSON.stringify(init.body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -274,7 +277,7 @@ describe.each(executorStorages())("flow contract on $name", (storage) => {
 
       const seed = `${Date.now()},${Buffer.from("0123456789").toString("base64")}`;
       const post = () =>
-        fetch(`${executor.url}/e/NO_EVENT_KEY_SET`, {
+        fetch(`${executor.url}/e/${TEST_KEYS.eventKey}`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-inngest-event-id-seed": seed },
           body: JSON.stringify([{ name: "test/deduped", data: { seeded: 1 } }, { name: "test/deduped", data: { seeded: 2 } }]),
@@ -294,11 +297,23 @@ describe.each(executorStorages())("flow contract on $name", (storage) => {
     });
 
     it("accepts a single event object and rejects an event without a name", async () => {
-      const single = await api("/e/key", { method: "POST", body: { name: "test/single", data: {} } });
+      const single = await api(`/e/${TEST_KEYS.eventKey}`, { method: "POST", body: { name: "test/single", data: {} } });
       expect(single.status).toBe(200);
       expect((single.body.ids as string[]).length).toBe(1);
-      const invalid = await api("/e/key", { method: "POST", body: [{ data: {} }] });
+      const invalid = await api(`/e/${TEST_KEYS.eventKey}`, { method: "POST", body: [{ data: {} }] });
       expect(invalid.status).toBe(400);
+    });
+
+    it("takes events only with its event key (401 otherwise, nothing stored)", async () => {
+      const before = (await api("/v0/events?name=test/keyless")).body.events as unknown[];
+      for (const key of ["NO_EVENT_KEY_SET", "key", `${TEST_KEYS.eventKey}x`]) {
+        const refused = await api(`/e/${key}`, { method: "POST", body: { name: "test/keyless", data: {} } });
+        expect(refused.status).toBe(401);
+      }
+      expect((await api("/v0/events?name=test/keyless")).body.events).toHaveLength(before.length);
+      const accepted = await api(`/e/${TEST_KEYS.eventKey}`, { method: "POST", body: { name: "test/keyless", data: {} } });
+      expect(accepted.status).toBe(200);
+      expect((await api("/v0/events?name=test/keyless")).body.events).toHaveLength(before.length + 1);
     });
   });
 
@@ -330,6 +345,15 @@ describe.each(executorStorages())("flow contract on $name", (storage) => {
       const apps = functions.body.apps as { id: string; sync_kind: string }[];
       expect(apps.find((app) => app.id === "oob")?.sync_kind).toBe("out_of_band");
 
+      // Registration needs the SDK's hashed signing key, as with Inngest: anyone else is refused.
+      const forged = { url: "http://127.0.0.1:9/api/inngest", appName: "oob", functions: [] };
+      for (const authorization of [undefined, "Bearer nope", `Bearer ${TEST_KEYS.signingKey}`]) {
+        const headers: Record<string, string> = authorization ? { authorization } : {};
+        expect((await api("/fn/register", { method: "POST", body: forged, headers })).status).toBe(401);
+      }
+      const afterForgery = (await api("/v0/functions")).body.apps as { id: string; url: string }[];
+      expect(afterForgery.find((app) => app.id === "oob")?.url).toBe(oobApp.url);
+
       // An app with in-band sync turned off answers our in-band PUT by registering out-of-band.
       vi.stubEnv("INNGEST_ALLOW_IN_BAND_SYNC", "0");
       try {
@@ -345,10 +369,39 @@ describe.each(executorStorages())("flow contract on $name", (storage) => {
       expect(run?.output).toBe("hi");
     });
 
-    it("serves an app configured only through INNGEST_DEV=<executor url>", async () => {
-      vi.stubEnv("INNGEST_DEV", executor.url);
+    it("registers nothing from a sync answer that is not signed with its signing key", async () => {
+      // A stand-in "app" that answers the in-band PUT like the SDK would, but cannot sign it.
+      const runtime = { type: "http", url: "http://127.0.0.1:9/api/inngest?fnId=impostor-fn&stepId=step" };
+      const config = {
+        app_id: "impostor",
+        url: "http://127.0.0.1:9/api/inngest",
+        functions: [{ id: "impostor-fn", name: "fn", triggers: [{ event: "test/impostor" }], steps: { step: { id: "step", name: "step", runtime } } }],
+      };
+      for (const signature of [null, "t=1&s=00", `t=${Math.round(Date.now() / 1000)}&s=${"0".repeat(64)}`]) {
+        const server = createServer((_req, res) => {
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "x-inngest-sync-kind": "in_band",
+            ...(signature ? { "x-inngest-signature": signature } : {}),
+          });
+          res.end(JSON.stringify(config));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const { port } = server.address() as AddressInfo;
+        const [outcome] = await executor.sync(`http://127.0.0.1:${port}/api/inngest`);
+        server.close();
+        expect(outcome?.error).toMatch(/not signed with the executor's signing key/);
+      }
+      const apps = (await api("/v0/functions")).body.apps as { id: string }[];
+      expect(apps.map((app) => app.id)).not.toContain("impostor");
+    });
+
+    it("serves an app configured only through the environment, as the app is (base URL and keys)", async () => {
+      vi.stubEnv("INNGEST_BASE_URL", executor.url);
+      vi.stubEnv("INNGEST_SIGNING_KEY", TEST_KEYS.signingKey);
+      vi.stubEnv("INNGEST_EVENT_KEY", TEST_KEYS.eventKey);
       try {
-        const envOnly = new Inngest({ id: "env-only", logger: quietLogger() });
+        const envOnly = new Inngest({ id: "env-only", isDev: false, logger: quietLogger() });
         const fn = envOnly.createFunction({ id: "hello", triggers: [{ event: "test/env-only" }] }, async ({ step }) => {
           return step.run("greet", () => "hello from env");
         });

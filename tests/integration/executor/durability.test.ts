@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchExecutor, freePort, type ChildExecutor } from "./child-executor";
-import { deferred, executorStorages, FENCE_EVENT, fenceFunction, serveApp, testClient, waitFor, type ExecutorStorage } from "./harness";
+import {
+  deferred,
+  executorStorages,
+  FENCE_EVENT,
+  fenceFunction,
+  serveApp,
+  TEST_KEYS,
+  testClient,
+  waitFor,
+  type ExecutorStorage,
+} from "./harness";
 
 // Durability: the executor runs as a child process and is SIGKILLed while runs sleep and while a
 // step call is in flight, then restarted on the same storage. Every run must complete exactly once,
@@ -84,7 +94,7 @@ describe.each(executorStorages())("durability on $name (child process, SIGKILL)"
   /** See passFence() in the harness: once this run has ended, every job due before it was claimed. */
   async function passFence(executor: ChildExecutor) {
     const token = `fence-${Date.now()}`;
-    await postJson(executor, "/e/NO_EVENT_KEY_SET", [{ name: FENCE_EVENT, data: { token } }]);
+    await postJson(executor, `/e/${TEST_KEYS.eventKey}`, [{ name: FENCE_EVENT, data: { token } }]);
     await waitFor(async () => {
       const { runs } = await getJson<{ runs: { status: string; event: { data: { token?: string } } }[] }>(
         executor,
@@ -100,7 +110,7 @@ describe.each(executorStorages())("durability on $name (child process, SIGKILL)"
 
   it("resumes sleeping runs and re-calls an in-flight step after SIGKILL, completing each run once", async () => {
     let executor = await launch();
-    await postJson(executor, "/e/NO_EVENT_KEY_SET", [
+    await postJson(executor, `/e/${TEST_KEYS.eventKey}`, [
       { name: "durable/sleep", data: { n: 1 } },
       { name: "durable/sleep", data: { n: 2 } },
       { name: "durable/sleep", data: { n: 3 } },

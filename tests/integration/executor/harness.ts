@@ -10,6 +10,13 @@ import { serve } from "inngest/node";
 import { pino } from "pino";
 import postgres from "postgres";
 import { createExecutor, type Executor, type ExecutorOptions, type RunDetailView, type RunView } from "@/local/inngest-executor";
+import {
+  canonicalJson,
+  generateEventKey,
+  generateSigningKey,
+  SIGNATURE_HEADER,
+  signatureFor,
+} from "@/local/inngest-executor/signing";
 
 // Shared plumbing for executor integration tests: a temp-dir executor, an SDK serve() endpoint on an
 // ephemeral port, and polling helpers with clear timeout messages.
@@ -18,6 +25,12 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
+
+/**
+ * This test process's Inngest keys, shared by every executor and SDK client it makes: the SDK runs
+ * in its verifying (cloud) mode, as in the app, and the executor signs every request to it.
+ */
+export const TEST_KEYS = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
 
 export const quietLogger = () => pino({ level: process.env.EXECUTOR_TEST_LOG_LEVEL ?? "silent" });
 
@@ -76,7 +89,7 @@ export async function startTestExecutor(
 ): Promise<{ executor: Executor; close: () => Promise<void> }> {
   const { storage = executorStorages()[0]!, ...executorOptions } = options;
   const prepared = await storage.prepare();
-  const executor = createExecutor({ port: 0, logger: quietLogger(), ...prepared.options, ...executorOptions });
+  const executor = createExecutor({ ...TEST_KEYS, port: 0, logger: quietLogger(), ...prepared.options, ...executorOptions });
   try {
     await executor.start();
   } catch (error) {
@@ -92,9 +105,23 @@ export async function startTestExecutor(
   };
 }
 
-/** An SDK client in dev mode pointed at the executor (the SDK's own error logs silenced). */
+/**
+ * An SDK client pointed at the executor, configured as the app's is: cloud mode (signatures
+ * checked), the signing and event keys, the executor as base URL (the SDK's error logs silenced).
+ */
 export function testClient(id: string, executorUrl: string): Inngest {
-  return new Inngest({ id, isDev: true, baseUrl: executorUrl, logger: quietLogger() });
+  return new Inngest({ id, isDev: false, baseUrl: executorUrl, ...TEST_KEYS, logger: quietLogger() });
+}
+
+/** A JSON request to a serve() endpoint signed as Inngest signs it (`signingKey` to sign with another key). */
+export function signedJson(
+  body: unknown,
+  headers: Record<string, string> = {},
+  options: { signingKey?: string; nowMs?: number } = {},
+): { headers: Record<string, string>; body: string } {
+  const payload = canonicalJson(body);
+  const signature = signatureFor(payload, options.signingKey ?? TEST_KEYS.signingKey, options.nowMs);
+  return { headers: { "content-type": "application/json", ...headers, [SIGNATURE_HEADER]: signature }, body: payload };
 }
 
 type AnyFunction = InngestFunction.Any;

@@ -8,6 +8,7 @@ import {
   passFence,
   quietLogger,
   serveApp,
+  TEST_KEYS,
   testClient,
   waitFor,
   waitForEndedRuns,
@@ -48,7 +49,7 @@ describe.each(executorStorages())("executor lifecycle on $name", (storage) => {
     const appPort = await freePort();
     const appUrl = `http://127.0.0.1:${appPort}/api/inngest`;
     const notYet = await bootingApp(appPort);
-    const first = createExecutor({ port: 0, appUrls: [appUrl], ...prepared.options, logger: quietLogger() });
+    const first = createExecutor({ ...TEST_KEYS, port: 0, appUrls: [appUrl], ...prepared.options, logger: quietLogger() });
     await first.start();
     expect(first.functions()).toEqual([]);
 
@@ -70,13 +71,13 @@ describe.each(executorStorages())("executor lifecycle on $name", (storage) => {
     await first.stop();
 
     // No appUrls: the restarted executor knows the function from its store, not from a new sync.
-    const second = createExecutor({ port: 0, ...prepared.options, logger: quietLogger() });
+    const second = createExecutor({ ...TEST_KEYS, port: 0, ...prepared.options, logger: quietLogger() });
     await second.start();
     cleanups.push(() => second.stop());
     expect(second.clock.offsetMs()).toBe(offset);
     expect(second.functions().map((fn) => fn.id).sort()).toEqual(["late-fence", "late-napper"]);
     if (storage.name === "pglite") {
-      const intruder = createExecutor({ port: 0, ...prepared.options, logger: quietLogger() });
+      const intruder = createExecutor({ ...TEST_KEYS, port: 0, ...prepared.options, logger: quietLogger() });
       await expect(intruder.start()).rejects.toThrow(/already in use/);
     }
 

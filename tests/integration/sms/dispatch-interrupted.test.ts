@@ -4,15 +4,16 @@ import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { createDispatchMessageFunction } from "@/inngest/functions/dispatch-message";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { INTERRUPTED_SEND_REASON } from "@/server/sms/dispatch";
 import type { SmsProvider } from "@/server/sms/provider";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { freePort, launchExecutor, type ChildExecutor } from "../executor/child-executor";
-import { deferred, executorStorages, serveApp, testClient, waitFor } from "../executor/harness";
+import { deferred, executorStorages, serveApp, TEST_KEYS, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
 import { clientJobs } from "../../helpers/jobs";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
 
@@ -103,7 +104,7 @@ describe.each(testDatabases())("the dispatch function when its executor dies mid
     const user = await createVerifiedUser(handle.db, "+15555550171");
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550171" });
     executor = await launch();
-    const post = await fetch(`${executor.url}/e/NO_EVENT_KEY_SET`, {
+    const post = await fetch(`${executor.url}/e/${TEST_KEYS.eventKey}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(dispatchMessageJob.event({ messageId: id })),

@@ -7,15 +7,17 @@ import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createTwilioSandbox,
-  SANDBOX_ACCOUNT_SID,
-  SANDBOX_API_KEY_SECRET,
-  SANDBOX_API_KEY_SID,
-  SANDBOX_AUTH_TOKEN,
   SANDBOX_FROM_NUMBER,
   SANDBOX_MESSAGING_SERVICE_SID,
   SANDBOX_VERIFY_SERVICE_SID,
 } from "@/local/twilio-sandbox";
 import { createTwilioProvider, ProviderError, type SmsProvider, type TwilioProviderConfig } from "@/server/sms/provider";
+import {
+  SANDBOX_ACCOUNT_SID,
+  SANDBOX_API_KEY_SECRET,
+  SANDBOX_API_KEY_SID,
+  SANDBOX_AUTH_TOKEN,
+} from "../../helpers/sandbox-account";
 import { closedPortUrl, startReceiver, type Receiver, type ReceivedRequest } from "./receiver";
 import { rawSdkClient } from "./sdk-client";
 
