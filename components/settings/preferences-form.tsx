@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { DAILY_CAP_MAX } from "@/shared/limits";
+import { DAILY_CAP_MAX, REMINDER_LEAD_MINUTES } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
@@ -89,8 +89,8 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
             label="Remind me this many minutes before a task is due"
             name="reminderLeadMinutes"
             type="number"
-            min={5}
-            max={1440}
+            min={REMINDER_LEAD_MINUTES.min}
+            max={REMINDER_LEAD_MINUTES.max}
             defaultValue={p.reminderLeadMinutes}
             error={errors.reminderLeadMinutes}
           />
