@@ -34,7 +34,7 @@ export function createReconcileMessagesFunction(client: Inngest, deps: () => Rec
           if (page.restart.length === 0) return;
           await step.sendEvent(
             "restart",
-            page.restart.map((messageId) => sendSmsJob.event({ messageId }, { id: messageId })),
+            page.restart.map(({ messageId, priority }) => sendSmsJob.event({ messageId, priority }, { id: messageId })),
           );
         },
       );

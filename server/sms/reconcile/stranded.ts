@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
+import type { SmsPriority } from "../categories";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
 import { RECONCILE_POLICY } from "./policy";
 
@@ -7,11 +8,12 @@ type StrandedOutcome = "restarted";
 
 export interface StrandedPage extends SweepPage<TimeCursor, StrandedOutcome> {
   /** Messages whose send run is started again (the caller sends the events, in a memoized step). */
-  restart: string[];
+  restart: { messageId: string; priority: SmsPriority }[];
 }
 
 interface Row extends Record<string, unknown> {
   id: string;
+  priority: SmsPriority;
   cursor_at: string;
 }
 
@@ -31,7 +33,7 @@ export async function strandedRequestsPage(
   const rows = await executeRows<Row>(
     deps.db,
     sql`
-    select m.id, m.created_at::text as cursor_at
+    select m.id, m.priority, m.created_at::text as cursor_at
     from sms_messages m
     where m.status = 'pending'
       and m.created_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedAfterMs / 1000})
@@ -44,6 +46,6 @@ export async function strandedRequestsPage(
   return {
     next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id },
     counts: { restarted: rows.length },
-    restart: rows.map((r) => r.id),
+    restart: rows.map((r) => ({ messageId: r.id, priority: r.priority })),
   };
 }

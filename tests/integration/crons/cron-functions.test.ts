@@ -54,7 +54,7 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     expect(result).toEqual({ tick: new Date(now).toISOString(), due: 1, created: 1, existing: 0 });
     const [message] = await handle.db.select().from(smsMessages).where(eq(smsMessages.userId, user.id));
     expect(message?.dedupeKey).toBe(`task_reminder:${due.id}:${due.dueAt!.toISOString()}`);
-    expect(jobs.sent).toEqual([sendSmsJob.event({ messageId: message!.id }, { id: message!.id })]);
+    expect(jobs.sent).toEqual([sendSmsJob.event({ messageId: message!.id, priority: "normal" }, { id: message!.id })]);
 
     // The same tick again (a repeated delivery): nothing new, nothing sent.
     const again = await new InngestTestEngine({ function: createTaskRemindersFunction(client, () => ({ db: handle.db, jobs })) }).execute({
@@ -117,7 +117,9 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     const mock = ctx as InngestTestEngine.MockContext;
     expect(stepRuns(mock)).toEqual(["tick", "stranded", "unknown", "in-flight", "prices"]);
     expect(mock.step.sendEvent).toHaveBeenCalledWith("requeue", [requeue]);
-    expect(mock.step.sendEvent).toHaveBeenCalledWith("restart", [sendSmsJob.event({ messageId: stranded.id }, { id: stranded.id })]);
+    expect(mock.step.sendEvent).toHaveBeenCalledWith("restart", [
+      sendSmsJob.event({ messageId: stranded.id, priority: stranded.priority }, { id: stranded.id }),
+    ]);
     expect(result).toMatchObject({ stranded: { restarted: 1 }, unknown: { requeued: 1 } });
     const [row] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, lost.id));
     expect(row?.status).toBe("queued");

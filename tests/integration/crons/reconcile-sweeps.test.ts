@@ -133,10 +133,11 @@ describe.each(testDatabases())("reconcile sweeps on $name", (database) => {
     const lost = await createMessage(handle.db, user.id, { status: "pending", createdAt: t0 });
     const held = await createMessage(handle.db, user.id, { status: "scheduled", createdAt: t0 });
     const page = (minutes: number) => strandedRequestsPage(deps, { now: new Date(t0.getTime() + minutes * MINUTE), after: null, limit: 1_000 });
-    expect((await page(RECONCILE_POLICY.strandedAfterMs / MINUTE - 1)).restart).not.toContain(lost.id);
-    const due = await page(RECONCILE_POLICY.strandedAfterMs / MINUTE + 1);
-    expect(due.restart).toContain(lost.id);
-    expect(due.restart).not.toContain(held.id);
-    expect((await page(RECONCILE_POLICY.strandedUntilMs / MINUTE + 1)).restart).not.toContain(lost.id);
+    const restarted = async (minutes: number) => (await page(minutes)).restart.map((r) => r.messageId);
+    expect(await restarted(RECONCILE_POLICY.strandedAfterMs / MINUTE - 1)).not.toContain(lost.id);
+    const due = await restarted(RECONCILE_POLICY.strandedAfterMs / MINUTE + 1);
+    expect(due).toContain(lost.id);
+    expect(due).not.toContain(held.id);
+    expect(await restarted(RECONCILE_POLICY.strandedUntilMs / MINUTE + 1)).not.toContain(lost.id);
   });
 });
