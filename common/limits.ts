@@ -19,6 +19,9 @@ export const PASSWORD_MAX_LENGTH = 128;
 /** Most texts a user can allow per day. */
 export const DAILY_CAP_MAX = 50;
 
+/** How long before a task is due its reminder goes out, in minutes (a CHECK enforces the bounds too). */
+export const REMINDER_LEAD_MINUTES = { min: 5, max: 1440, default: 60 } as const;
+
 /** Task and message priorities share one scale. */
 export const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 export type Priority = (typeof PRIORITIES)[number];

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { DAILY_CAP_MAX } from "@/common/limits";
+import { DAILY_CAP_MAX, REMINDER_LEAD_MINUTES } from "@/common/limits";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
@@ -45,6 +45,7 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
       timeZone: String(form.get("timeZone")),
       dailyCap: Number(form.get("dailyCap")),
       dailyBriefTime: String(form.get("dailyBriefTime")),
+      reminderLeadMinutes: Number(form.get("reminderLeadMinutes")),
     });
   }
 
@@ -84,6 +85,15 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
             error={errors.dailyCap}
           />
           <TextField label="Daily brief time" name="dailyBriefTime" type="time" defaultValue={p.dailyBriefTime} error={errors.dailyBriefTime} />
+          <TextField
+            label="Remind me this many minutes before a task is due"
+            name="reminderLeadMinutes"
+            type="number"
+            min={REMINDER_LEAD_MINUTES.min}
+            max={REMINDER_LEAD_MINUTES.max}
+            defaultValue={p.reminderLeadMinutes}
+            error={errors.reminderLeadMinutes}
+          />
         </div>
         <Button type="submit" pending={update.isPending}>
           Save preferences

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { TEXT_LIMITS } from "../../common/limits";
+import { boolean, check, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "../../common/limits";
 import { users } from "./auth";
 import { optOutSource } from "./enums";
 
@@ -26,6 +26,8 @@ export const userSmsPreferences = pgTable(
     timeZone: text().notNull().default("America/New_York"),
     dailyCap: integer().notNull().default(10),
     dailyBriefTime: text().notNull().default("08:00"),
+    /** How long before a task is due its reminder goes out. */
+    reminderLeadMinutes: integer().notNull().default(REMINDER_LEAD_MINUTES.default),
     optedOutAt: timestamp({ withTimezone: true }),
     optOutSource: optOutSource(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -37,5 +39,13 @@ export const userSmsPreferences = pgTable(
       "user_sms_preferences_local_times",
       sql`${t.quietHoursStart} ~ '^[0-2][0-9]:[0-5][0-9]$' and ${t.quietHoursEnd} ~ '^[0-2][0-9]:[0-5][0-9]$' and ${t.dailyBriefTime} ~ '^[0-2][0-9]:[0-5][0-9]$'`,
     ),
+    check(
+      "user_sms_preferences_reminder_lead",
+      sql`${t.reminderLeadMinutes} between ${sql.raw(String(REMINDER_LEAD_MINUTES.min))} and ${sql.raw(String(REMINDER_LEAD_MINUTES.max))}`,
+    ),
+    // The daily brief sweep: per zone, a range of local brief times, in keyset order.
+    index("user_sms_preferences_brief_idx")
+      .on(t.timeZone, t.dailyBriefTime, t.userId)
+      .where(sql`${t.dailyBrief}`),
   ],
 );

@@ -20,6 +20,10 @@ export const tasks = pgTable(
   },
   (t) => [
     index("tasks_user_due_idx").on(t.userId, t.dueAt),
+    // The reminder sweep walks open tasks by due time (keyset on due_at, id).
+    index("tasks_open_due_idx")
+      .on(t.dueAt, t.id)
+      .where(sql`${t.completedAt} is null and ${t.dueAt} is not null`),
     check("tasks_title_length", sql`char_length(${t.title}) <= ${sql.raw(String(TEXT_LIMITS.taskTitle))}`),
     check("tasks_project_length", sql`char_length(${t.project}) <= ${sql.raw(String(TEXT_LIMITS.taskProject))}`),
   ],

@@ -1,7 +1,7 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
-import { DAILY_CAP_MAX, TEXT_LIMITS } from "@/common/limits";
+import { DAILY_CAP_MAX, REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "@/common/limits";
 import { canonicalTimeZone } from "./time-zone";
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:MM, for example 21:30");
@@ -9,7 +9,7 @@ const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:
 const timeZoneMessage = "Choose a time zone from the list (an IANA name such as America/Chicago)";
 
 /** A time zone as typed, stored under its canonical IANA name (`america/new_york` → `America/New_York`). */
-const timeZoneSchema = z
+export const timeZoneSchema = z
   .string({ message: timeZoneMessage })
   .max(TEXT_LIMITS.timeZone, timeZoneMessage)
   .transform((zone, ctx) => {
@@ -35,6 +35,12 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     .min(1, "Daily limit must be at least 1")
     .max(DAILY_CAP_MAX, `Daily limit can be at most ${DAILY_CAP_MAX}`)
     .optional(),
+  reminderLeadMinutes: z
+    .number({ message: "Reminder lead time must be a number of minutes" })
+    .int("Reminder lead time must be a whole number of minutes")
+    .min(REMINDER_LEAD_MINUTES.min, `Remind me at least ${REMINDER_LEAD_MINUTES.min} minutes before`)
+    .max(REMINDER_LEAD_MINUTES.max, `Remind me at most ${REMINDER_LEAD_MINUTES.max / 60} hours before`)
+    .optional(),
 })
   .pick({
     taskReminders: true,
@@ -46,6 +52,7 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     timeZone: true,
     dailyCap: true,
     dailyBriefTime: true,
+    reminderLeadMinutes: true,
   })
   .strict();
 
