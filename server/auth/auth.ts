@@ -1,23 +1,33 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
+import type { Db } from "@/db/client";
 import { accounts, sessions, users, verifications } from "@/db/schema";
-import { env } from "../config/env";
+import { env, type Env } from "../config/env";
 import { db } from "../db";
+import { processSingleton } from "../process-singleton";
 import { authSecret } from "./secret";
 
 export const PASSWORD_MIN_LENGTH = 8;
 
-function createAuth() {
-  const config = env();
+/**
+ * How long a signed-in request may trust the signed session copy in its cookie instead of
+ * reading the session from the database. A session deleted elsewhere or a changed role can
+ * stay visible for this long; sign-out clears the copy at once, and admin checks always read
+ * the database (`sessionUser(headers, { fresh: true })`).
+ */
+export const SESSION_CACHE_SECONDS = 30;
+
+export function createAuth(database: Db, config: Env) {
   return betterAuth({
     appName: "BuildOS SMS",
     baseURL: config.PUBLIC_URL,
     secret: authSecret(config.BETTER_AUTH_SECRET),
-    database: drizzleAdapter(db(), {
+    database: drizzleAdapter(database, {
       provider: "pg",
       schema: { user: users, session: sessions, account: accounts, verification: verifications },
     }),
+    session: { cookieCache: { enabled: true, maxAge: SESSION_CACHE_SECONDS } },
     emailAndPassword: { enabled: true, minPasswordLength: PASSWORD_MIN_LENGTH, maxPasswordLength: 128 },
     user: {
       // `input: false`: nobody can sign themselves up as an admin.
@@ -40,21 +50,27 @@ function createAuth() {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const key = Symbol.for("buildos-sms.auth");
-type Holder = { [key]?: Auth };
-
-export function auth(): Auth {
-  const holder = globalThis as Holder;
-  holder[key] ??= createAuth();
-  return holder[key];
-}
+/** The app's auth, over the process's database and configuration. */
+export const auth = processSingleton("auth", () => createAuth(db(), env()));
 
 export type SessionUser = { id: string; email: string; name: string; role: "user" | "admin" };
 
-/** The signed-in user for these request headers, or null. */
-export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
-  const session = await auth().api.getSession({ headers });
+/**
+ * The signed-in user for these request headers, or null. By default the session may come from
+ * the cookie cache (at most SESSION_CACHE_SECONDS old); `fresh` reads it from the database,
+ * for decisions a revoked session or a lost role must not pass (admin checks).
+ */
+export async function readSessionUser(
+  authInstance: Auth,
+  headers: Headers,
+  { fresh = false }: { fresh?: boolean } = {},
+): Promise<SessionUser | null> {
+  const session = await authInstance.api.getSession({ headers, query: { disableCookieCache: fresh } });
   if (!session) return null;
   const { id, email, name, role } = session.user;
   return { id, email, name, role: role === "admin" ? "admin" : "user" };
+}
+
+export function sessionUser(headers: Headers, options?: { fresh?: boolean }): Promise<SessionUser | null> {
+  return readSessionUser(auth(), headers, options);
 }

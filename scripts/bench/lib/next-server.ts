@@ -1,14 +1,33 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 
-/** Starts `next start` (building first if there is no build) and waits for /api/health. */
-export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
-  if (!existsSync(".next/BUILD_ID")) {
-    console.log("no production build: running next build …");
-    await run("node_modules/.bin/next", ["build"], env);
+const nextBin = path.resolve("node_modules/.bin/next");
+
+/** `next build` in `dir`. */
+export function buildNextApp(dir: string, env: Record<string, string> = {}) {
+  return run(nextBin, ["build"], dir, { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+}
+
+/**
+ * Starts `next start` in `dir` (the project unless given; built first if it has no build)
+ * and waits for /api/health, which answers only after instrumentation has migrated and seeded.
+ */
+export async function startNextServer(
+  port: number,
+  env: Record<string, string>,
+  dir = ".",
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const buildId = path.join(dir, ".next/BUILD_ID");
+  if (!existsSync(buildId)) {
+    console.log(`no production build in ${path.resolve(dir)}: running next build …`);
+    await buildNextApp(dir, env);
+  } else if (dir === ".") {
+    console.log(`measuring the existing build in .next (built ${statSync(buildId).mtime.toISOString()}; run \`npm run build\` after changing the code)`);
   }
-  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
-    env: { ...process.env, ...env },
+  const child = spawn(nextBin, ["start", "-p", String(port)], {
+    cwd: dir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "ignore", "inherit"],
     // Own process group: `next start` forks a next-server child that must stop with it.
     detached: true,
@@ -36,9 +55,9 @@ function stop(child: ChildProcess) {
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
+function run(command: string, args: string[], cwd: string, env: Record<string, string>) {
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 }

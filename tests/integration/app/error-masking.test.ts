@@ -1,9 +1,9 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
-import { logger } from "@/server/logger";
 import type { Context } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/root";
+import { testContext } from "../../helpers/trpc";
 
 /** Calls the real router over the fetch adapter, as /api/trpc does, with a given context. */
 async function call(path: string, ctx: Context) {
@@ -21,13 +21,7 @@ describe("error responses", () => {
     const handle = openDb({ kind: "pglite", dataDir: "memory://" });
     await handle.close(); // every query now fails inside the driver
     const user = { id: "u1", email: "u1@example.test", name: "U", role: "user" as const };
-    const { status, text } = await call("preferences.get", {
-      db: handle.db,
-      user,
-      requestId: "t",
-      log: logger.child({ test: true }),
-      headers: new Headers(),
-    });
+    const { status, text } = await call("preferences.get", testContext(handle.db, user));
     expect(status).toBe(500);
     expect(text).toContain("Something went wrong on our side. Please try again.");
     expect(text).not.toMatch(/pglite|closed|select|user_sms_preferences/i);
@@ -37,18 +31,12 @@ describe("error responses", () => {
     const handle = openDb({ kind: "pglite", dataDir: "memory://" });
     await handle.migrate();
     const user = { id: "u2", email: "u2@example.test", name: "U", role: "user" as const };
-    const response = await call(`messages.get?input=${encodeURIComponent(JSON.stringify({ json: { id: "not-a-uuid" } }))}`, {
-      db: handle.db,
-      user,
-      requestId: "t",
-      log: logger.child({ test: true }),
-      headers: new Headers(),
-    });
+    const response = await call(`messages.get?input=${encodeURIComponent(JSON.stringify({ json: { id: "not-a-uuid" } }))}`, testContext(handle.db, user));
     expect(response.status).toBe(400);
     expect(response.text).toContain("Not a message id");
     const missing = await call(
       `messages.get?input=${encodeURIComponent(JSON.stringify({ json: { id: "00000000-0000-4000-8000-000000000000" } }))}`,
-      { db: handle.db, user, requestId: "t", log: logger.child({ test: true }), headers: new Headers() },
+      testContext(handle.db, user),
     );
     expect(missing.status).toBe(404);
     expect(missing.text).toContain("Message not found");

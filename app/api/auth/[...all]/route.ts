@@ -1,8 +1,6 @@
-import { ensureStarted } from "@/server/bootstrap/start";
 import { auth } from "@/server/auth/auth";
 
-async function handler(req: Request) {
-  await ensureStarted();
+function handler(req: Request) {
   return auth().handler(req);
 }
 

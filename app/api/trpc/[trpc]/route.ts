@@ -1,10 +1,8 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { ensureStarted } from "@/server/bootstrap/start";
 import { createContext } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/root";
 
 async function handler(req: Request) {
-  await ensureStarted();
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
