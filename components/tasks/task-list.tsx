@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
@@ -8,12 +8,12 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { SelectField, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { Alert, Empty, Loading } from "../ui/states";
+import { QueryList } from "../ui/query-states";
+import { Alert } from "../ui/states";
 
 export function TaskList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const tasks = useQuery(trpc.tasks.list.queryOptions());
   const invalidate = () => queryClient.invalidateQueries(trpc.tasks.pathFilter());
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: invalidate }));
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
@@ -57,41 +57,37 @@ export function TaskList() {
         </form>
       </Card>
       <Card title="Your tasks">
-        {tasks.isPending ? (
-          <Loading label="Loading tasks…" />
-        ) : tasks.isError ? (
-          <Alert>Could not load tasks: {tasks.error.message}</Alert>
-        ) : tasks.data.length === 0 ? (
-          <Empty>No tasks yet. Add one above.</Empty>
-        ) : (
-          <ul className="divide-y divide-slate-100" aria-label="Tasks">
-            {tasks.data.map((task) => (
-              <li key={task.id} className="flex items-center justify-between gap-4 py-3">
-                <div>
-                  <p className={task.completedAt ? "text-slate-400 line-through" : "text-slate-900"}>{task.title}</p>
-                  <p className="text-xs text-slate-500">
-                    {[task.project, task.priority].filter(Boolean).join(" · ")}
-                    {task.dueAt ? (
-                      <>
-                        {" · due "}
-                        <LocalTime date={task.dueAt} />
-                      </>
-                    ) : null}
-                  </p>
-                </div>
-                {task.completedAt ? null : (
-                  <Button
-                    variant="secondary"
-                    pending={complete.isPending && complete.variables?.id === task.id}
-                    onClick={() => complete.mutate({ id: task.id })}
-                  >
-                    Done
-                  </Button>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryList query={trpc.tasks.list.queryOptions()} what="tasks" loadingLabel="Loading tasks…" empty="No tasks yet. Add one above.">
+          {(tasks) => (
+            <ul className="divide-y divide-slate-100" aria-label="Tasks">
+              {tasks.map((task) => (
+                <li key={task.id} className="flex items-center justify-between gap-4 py-3">
+                  <div>
+                    <p className={task.completedAt ? "text-slate-400 line-through" : "text-slate-900"}>{task.title}</p>
+                    <p className="text-xs text-slate-500">
+                      {[task.project, task.priority].filter(Boolean).join(" · ")}
+                      {task.dueAt ? (
+                        <>
+                          {" · due "}
+                          <LocalTime date={task.dueAt} />
+                        </>
+                      ) : null}
+                    </p>
+                  </div>
+                  {task.completedAt ? null : (
+                    <Button
+                      variant="secondary"
+                      pending={complete.isPending && complete.variables?.id === task.id}
+                      onClick={() => complete.mutate({ id: task.id })}
+                    >
+                      Done
+                    </Button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryList>
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
       </Card>
     </div>

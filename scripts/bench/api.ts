@@ -17,7 +17,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { openDb } from "@/db/client";
 import { smsMessages } from "@/db/schema";
-import { CookieJar } from "./lib/cookie-jar";
+import { CookieJar } from "@/tests/helpers/cookie-jar";
 import { freshDatabase } from "./lib/database";
 import { startNextServer } from "./lib/next-server";
 import { ensureWrk, formatResult, median, runWrk, type WrkRequest, type WrkResult } from "./lib/wrk";
@@ -64,7 +64,8 @@ async function main() {
     NODE_ENV: "production",
   });
   const handle = openDb({ kind: "postgres", url: databaseUrl, poolSize: 1 });
-  const results: Array<{ health: WrkResult; reads: WrkResult[] }> = [];
+  type Measured = WrkResult & { cpuMs: number };
+  const results: Array<{ health: Measured; reads: Measured[] }> = [];
   try {
     const jar = new CookieJar();
     const email = `bench-${Date.now()}@example.test`;
@@ -103,19 +104,25 @@ async function main() {
     }
 
     const common = { url: publicUrl, connections, threads: 2, workDir };
+    /** A wrk run, plus the app server's CPU time per request over it. */
+    const measure = (name: string, requests: WrkRequest[], runSeconds = seconds): Measured => {
+      const cpuBefore = server.cpuSeconds();
+      const result = runWrk({ ...common, seconds: runSeconds, requests, name });
+      return { ...result, cpuMs: ((server.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, result.requests) };
+    };
     const authenticated = (p: string): WrkRequest[] => [{ method: "GET", path: p, headers: { cookie: jar.header() } }];
     const health = (): WrkRequest[] => [{ method: "GET", path: "/api/health" }];
-    runWrk({ ...common, seconds: 3, requests: health(), name: "warmup-health" });
+    measure("warmup-health", health(), 3);
     for (const read of reads) {
       await refreshSession();
-      runWrk({ ...common, seconds: 3, requests: authenticated(read.path), name: `warmup-${read.name}` });
+      measure(`warmup-${read.name}`, authenticated(read.path), 3);
     }
     for (let round = 0; round < rounds; round++) {
-      const healthResult = runWrk({ ...common, seconds, requests: health(), name: "health" });
-      const readResults: WrkResult[] = [];
+      const healthResult = measure("health", health());
+      const readResults: Measured[] = [];
       for (const read of reads) {
         await refreshSession();
-        readResults.push(runWrk({ ...common, seconds, requests: authenticated(read.path), name: read.name }));
+        readResults.push(measure(read.name, authenticated(read.path)));
       }
       results.push({ health: healthResult, reads: readResults });
     }
@@ -128,10 +135,11 @@ async function main() {
   console.log(`\nbench:api — ${connections} connections, ${seconds}s each, ${rounds} rounds, next start + PostgreSQL`);
   results.forEach((r, i) => {
     console.log(`round ${i + 1}:`);
-    console.log(formatResult("  GET /api/health (baseline)", r.health, 30));
+    const cpu = (m: Measured) => `   app CPU ${m.cpuMs.toFixed(2)} ms/req`;
+    console.log(formatResult("  GET /api/health (baseline)", r.health, 30) + cpu(r.health));
     reads.forEach((read, k) => {
       const result = r.reads[k]!;
-      console.log(`${formatResult(`  ${read.name}`, result, 30)}   ${((result.rps / r.health.rps) * 100).toFixed(1)} %`);
+      console.log(`${formatResult(`  ${read.name}`, result, 30)}${cpu(result)}   ${((result.rps / r.health.rps) * 100).toFixed(1)} %`);
     });
   });
   let ok = true;
@@ -146,12 +154,14 @@ async function main() {
     console.log(
       `  ${read.name.padEnd(16)} ${median(ratios).toFixed(1).padStart(5)} %  (rounds: ${ratios.map((x) => x.toFixed(1)).join(", ")})   ` +
         `median ${median(runs.map((r) => r.rps)).toFixed(0)} req/s   worst p99 ${worstP99.toFixed(1)} ms   ` +
+        `app CPU ${median(runs.map((r) => r.cpuMs)).toFixed(2)} ms/req   ` +
         `${failures === 0 ? "" : `${failures} failed requests   `}${met ? "target met" : "target missed"}`,
     );
   });
   const healthRuns = results.map((r) => r.health);
   console.log(
-    `  /api/health      median ${median(healthRuns.map((r) => r.rps)).toFixed(0)} req/s   worst p99 ${Math.max(...healthRuns.map((r) => r.p99ms)).toFixed(1)} ms`,
+    `  /api/health      median ${median(healthRuns.map((r) => r.rps)).toFixed(0)} req/s   worst p99 ${Math.max(...healthRuns.map((r) => r.p99ms)).toFixed(1)} ms   ` +
+      `app CPU ${median(healthRuns.map((r) => r.cpuMs)).toFixed(2)} ms/req`,
   );
   if (!ok) console.log("some requests failed (non-2xx or socket errors): the figures above are not comparable");
   process.exit(ok ? 0 : 1);

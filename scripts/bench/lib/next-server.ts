@@ -1,8 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const nextBin = path.resolve("node_modules/.bin/next");
+
+export interface NextServer {
+  url: string;
+  stop(): Promise<void>;
+  /** CPU time the server's processes have used so far (user + system), in seconds. */
+  cpuSeconds(): number;
+  signal(signal: NodeJS.Signals): void;
+}
 
 /** `next build` in `dir`. */
 export function buildNextApp(dir: string, env: Record<string, string> = {}) {
@@ -17,7 +25,7 @@ export async function startNextServer(
   port: number,
   env: Record<string, string>,
   dir = ".",
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<NextServer> {
   const buildId = path.join(dir, ".next/BUILD_ID");
   if (!existsSync(buildId)) {
     console.log(`no production build in ${path.resolve(dir)}: running next build …`);
@@ -37,7 +45,9 @@ export async function startNextServer(
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.ok) return { url, stop: () => stop(child) };
+      if (response.ok) {
+        return { url, stop: () => stop(child), cpuSeconds: () => groupCpuSeconds(child.pid!), signal: (s) => process.kill(-child.pid!, s) };
+      }
     } catch {
       // not listening yet
     }
@@ -45,6 +55,32 @@ export async function startNextServer(
   }
   await stop(child);
   throw new Error("next start did not become healthy in 60 s");
+}
+
+const clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/**
+ * CPU seconds of every process in a process group, from /proc: unlike throughput, CPU time
+ * per request hardly moves when other work shares the machine.
+ */
+function groupCpuSeconds(pgid: number): number {
+  const pids = execFileSync("ps", ["-e", "-o", "pid=,pgid="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, group]) => Number(group) === pgid)
+    .map(([pid]) => pid);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended between ps and the read
+    }
+  }
+  return ticks / clockTicksPerSecond;
 }
 
 function stop(child: ChildProcess) {

@@ -1,4 +1,4 @@
-/** The few cookie-jar rules a bench client needs: keep the latest value, drop expired ones. */
+/** The few cookie-jar rules an HTTP client in a test or bench needs: keep the latest value, drop expired ones. */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
 
