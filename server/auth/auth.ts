@@ -14,7 +14,7 @@ export const PASSWORD_MIN_LENGTH = 8;
  * How long a signed-in request may trust the signed session copy in its cookie instead of
  * reading the session from the database. A session deleted elsewhere or a changed role can
  * stay visible for this long; sign-out clears the copy at once, and admin checks always read
- * the database (`sessionUser(headers, { fresh: true })`).
+ * the database (`sessionUser(headers, { fresh: true })`, server/auth/session.ts).
  */
 export const SESSION_CACHE_SECONDS = 30;
 
@@ -54,23 +54,3 @@ export type Auth = ReturnType<typeof createAuth>;
 export const auth = processSingleton("auth", () => createAuth(db(), env()));
 
 export type SessionUser = { id: string; email: string; name: string; role: "user" | "admin" };
-
-/**
- * The signed-in user for these request headers, or null. By default the session may come from
- * the cookie cache (at most SESSION_CACHE_SECONDS old); `fresh` reads it from the database,
- * for decisions a revoked session or a lost role must not pass (admin checks).
- */
-export async function readSessionUser(
-  authInstance: Auth,
-  headers: Headers,
-  { fresh = false }: { fresh?: boolean } = {},
-): Promise<SessionUser | null> {
-  const session = await authInstance.api.getSession({ headers, query: { disableCookieCache: fresh } });
-  if (!session) return null;
-  const { id, email, name, role } = session.user;
-  return { id, email, name, role: role === "admin" ? "admin" : "user" };
-}
-
-export function sessionUser(headers: Headers, options?: { fresh?: boolean }): Promise<SessionUser | null> {
-  return readSessionUser(auth(), headers, options);
-}

@@ -1,7 +1,8 @@
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { sessionUser, type SessionUser } from "./auth";
+import type { SessionUser } from "./auth";
+import { sessionUser } from "./session";
 
 /**
  * The signed-in user of this request (or null): one session read per request, shared by the

@@ -1,4 +1,4 @@
-import { sessionUser } from "../auth/auth";
+import { sessionUser } from "../auth/session";
 import { db } from "../db";
 import { requestLogger } from "../logger";
 

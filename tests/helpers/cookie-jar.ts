@@ -15,6 +15,10 @@ export class CookieJar {
     }
   }
 
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   names(): string[] {
     return [...this.cookies.keys()];
   }

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { sessions, users } from "@/db/schema";
-import { createAuth, readSessionUser, SESSION_CACHE_SECONDS, type Auth } from "@/server/auth/auth";
+import { createAuth, SESSION_CACHE_SECONDS, type Auth } from "@/server/auth/auth";
+import { readSessionUser } from "@/server/auth/session";
 import { parseEnv } from "@/server/config/env";
 import { CookieJar } from "../../helpers/cookie-jar";
 import { testDatabases } from "../../helpers/test-db";
@@ -51,18 +52,42 @@ describe.each(testDatabases())("session cookie cache on $name", (database) => {
   afterAll(() => handle?.drop());
   afterEach(() => vi.useRealTimers());
 
-  it(`answers signed-in reads from the cookie for at most ${SESSION_CACHE_SECONDS} s, then from the database`, async () => {
+  it(`answers signed-in reads from the cookie for at most ${SESSION_CACHE_SECONDS} s, verifying it once`, async () => {
     const casey = browser(auth);
     const { id } = await casey.signUp();
     expect(casey.jar.names()).toEqual(expect.arrayContaining(["better-auth.session_token", "better-auth.session_data"]));
 
-    // The session is revoked elsewhere (another device signed out, an admin removed it).
+    // The session is revoked elsewhere (another device signed out, an operator removed it).
     await handle.db.delete(sessions).where(eq(sessions.userId, id));
-    expect((await readSessionUser(auth, casey.headers()))?.id).toBe(id); // no database read: the cache answers
-    expect(await readSessionUser(auth, casey.headers(), { fresh: true })).toBeNull();
+    const getSession = vi.spyOn(auth.api, "getSession");
+    expect((await readSessionUser(auth, casey.headers()))?.id).toBe(id); // no database read: the signed copy answers
+    expect((await readSessionUser(auth, casey.headers()))?.id).toBe(id);
+    expect(getSession).toHaveBeenCalledTimes(1); // the same cookies are not verified twice
+    getSession.mockRestore();
 
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + (SESSION_CACHE_SECONDS + 1) * 1000 });
     expect(await readSessionUser(auth, casey.headers())).toBeNull();
+  });
+
+  it("trusts a session it verified for no longer than that, whatever expiry a forged copy claims", async () => {
+    const casey = browser(auth);
+    const { id } = await casey.signUp();
+    const forged = Buffer.from(JSON.stringify({ session: {}, expiresAt: Date.now() + 365 * 86_400_000, signature: "forged" })).toString("base64url");
+    const token = casey.jar.get("better-auth.session_token");
+    const headers = new Headers({ cookie: `better-auth.session_token=${token}; better-auth.session_data=${forged}` });
+    expect((await readSessionUser(auth, headers))?.id).toBe(id); // the forged copy is refused; the database answers
+
+    await handle.db.delete(sessions).where(eq(sessions.userId, id));
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + (SESSION_CACHE_SECONDS + 1) * 1000 });
+    expect(await readSessionUser(auth, headers)).toBeNull();
+  });
+
+  it("reads the session from the database when asked for a fresh one", async () => {
+    const casey = browser(auth);
+    const { id } = await casey.signUp();
+    expect((await readSessionUser(auth, casey.headers()))?.id).toBe(id);
+    await handle.db.delete(sessions).where(eq(sessions.userId, id));
+    expect(await readSessionUser(auth, casey.headers(), { fresh: true })).toBeNull();
   });
 
   it("signing out clears the cached session along with the session", async () => {
