@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { eq, sql } from "drizzle-orm";
+import { preparedQuery, type DbOrTx } from "@/db/client";
 import { userSmsPreferences } from "@/db/schema";
 import type { Actor } from "../actor";
 import { DomainError } from "../errors";
@@ -13,13 +13,19 @@ function assertMayAccess(actor: Actor, userId: string) {
   }
 }
 
+const preferencesRow = preparedQuery((db) =>
+  db.query.userSmsPreferences
+    .findFirst({ where: eq(userSmsPreferences.userId, sql.placeholder("userId")) })
+    .prepare("preferences_row"),
+);
+
 /** A user's preferences; the row is created with defaults on first read. */
 export async function getPreferences(db: DbOrTx, actor: Actor, userId: string): Promise<Preferences> {
   assertMayAccess(actor, userId);
-  const existing = await db.query.userSmsPreferences.findFirst({ where: eq(userSmsPreferences.userId, userId) });
+  const existing = await preferencesRow(db).execute({ userId });
   if (existing) return existing;
   const [created] = await db.insert(userSmsPreferences).values({ userId }).onConflictDoNothing().returning();
-  return created ?? (await db.query.userSmsPreferences.findFirst({ where: eq(userSmsPreferences.userId, userId) }))!;
+  return created ?? (await preferencesRow(db).execute({ userId }))!;
 }
 
 export async function updatePreferences(
