@@ -35,11 +35,15 @@ async function cookieNames(authInstance: Auth): Promise<CookieNames> {
   return names;
 }
 
-function readCookies(headers: Headers): Map<string, string> {
+/** The request's cookies; null when a session cookie comes twice (then better-auth alone decides). */
+function readCookies(headers: Headers, names: CookieNames): Map<string, string> | null {
   const cookies = new Map<string, string>();
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (cookies.has(name) && (name === names.token || name === names.data)) return null;
+    cookies.set(name, part.slice(eq + 1).trim());
   }
   return cookies;
 }
@@ -74,23 +78,23 @@ export async function readSessionUser(
   { fresh = false }: { fresh?: boolean } = {},
 ): Promise<SessionUser | null> {
   const names = await cookieNames(authInstance);
-  const cookies = readCookies(headers);
-  const signedToken = cookies.get(names.token);
-  if (!signedToken) return null;
-  const token = decodeURIComponent(signedToken).split(".")[0]!;
+  const cookies = readCookies(headers, names);
+  const signedToken = cookies?.get(names.token);
+  const token = signedToken && decodeURIComponent(signedToken).split(".")[0]!;
   const verified = verifiedSessionsOf(authInstance);
 
   const now = Date.now();
-  const known = verified.get(token);
+  const known = token ? verified.get(token) : undefined;
   if (!fresh && known && known.signedToken === signedToken && known.until > now) return known.user;
 
   const session = await authInstance.api.getSession({ headers, query: { disableCookieCache: fresh } });
   if (!session) {
-    verified.delete(token);
+    if (token) verified.delete(token);
     return null;
   }
   const { id, email, name, role } = session.user;
   const user: SessionUser = { id, email, name, role: role === "admin" ? "admin" : "user" };
+  if (!cookies || !signedToken || !token) return user;
   const until = fresh ? now + SESSION_CACHE_SECONDS * 1000 : trustedUntil(cookies, names, now);
   if (until !== null && until > now) {
     verified.delete(token);
