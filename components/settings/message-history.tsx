@@ -1,5 +1,6 @@
 "use client";
 
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
 import { LocalTime } from "../ui/local-time";
@@ -9,9 +10,9 @@ import { Table, Td } from "../ui/table";
 export function MessageHistory() {
   const trpc = useTRPC();
   return (
-    <Card title="Your recent texts" description="The last 25 texts we sent or held for you.">
+    <Card title="Your recent texts" description={`The last ${MESSAGE_HISTORY_PAGE_SIZE} texts we sent or held for you.`}>
       <QueryList
-        query={trpc.messages.list.queryOptions({ limit: 25 })}
+        query={trpc.messages.list.queryOptions({ limit: MESSAGE_HISTORY_PAGE_SIZE })}
         what="your texts"
         loadingLabel="Loading your texts…"
         empty="No texts yet."

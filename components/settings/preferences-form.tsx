@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { DAILY_CAP_MAX } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
@@ -78,7 +79,7 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
             name="dailyCap"
             type="number"
             min={1}
-            max={50}
+            max={DAILY_CAP_MAX}
             defaultValue={p.dailyCap}
             error={errors.dailyCap}
           />

@@ -2,14 +2,17 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
+import { PRIORITIES, TASKS_PAGE_SIZE, type Priority } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { SelectField, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { QueryList } from "../ui/query-states";
+import { InfiniteQueryList } from "../ui/query-states";
 import { Alert } from "../ui/states";
+
+const priorityLabel: Record<Priority, string> = { urgent: "Urgent", high: "High", normal: "Normal", low: "Low" };
 
 export function TaskList() {
   const trpc = useTRPC();
@@ -29,7 +32,7 @@ export function TaskList() {
         title: String(form.get("title") ?? ""),
         project: String(form.get("project") ?? ""),
         dueAt: due ? new Date(due) : undefined,
-        priority: String(form.get("priority")) as "urgent" | "high" | "normal" | "low",
+        priority: String(form.get("priority")) as Priority,
       },
       { onSuccess: () => formElement.reset() },
     );
@@ -43,10 +46,11 @@ export function TaskList() {
           <TextField label="Project" name="project" error={errors.project} />
           <TextField label="Due" name="dueAt" type="datetime-local" error={errors.dueAt} />
           <SelectField label="Priority" name="priority" defaultValue="normal">
-            <option value="urgent">Urgent</option>
-            <option value="high">High</option>
-            <option value="normal">Normal</option>
-            <option value="low">Low</option>
+            {PRIORITIES.map((priority) => (
+              <option key={priority} value={priority}>
+                {priorityLabel[priority]}
+              </option>
+            ))}
           </SelectField>
           <div className="sm:col-span-2">
             {create.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(create.error)}</Alert> : null}
@@ -57,7 +61,13 @@ export function TaskList() {
         </form>
       </Card>
       <Card title="Your tasks">
-        <QueryList query={trpc.tasks.list.queryOptions()} what="tasks" loadingLabel="Loading tasks…" empty="No tasks yet. Add one above.">
+        <InfiniteQueryList
+          query={trpc.tasks.list.infiniteQueryOptions({ limit: TASKS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor })}
+          pageItems={(page) => page.items}
+          what="tasks"
+          loadingLabel="Loading tasks…"
+          empty="No tasks yet. Add one above."
+        >
           {(tasks) => (
             <ul className="divide-y divide-slate-100" aria-label="Tasks">
               {tasks.map((task) => (
@@ -87,7 +97,7 @@ export function TaskList() {
               ))}
             </ul>
           )}
-        </QueryList>
+        </InfiniteQueryList>
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
       </Card>
     </div>

@@ -2,8 +2,11 @@
 
 import {
   QueryErrorResetBoundary,
+  useSuspenseInfiniteQuery,
   useSuspenseQuery,
+  type InfiniteData,
   type QueryKey,
+  type UseSuspenseInfiniteQueryOptions,
   type UseSuspenseQueryOptions,
 } from "@tanstack/react-query";
 import { Component, Suspense, type ReactNode } from "react";
@@ -86,4 +89,60 @@ function ListItems<TQueryFnData, TError, TItem, TQueryKey extends QueryKey>({
 }: Pick<QueryListProps<TQueryFnData, TError, TItem, TQueryKey>, "query" | "empty" | "children">) {
   const { data } = useSuspenseQuery(query);
   return data.length === 0 ? <Empty>{empty}</Empty> : children(data);
+}
+
+type InfiniteQueryListProps<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem> = {
+  query: UseSuspenseInfiniteQueryOptions<TPage, TError, InfiniteData<TPage, TPageParam>, TQueryKey, TPageParam>;
+  /** The items of one page. */
+  pageItems: (page: TPage) => TItem[];
+  what: string;
+  loadingLabel?: string;
+  empty: ReactNode;
+  children: (items: TItem[]) => ReactNode;
+};
+
+/**
+ * `QueryList` for a list read page by page: the same loading, error and empty states, the
+ * loaded pages' items in order, and a "Load more" button while there is a next page (a page
+ * that fails to load says so under the list; the loaded items stay).
+ */
+export function InfiniteQueryList<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem>({
+  what,
+  loadingLabel,
+  ...list
+}: InfiniteQueryListProps<TPage, TError, TQueryKey, TPageParam, TItem>) {
+  return (
+    <QueryBoundary what={what} loadingLabel={loadingLabel}>
+      <PagedItems what={what} {...list} />
+    </QueryBoundary>
+  );
+}
+
+function PagedItems<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem>({
+  query,
+  pageItems,
+  what,
+  empty,
+  children,
+}: Omit<InfiniteQueryListProps<TPage, TError, TQueryKey, TPageParam, TItem>, "loadingLabel">) {
+  const pages = useSuspenseInfiniteQuery(query);
+  const items = pages.data.pages.flatMap(pageItems);
+  if (items.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <>
+      {children(items)}
+      {pages.hasNextPage ? (
+        <div className="pt-3 text-center">
+          <Button variant="secondary" pending={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
+            Load more
+          </Button>
+        </div>
+      ) : null}
+      {pages.isFetchNextPageError ? (
+        <Alert>
+          Could not load more {what}: {pages.error instanceof Error ? pages.error.message : "please try again."}
+        </Alert>
+      ) : null}
+    </>
+  );
 }

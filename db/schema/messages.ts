@@ -45,6 +45,11 @@ export const smsMessages = pgTable(
     price: numeric({ precision: 10, scale: 5 }),
     priceUnit: text(),
     attemptCount: integer().notNull().default(0),
+    /**
+     * Who last claimed the message for sending (the durable run's id). A retry of the same run
+     * finds its own claim by it: one left in `sending` without a SID means the send was cut off.
+     */
+    claimToken: text(),
     /** A cron or a retried caller can never create the same message twice. */
     dedupeKey: text().notNull().unique(),
     /** Verification time of the phone when requested: a later re-verification means the number changed. */

@@ -1,4 +1,6 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { TEXT_LIMITS } from "../../shared/limits";
 import { users } from "./auth";
 import { taskPriority } from "./enums";
 
@@ -16,5 +18,9 @@ export const tasks = pgTable(
     completedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("tasks_user_due_idx").on(t.userId, t.dueAt)],
+  (t) => [
+    index("tasks_user_due_idx").on(t.userId, t.dueAt),
+    check("tasks_title_length", sql`char_length(${t.title}) <= ${sql.raw(String(TEXT_LIMITS.taskTitle))}`),
+    check("tasks_project_length", sql`char_length(${t.project}) <= ${sql.raw(String(TEXT_LIMITS.taskProject))}`),
+  ],
 );

@@ -17,7 +17,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { openDb } from "@/db/client";
 import { smsMessages } from "@/db/schema";
+import { generateEventKey, generateSigningKey } from "@/local/inngest-executor/signing";
+import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
 import { CookieJar } from "@/tests/helpers/cookie-jar";
+import { appEnvForLocalExecutor, appEnvForSandbox } from "../lib/stand-ins";
 import { freshDatabase } from "./lib/database";
 import { startNextServer } from "./lib/next-server";
 import { ensureWrk, formatResult, median, runWrk, type WrkRequest, type WrkResult } from "./lib/wrk";
@@ -56,10 +59,13 @@ async function main() {
   mkdirSync(workDir, { recursive: true });
   const databaseUrl = await freshDatabase("bench_api");
   const publicUrl = `http://127.0.0.1:${port}`;
+  // A sandbox account and Inngest keys of its own; nothing runs behind them (only reads are measured).
+  const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
   const server = await startNextServer(port, {
     DATABASE_URL: databaseUrl,
     PUBLIC_URL: publicUrl,
-    INNGEST_DEV: "1",
+    ...appEnvForSandbox(generateSandboxCredentials(), "http://127.0.0.1:9"),
+    ...appEnvForLocalExecutor(inngestKeys, "http://127.0.0.1:9"),
     LOG_LEVEL: "warn",
     NODE_ENV: "production",
   });

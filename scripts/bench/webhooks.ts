@@ -26,7 +26,9 @@ import postgres from "postgres";
 import twilio from "twilio";
 import { openDb } from "@/db/client";
 import { smsMessages, users } from "@/db/schema";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox/credentials";
+import { generateEventKey, generateSigningKey } from "@/local/inngest-executor/signing";
+import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
+import { appEnvForLocalExecutor, appEnvForSandbox } from "../lib/stand-ins";
 import { buildBaselineApp } from "./lib/baseline-app";
 import { freshDatabase } from "./lib/database";
 import { startNextServer } from "./lib/next-server";
@@ -38,6 +40,10 @@ const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const messageCount = Number(process.env.BENCH_MESSAGES ?? 2000);
 const port = Number(process.env.BENCH_PORT ?? 3200);
 const workDir = path.resolve("bench-results");
+
+// This run's own sandbox account and Inngest keys (nothing runs behind them: the bench only posts callbacks).
+const sandboxAccount = generateSandboxCredentials();
+const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
 
 function sid(i: number) {
   return `SM${i.toString(16).padStart(32, "0")}`;
@@ -73,8 +79,8 @@ async function main() {
   // Each message gets `sent` then `delivered`; wrk cycles through the list, so later rounds are duplicates.
   const callbacks = Array.from({ length: messageCount }, (_, i) => i).flatMap((i) =>
     ["sent", "delivered"].map((status) => {
-      const params = { AccountSid: SANDBOX_ACCOUNT_SID, MessageSid: sid(i), SmsSid: sid(i), MessageStatus: status, SmsStatus: status, To: "+15555550100", From: "+15005550006", ApiVersion: "2010-04-01" };
-      const signature = twilio.getExpectedTwilioSignature(SANDBOX_AUTH_TOKEN, `${publicUrl}${statusPath}`, params);
+      const params = { AccountSid: sandboxAccount.accountSid, MessageSid: sid(i), SmsSid: sid(i), MessageStatus: status, SmsStatus: status, To: "+15555550100", From: "+15005550006", ApiVersion: "2010-04-01" };
+      const signature = twilio.getExpectedTwilioSignature(sandboxAccount.authToken, `${publicUrl}${statusPath}`, params);
       const request: WrkRequest = {
         method: "POST",
         path: statusPath,
@@ -86,7 +92,13 @@ async function main() {
   );
   const bare = callbacks.map((c) => ({ ...c, path: "/api/bench/bare" }));
 
-  const serverEnv = { DATABASE_URL: databaseUrl, INNGEST_DEV: "1", LOG_LEVEL: "warn", NODE_ENV: "production" };
+  const serverEnv = {
+    DATABASE_URL: databaseUrl,
+    ...appEnvForSandbox(sandboxAccount, "http://127.0.0.1:9"),
+    ...appEnvForLocalExecutor(inngestKeys, "http://127.0.0.1:9"),
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+  };
   // One after the other: the first one migrates the database before the second starts.
   const server = await startNextServer(port, { ...serverEnv, PUBLIC_URL: publicUrl });
   const baseline = await startNextServer(port + 1, { ...serverEnv, PUBLIC_URL: baselineUrl }, baselineDir);

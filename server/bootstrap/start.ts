@@ -1,8 +1,10 @@
 import { auth } from "../auth/auth";
 import { env } from "../config/env";
+import { runtimeModes } from "../config/runtime";
 import { dbHandle } from "../db";
 import { logger } from "../logger";
 import { processSingleton } from "../process-singleton";
+import { adminLoginFile } from "./admin-login-file";
 import { seed } from "./seed";
 
 /**
@@ -16,6 +18,10 @@ async function start(): Promise<void> {
   const config = env();
   const handle = dbHandle();
   await handle.migrate();
-  await seed(handle.db, auth(), logger, { adminEmail: config.ADMIN_EMAIL, adminPassword: config.ADMIN_PASSWORD });
+  await seed(handle.db, auth(), logger, {
+    adminEmail: config.ADMIN_EMAIL,
+    adminPassword: config.ADMIN_PASSWORD,
+    credentialsFile: adminLoginFile(runtimeModes(config).database),
+  });
   logger.info({ database: handle.target }, "database ready");
 }

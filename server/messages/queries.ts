@@ -1,8 +1,8 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
-import { preparedQuery, type DbOrTx } from "@/db/client";
+import { preparedQuery } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
-import type { Actor } from "../actor";
 import { DomainError } from "../errors";
+import type { ServiceContext, UserActor } from "../service-context";
 
 /** Columns a user may see of their own messages (no raw provider payloads). */
 const ownMessageColumns = {
@@ -38,8 +38,7 @@ const latestOwnMessages = ownMessagesPage(false);
 const olderOwnMessages = ownMessagesPage(true);
 
 export async function listOwnMessages(
-  db: DbOrTx,
-  actor: Actor & { type: "user" | "admin" },
+  { db, actor }: ServiceContext<UserActor>,
   { limit, before }: { limit: number; before?: Date },
 ) {
   const userId = actor.userId;
@@ -50,7 +49,7 @@ export async function listOwnMessages(
 }
 
 /** One of the actor's own messages with its status timeline; another user's id is simply not found. */
-export async function getOwnMessage(db: DbOrTx, actor: Actor & { type: "user" | "admin" }, id: string) {
+export async function getOwnMessage({ db, actor }: ServiceContext<UserActor>, id: string) {
   const [message] = await db
     .select(ownMessageColumns)
     .from(smsMessages)

@@ -1,19 +1,28 @@
 import { createUpdateSchema } from "drizzle-zod";
-import { IANAZone } from "luxon";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
+import { DAILY_CAP_MAX, TEXT_LIMITS } from "@/shared/limits";
+import { canonicalTimeZone } from "./time-zone";
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:MM, for example 21:30");
 
-export const timeZoneSchema = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), "Choose a time zone from the list (an IANA name such as America/Chicago)");
+const timeZoneMessage = "Choose a time zone from the list (an IANA name such as America/Chicago)";
 
-export const DAILY_CAP_MAX = 50;
+/** A time zone as typed, stored under its canonical IANA name (`america/new_york` → `America/New_York`). */
+export const timeZoneSchema = z
+  .string({ message: timeZoneMessage })
+  .max(TEXT_LIMITS.timeZone, timeZoneMessage)
+  .transform((zone, ctx) => {
+    const canonical = canonicalTimeZone(zone);
+    if (canonical) return canonical;
+    ctx.addIssue({ code: "custom", message: timeZoneMessage });
+    return z.NEVER;
+  });
 
 /**
  * What a user may change on their own preferences, derived from the table. Phone, verification
- * and opt-out state are left out on purpose: only the server writes them.
+ * and opt-out state are left out on purpose: only the server writes them. Rules that need the
+ * stored row too (quiet hours must not start and end at the same time) live in the service.
  */
 export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
   quietHoursStart: localTime.optional(),
@@ -38,11 +47,6 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     dailyCap: true,
     dailyBriefTime: true,
   })
-  .strict()
-  .superRefine((value, ctx) => {
-    if (value.quietHoursStart && value.quietHoursEnd && value.quietHoursStart === value.quietHoursEnd) {
-      ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Quiet hours must end at a different time than they start" });
-    }
-  });
+  .strict();
 
 export type PreferencesUpdate = z.infer<typeof preferencesUpdateSchema>;

@@ -1,17 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import { preparedQuery, type DbOrTx } from "@/db/client";
+import { preparedQuery } from "@/db/client";
 import { userSmsPreferences } from "@/db/schema";
-import type { Actor } from "../actor";
 import { DomainError } from "../errors";
+import type { ServiceContext, UserActor } from "../service-context";
 import type { PreferencesUpdate } from "./schema";
 
 export type Preferences = typeof userSmsPreferences.$inferSelect;
-
-function assertMayAccess(actor: Actor, userId: string) {
-  if (actor.type === "user" && actor.userId !== userId) {
-    throw new DomainError("NOT_FOUND", "Preferences not found");
-  }
-}
 
 const preferencesRow = preparedQuery((db) =>
   db.query.userSmsPreferences
@@ -19,22 +13,18 @@ const preferencesRow = preparedQuery((db) =>
     .prepare("preferences_row"),
 );
 
-/** A user's preferences; the row is created with defaults on first read. */
-export async function getPreferences(db: DbOrTx, actor: Actor, userId: string): Promise<Preferences> {
-  assertMayAccess(actor, userId);
+/** The acting user's preferences; the row is created with defaults on first read. */
+export async function getPreferences({ db, actor }: ServiceContext<UserActor>): Promise<Preferences> {
+  const { userId } = actor;
   const existing = await preferencesRow(db).execute({ userId });
   if (existing) return existing;
   const [created] = await db.insert(userSmsPreferences).values({ userId }).onConflictDoNothing().returning();
   return created ?? (await preferencesRow(db).execute({ userId }))!;
 }
 
-export async function updatePreferences(
-  db: DbOrTx,
-  actor: Actor,
-  userId: string,
-  update: PreferencesUpdate,
-): Promise<Preferences> {
-  const current = await getPreferences(db, actor, userId);
+export async function updatePreferences(ctx: ServiceContext<UserActor>, update: PreferencesUpdate): Promise<Preferences> {
+  const { db, actor } = ctx;
+  const current = await getPreferences(ctx);
   const start = update.quietHoursStart ?? current.quietHoursStart;
   const end = update.quietHoursEnd ?? current.quietHoursEnd;
   if (start === end) {
@@ -45,7 +35,7 @@ export async function updatePreferences(
   const [updated] = await db
     .update(userSmsPreferences)
     .set({ ...update, updatedAt: new Date() })
-    .where(eq(userSmsPreferences.userId, userId))
+    .where(eq(userSmsPreferences.userId, actor.userId))
     .returning();
   if (!updated) throw new DomainError("NOT_FOUND", "Preferences not found");
   return updated;

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { optOutNumber } from "./inbound";
@@ -12,6 +12,18 @@ export type DispatchOutcome =
   | { result: "retry"; retryAfterMs: number | undefined; reason: string } // back to queued; the caller retries
   | { result: "unknown"; reason: string }; // may have reached Twilio: reconcile, never re-send blindly
 
+/** Why a message is `unknown` when a retry of the same run finds its send cut off midway. */
+export const INTERRUPTED_SEND_REASON = "resumed after an interrupted send";
+
+export interface DispatchRequest {
+  messageId: string;
+  /**
+   * Who is sending: the durable run's id, the same on every retry of the run's step. A retry
+   * whose earlier try died after claiming recognises its own claim by it (see resumeOwnClaim).
+   */
+  claimToken: string;
+}
+
 export interface DispatchDeps {
   db: DbOrTx;
   provider: Pick<SmsProvider, "send">;
@@ -24,14 +36,15 @@ export interface DispatchDeps {
  * Claims a queued message (only the claimer sends) and hands it to the provider, recording
  * what came back. Two round trips on the happy path: the claim, and the result.
  */
-export async function dispatchMessage(deps: DispatchDeps, messageId: string): Promise<DispatchOutcome> {
+export async function dispatchMessage(deps: DispatchDeps, request: DispatchRequest): Promise<DispatchOutcome> {
   const now = deps.now ?? (() => new Date());
+  const { messageId, claimToken } = request;
   const [claimed] = await deps.db
     .update(smsMessages)
-    .set({ status: "sending", attemptCount: sql`${smsMessages.attemptCount} + 1`, updatedAt: now() })
+    .set({ status: "sending", claimToken, attemptCount: sql`${smsMessages.attemptCount} + 1`, updatedAt: now() })
     .where(and(eq(smsMessages.id, messageId), eq(smsMessages.status, "queued")))
     .returning({ to: smsMessages.to, body: smsMessages.body });
-  if (!claimed) return { result: "not_claimed" };
+  if (!claimed) return resumeOwnClaim(deps.db, request, now());
 
   const callback = new URL(deps.statusCallbackUrl);
   callback.searchParams.set("m", messageId);
@@ -47,6 +60,39 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
     }
     return recordFailure(deps.db, messageId, claimed.to, error, now());
   }
+}
+
+/**
+ * The message was not queued. If this run claimed it earlier, this is a retry of a try that never
+ * reported back (the process died, or the answer was lost) and the run must say what happened:
+ * - still `sending` with no SID: the try died between claiming and recording Twilio's answer, so
+ *   the text may have gone out. It becomes `unknown` for reconciliation and is never sent again.
+ * - a SID: Twilio took it on that try, so it was sent.
+ * - `unknown` or `failed`: that try's outcome, told again.
+ * Another run's claim, or none: not ours to touch.
+ */
+async function resumeOwnClaim(db: DbOrTx, { messageId, claimToken }: DispatchRequest, at: Date): Promise<DispatchOutcome> {
+  const interrupted = await markUnknown(db, messageId, INTERRUPTED_SEND_REASON, at, { claimToken });
+  if (interrupted) return { result: "unknown", reason: INTERRUPTED_SEND_REASON };
+
+  const [row] = await db
+    .select({
+      status: smsMessages.status,
+      claimToken: smsMessages.claimToken,
+      twilioSid: smsMessages.twilioSid,
+      errorCode: smsMessages.errorCode,
+      errorMessage: smsMessages.errorMessage,
+      failReason: smsMessages.failReason,
+    })
+    .from(smsMessages)
+    .where(eq(smsMessages.id, messageId));
+  if (!row || row.claimToken !== claimToken) return { result: "not_claimed" };
+  if (row.twilioSid) return { result: "sent", sid: row.twilioSid };
+  if (row.status === "unknown") return { result: "unknown", reason: row.errorMessage ?? INTERRUPTED_SEND_REASON };
+  if (row.status === "failed") {
+    return { result: "failed", code: row.errorCode ?? undefined, reason: row.failReason ?? row.errorMessage ?? "failed" };
+  }
+  return { result: "not_claimed" };
 }
 
 /** Stores the SID and Twilio's first status without moving back a status a fast callback already set. */
@@ -105,15 +151,30 @@ async function recordFailure(
   return { result: "failed", code: error.code, reason: error.reason };
 }
 
-async function markUnknown(db: DbOrTx, messageId: string, reason: string, at: Date) {
-  await db
-    .update(smsMessages)
-    .set({ status: "unknown", errorMessage: reason, updatedAt: at })
-    .where(and(eq(smsMessages.id, messageId), eq(smsMessages.status, "sending")));
-  await db
-    .insert(smsMessageEvents)
-    .values({ messageId, status: "unknown", source: "system", applied: true, createdAt: at })
-    .onConflictDoNothing();
+/**
+ * `sending` → `unknown`, with its event. With a claim token, only that claim's message still
+ * without a SID (a send cut off before Twilio's answer was recorded). Returns whether it changed.
+ */
+async function markUnknown(db: DbOrTx, messageId: string, reason: string, at: Date, only?: { claimToken: string }) {
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(smsMessages)
+      .set({ status: "unknown", errorMessage: reason, updatedAt: at })
+      .where(
+        and(
+          eq(smsMessages.id, messageId),
+          eq(smsMessages.status, "sending"),
+          only ? and(eq(smsMessages.claimToken, only.claimToken), isNull(smsMessages.twilioSid)) : undefined,
+        ),
+      )
+      .returning({ id: smsMessages.id });
+    if (!updated) return false;
+    await tx
+      .insert(smsMessageEvents)
+      .values({ messageId, status: "unknown", source: "system", applied: true, createdAt: at })
+      .onConflictDoNothing();
+    return true;
+  });
 }
 
 /**

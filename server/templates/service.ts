@@ -1,10 +1,11 @@
 import { asc } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { smsTemplates, smsTemplateVersions } from "@/db/schema";
+import type { AdminActor, ServiceContext } from "../service-context";
 import type { TemplateSeed } from "./defaults";
 import { templateVariables } from "./render";
 
-export async function listTemplates(db: DbOrTx) {
+export async function listTemplates({ db }: ServiceContext<AdminActor>) {
   return db.query.smsTemplates.findMany({ orderBy: asc(smsTemplates.key) });
 }
 

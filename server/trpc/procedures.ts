@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import type { AdminActor, ServiceContext, UserActor } from "../service-context";
 import { errorMapping, t } from "./init";
 
 export const router = t.router;
@@ -8,10 +9,11 @@ export const publicProcedure = t.procedure.use(errorMapping);
 
 const signInRequired = () => new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
 
-/** Signed-in users; narrows `ctx.user` to non-null. */
+/** Signed-in users; narrows `ctx.user` to non-null and acts as that user (`ctx.service`). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw signInRequired();
-  return next({ ctx: { ...ctx, user: ctx.user } });
+  const service: ServiceContext<UserActor> = { db: ctx.db, jobs: ctx.jobs, actor: { type: "user", userId: ctx.user.id } };
+  return next({ ctx: { ...ctx, user: ctx.user, service } });
 });
 
 /**
@@ -25,5 +27,6 @@ export const adminProcedure = protectedProcedure.use(async ({ ctx, next, path })
   if (user.role !== "admin") {
     throw new TRPCError({ code: "FORBIDDEN", message: "This needs an admin account." });
   }
-  return next({ ctx: { ...ctx, user, log: ctx.log.child({ admin: user.id, path }) } });
+  const service: ServiceContext<AdminActor> = { ...ctx.service, actor: { type: "admin", userId: user.id } };
+  return next({ ctx: { ...ctx, user, service, log: ctx.log.child({ admin: user.id, path }) } });
 });

@@ -1,8 +1,8 @@
 import { asc } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
 import { users } from "@/db/schema";
+import type { AdminActor, ServiceContext } from "../service-context";
 
-export async function listUsers(db: DbOrTx) {
+export async function listUsers({ db }: ServiceContext<AdminActor>) {
   return db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt })
     .from(users)

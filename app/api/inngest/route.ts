@@ -1,5 +1,18 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
+import { serveOptions } from "@/inngest/serve-options";
+import { env } from "@/server/config/env";
 
-export const { GET, POST, PUT } = serve({ client: inngest, functions });
+type Handler = ReturnType<typeof serve>;
+let handler: Handler | undefined;
+
+/** Built on the first request: the serve origin comes from configuration, which the build does not have. */
+function inngestHandler(): Handler {
+  handler ??= serve({ client: inngest, functions, ...serveOptions(env()) });
+  return handler;
+}
+
+export const GET = (...args: Parameters<Handler["GET"]>) => inngestHandler().GET(...args);
+export const POST = (...args: Parameters<Handler["POST"]>) => inngestHandler().POST(...args);
+export const PUT = (...args: Parameters<Handler["PUT"]>) => inngestHandler().PUT(...args);

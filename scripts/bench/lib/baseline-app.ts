@@ -2,10 +2,12 @@ import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildNextApp } from "./next-server";
 
-/** Not part of the app's build: tests, stand-ins, scripts, docs and every generated folder. */
-const notTheApp = new Set([
-  ".git", ".next", ".data", ".ci", "node_modules", "bench-results", "test-results", "playwright-report",
-  "tests", "e2e", "local", "scripts", "docs",
+/**
+ * Left out of the copy: what is generated or installed (node_modules resolves from the project
+ * above the copy), and the lockfile, so Next takes the project as the workspace root.
+ */
+const notCopied = new Set([
+  ".git", ".next", ".data", "node_modules", "bench-results", "test-results", "playwright-report", "package-lock.json",
 ]);
 
 /** The baseline route: a POST that reads its body and answers 200, and nothing else. */
@@ -25,7 +27,7 @@ export async function buildBaselineApp(dir: string): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const entry of readdirSync(".")) {
-    if (notTheApp.has(entry) || entry.endsWith(".tsbuildinfo")) continue;
+    if (notCopied.has(entry) || entry.endsWith(".tsbuildinfo")) continue;
     cpSync(entry, path.join(dir, entry), { recursive: true });
   }
   mkdirSync(path.join(dir, "app/api/bench/bare"), { recursive: true });

@@ -3,6 +3,6 @@ import { listUsers } from "../../users/admin-queries";
 import { adminProcedure, router } from "../procedures";
 
 export const adminRouter = router({
-  users: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
-  templates: adminProcedure.query(({ ctx }) => listTemplates(ctx.db)),
+  users: adminProcedure.query(({ ctx }) => listUsers(ctx.service)),
+  templates: adminProcedure.query(({ ctx }) => listTemplates(ctx.service)),
 });

@@ -1,12 +1,20 @@
 import { z } from "zod";
+import { boundedDate } from "@/shared/text";
 import { getOwnMessage, listOwnMessages } from "../../messages/queries";
 import { protectedProcedure, router } from "../procedures";
 
 export const messagesRouter = router({
   list: protectedProcedure
-    .input(z.object({ limit: z.number().int().min(1).max(100).default(25), before: z.date().optional() }).strict())
-    .query(({ ctx, input }) => listOwnMessages(ctx.db, { type: "user", userId: ctx.user.id }, input)),
+    .input(
+      z
+        .object({
+          limit: z.number().int().min(1).max(100).default(25),
+          before: boundedDate("Choose a date between the years 1900 and 9999").optional(),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => listOwnMessages(ctx.service, input)),
   get: protectedProcedure
     .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
-    .query(({ ctx, input }) => getOwnMessage(ctx.db, { type: "user", userId: ctx.user.id }, input.id)),
+    .query(({ ctx, input }) => getOwnMessage(ctx.service, input.id)),
 });

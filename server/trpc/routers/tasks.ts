@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { taskCreateSchema } from "../../tasks/schema";
+import { taskCreateSchema, taskListSchema } from "../../tasks/schema";
 import { completeTask, createTask, listOwnTasks } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listOwnTasks(ctx.db, { type: "user", userId: ctx.user.id })),
-  create: protectedProcedure
-    .input(taskCreateSchema)
-    .mutation(({ ctx, input }) => createTask(ctx.db, { type: "user", userId: ctx.user.id }, input)),
+  list: protectedProcedure.input(taskListSchema).query(({ ctx, input }) => listOwnTasks(ctx.service, input)),
+  create: protectedProcedure.input(taskCreateSchema).mutation(({ ctx, input }) => createTask(ctx.service, input)),
   complete: protectedProcedure
     .input(z.object({ id: z.uuid({ message: "Not a task id" }) }).strict())
-    .mutation(({ ctx, input }) => completeTask(ctx.db, { type: "user", userId: ctx.user.id }, input.id)),
+    .mutation(({ ctx, input }) => completeTask(ctx.service, input.id)),
 });

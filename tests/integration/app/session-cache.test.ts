@@ -5,25 +5,18 @@ import type { DbHandle } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 import { createAuth, SESSION_CACHE_SECONDS, type Auth } from "@/server/auth/auth";
 import { readSessionUser } from "@/server/auth/session";
-import { parseEnv } from "@/server/config/env";
+import { authPost, TEST_PUBLIC_URL } from "../../helpers/auth";
 import { CookieJar } from "../../helpers/cookie-jar";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
 
-const origin = "http://localhost:3000";
 let counter = 0;
 
 /** A browser of this auth: POSTs to its endpoints and keeps the cookies they set. */
 function browser(auth: Auth) {
   const jar = new CookieJar();
   const send = async (endpoint: string, body: unknown = {}) => {
-    const response = await auth.handler(
-      new Request(`${origin}/api/auth${endpoint}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", origin, cookie: jar.header() },
-        body: JSON.stringify(body),
-      }),
-    );
+    const response = await auth.handler(authPost(endpoint, body, { cookie: jar.header() }));
     jar.store(response);
     if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);
     return response;
@@ -46,8 +39,7 @@ describe.each(testDatabases())("session cookie cache on $name", (database) => {
   let auth: Auth;
   beforeAll(async () => {
     handle = await database.open();
-    const config = parseEnv({ PUBLIC_URL: origin, BETTER_AUTH_SECRET: "session-cache-test-secret-0123456789", AUTH_RATE_LIMIT_PER_MINUTE: "1000" });
-    auth = createAuth(handle.db, config);
+    auth = createAuth({ db: handle.db, publicUrl: TEST_PUBLIC_URL, secret: "session-cache-test-secret-0123456789" });
   });
   afterAll(() => handle?.drop());
   afterEach(() => vi.useRealTimers());
@@ -108,11 +100,11 @@ describe.each(testDatabases())("session cookie cache on $name", (database) => {
     const cached = await readSessionUser(auth, casey.headers());
     expect(cached?.role).toBe("admin");
     const fresh = () => readSessionUser(auth, casey.headers(), { fresh: true });
-    expect((await callerFor(handle.db, cached, fresh).admin.users()).length).toBeGreaterThan(0);
+    expect((await callerFor(handle.db, cached, undefined, fresh).admin.users()).length).toBeGreaterThan(0);
 
     await handle.db.update(users).set({ role: "user" }).where(eq(users.id, id));
     expect((await readSessionUser(auth, casey.headers()))?.role).toBe("admin"); // the cookie is behind
-    const demoted = callerFor(handle.db, cached, fresh).admin.users();
+    const demoted = callerFor(handle.db, cached, undefined, fresh).admin.users();
     await expect(demoted).rejects.toBeInstanceOf(TRPCError);
     await expect(demoted).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

@@ -3,12 +3,13 @@ import type { Inngest } from "inngest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessages } from "@/db/schema";
-import { SMS_MESSAGE_QUEUED } from "@/inngest/events";
+import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import type { Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
-import { serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
+import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
@@ -44,7 +45,8 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     );
     const webhooksUrl = () => webhooks.url;
     // Retries come quickly here; Retry-After from Twilio still sets its own delay.
-    const started = await startTestExecutor({ retryBackoffMs: () => 50 });
+    const storage = executorStorages().find((candidate) => candidate.name === database.name);
+    const started = await startTestExecutor({ retryBackoffMs: () => 50, storage });
     executor = started.executor;
     client = testClient("buildos-sms-test", executor.url);
     const fn = createDispatchMessageFunction(client, () => ({
@@ -69,7 +71,7 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550161" });
     sandbox.setFaults({ rateLimits: 2, retryAfterSeconds: 1 });
     const sentAt = Date.now();
-    await client.send({ name: SMS_MESSAGE_QUEUED, data: { messageId: id } });
+    await client.send(dispatchMessageJob.event({ messageId: id }));
     const delivered = await waitFor(async () => {
       const m = await statusOf(id);
       return m.status === "delivered" ? m : undefined;
@@ -83,7 +85,7 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const user = await createVerifiedUser(handle.db, "+15555550162");
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550162" });
     sandbox.setFaults({ serverErrors: 1_000 });
-    await client.send({ name: SMS_MESSAGE_QUEUED, data: { messageId: id } });
+    await client.send(dispatchMessageJob.event({ messageId: id }));
     const failed = await waitFor(async () => {
       const m = await statusOf(id);
       return m.status === "failed" ? m : undefined;
@@ -97,8 +99,8 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const user = await createVerifiedUser(handle.db, "+15555550163");
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550163" });
     await client.send([
-      { name: SMS_MESSAGE_QUEUED, data: { messageId: id } },
-      { name: SMS_MESSAGE_QUEUED, data: { messageId: id } },
+      dispatchMessageJob.event({ messageId: id }),
+      dispatchMessageJob.event({ messageId: id }),
     ]);
     await waitFor(async () => (await statusOf(id)).status === "delivered", "message delivered");
     await waitFor(async () => {

@@ -1,7 +1,8 @@
-import { auth } from "@/server/auth/auth";
+import { appAuthDeps } from "@/server/auth/auth-deps";
+import { handleAuthRequest } from "@/server/auth/http-handler";
 
 function handler(req: Request) {
-  return auth().handler(req);
+  return handleAuthRequest(appAuthDeps(), req);
 }
 
 export { handler as GET, handler as POST };

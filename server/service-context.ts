@@ -1,0 +1,30 @@
+import type { DbOrTx } from "@/db/client";
+import type { JobSender } from "./jobs/define";
+
+/** Who is asking a service to act; services decide what each actor may do. */
+export type Actor =
+  | { type: "user"; userId: string }
+  | { type: "admin"; userId: string }
+  | { type: "system"; reason: string }
+  | { type: "webhook"; source: "twilio" };
+
+export type UserActor = Extract<Actor, { type: "user" }>;
+export type AdminActor = Extract<Actor, { type: "admin" }>;
+export type SystemActor = Extract<Actor, { type: "system" }>;
+export type WebhookActor = Extract<Actor, { type: "webhook" }>;
+
+/**
+ * The one argument every service takes: the database (or a transaction), who is acting, and
+ * where durable jobs go. tRPC procedures build it once per request (`ctx.service`), Inngest
+ * functions with a `system` actor, the Twilio webhooks with a `webhook` actor.
+ */
+export interface ServiceContext<A extends Actor = Actor> {
+  db: DbOrTx;
+  actor: A;
+  jobs: JobSender;
+}
+
+/** The same context inside a transaction, so a service can hand it on to another service. */
+export function withTransaction<A extends Actor>(ctx: ServiceContext<A>, tx: DbOrTx): ServiceContext<A> {
+  return { ...ctx, db: tx };
+}
