@@ -4,6 +4,9 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsTemplates, users } from "@/db/schema";
+import { generateEventKey, generateSigningKey } from "@/local/inngest-executor/signing";
+import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
+import { appEnvForLocalExecutor, appEnvForSandbox } from "@/scripts/lib/stand-ins";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 
 /**
@@ -16,6 +19,9 @@ const dbKey = Symbol.for("buildos-sms.db");
 
 beforeAll(() => {
   Object.assign(process.env, {
+    // A complete configuration (start-up checks all of it); nothing listens behind these addresses.
+    ...appEnvForSandbox(generateSandboxCredentials(), "http://127.0.0.1:9"),
+    ...appEnvForLocalExecutor({ signingKey: generateSigningKey(), eventKey: generateEventKey() }, "http://127.0.0.1:9"),
     NEXT_RUNTIME: "nodejs",
     PGLITE_DATA_DIR: dataDir,
     BETTER_AUTH_SECRET: "startup-test-secret-startup-test-secret",
