@@ -47,7 +47,7 @@ class LoadErrorBoundary extends Component<ErrorBoundaryProps, { error: Error | n
  * The loading and error states of everything below it that reads with `useSuspenseQuery`.
  * Pages prefetch on the server, so these show only when that data is missing in the browser.
  */
-export function QueryBoundary({ what, loadingLabel, children }: { what: string; loadingLabel?: string; children: ReactNode }) {
+function QueryBoundary({ what, loadingLabel, children }: { what: string; loadingLabel?: string; children: ReactNode }) {
   return (
     <QueryErrorResetBoundary>
       {({ reset }) => (
