@@ -1,6 +1,6 @@
 "use client";
 
-import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
 import { LocalTime } from "../ui/local-time";

@@ -1,7 +1,7 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
-import { DAILY_CAP_MAX, TEXT_LIMITS } from "@/shared/limits";
+import { DAILY_CAP_MAX, TEXT_LIMITS } from "@/common/limits";
 import { canonicalTimeZone } from "./time-zone";
 
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:MM, for example 21:30");
@@ -9,7 +9,7 @@ const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:
 const timeZoneMessage = "Choose a time zone from the list (an IANA name such as America/Chicago)";
 
 /** A time zone as typed, stored under its canonical IANA name (`america/new_york` → `America/New_York`). */
-export const timeZoneSchema = z
+const timeZoneSchema = z
   .string({ message: timeZoneMessage })
   .max(TEXT_LIMITS.timeZone, timeZoneMessage)
   .transform((zone, ctx) => {

@@ -2,7 +2,7 @@ import { requireUser } from "@/server/auth/guards";
 import { MessageHistory } from "@/components/settings/message-history";
 import { PreferencesForm } from "@/components/settings/preferences-form";
 import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
-import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
 
 export const metadata = { title: "SMS settings · BuildOS SMS" };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boundedDate } from "@/shared/text";
+import { boundedDate } from "@/common/text";
 import { getOwnMessage, listOwnMessages } from "../../messages/queries";
 import { protectedProcedure, router } from "../procedures";
 

@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { sessions, users } from "@/db/schema";
-import { createAuth, SESSION_CACHE_SECONDS, type Auth } from "@/server/auth/auth";
+import { SESSION_CACHE_SECONDS, type Auth } from "@/server/auth/auth";
 import { readSessionUser } from "@/server/auth/session";
-import { authPost, TEST_PUBLIC_URL } from "../../helpers/auth";
+import { authPost, testAuth } from "../../helpers/auth";
 import { CookieJar } from "../../helpers/cookie-jar";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
@@ -39,7 +39,7 @@ describe.each(testDatabases())("session cookie cache on $name", (database) => {
   let auth: Auth;
   beforeAll(async () => {
     handle = await database.open();
-    auth = createAuth({ db: handle.db, publicUrl: TEST_PUBLIC_URL, secret: "session-cache-test-secret-0123456789" });
+    auth = testAuth(handle.db);
   });
   afterAll(() => handle?.drop());
   afterEach(() => vi.useRealTimers());
