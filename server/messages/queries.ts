@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { preparedQuery } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
@@ -22,16 +23,34 @@ const ownMessageColumns = {
   createdAt: smsMessages.createdAt,
 };
 
+/** Newest first; `before` pages back. One prepared statement per shape (with or without `before`). */
+const ownMessagesPage = (paged: boolean) =>
+  preparedQuery((db) =>
+    db
+      .select(ownMessageColumns)
+      .from(smsMessages)
+      .where(
+        and(
+          eq(smsMessages.userId, sql.placeholder("userId")),
+          paged ? lt(smsMessages.createdAt, sql.placeholder("before")) : undefined,
+        ),
+      )
+      .orderBy(desc(smsMessages.createdAt))
+      .limit(sql.placeholder("limit"))
+      .prepare(paged ? "own_messages_before" : "own_messages"),
+  );
+const latestOwnMessages = ownMessagesPage(false);
+const olderOwnMessages = ownMessagesPage(true);
+
 export async function listOwnMessages(
   { db, actor }: ServiceContext<UserActor>,
   { limit, before }: { limit: number; before?: Date },
 ) {
-  return db
-    .select(ownMessageColumns)
-    .from(smsMessages)
-    .where(and(eq(smsMessages.userId, actor.userId), before ? lt(smsMessages.createdAt, before) : undefined))
-    .orderBy(desc(smsMessages.createdAt))
-    .limit(limit);
+  const userId = actor.userId;
+  // A placeholder skips the column's own encoding, so the time goes in as ISO text.
+  return before
+    ? olderOwnMessages(db).execute({ userId, limit, before: before.toISOString() })
+    : latestOwnMessages(db).execute({ userId, limit });
 }
 
 /** One of the actor's own messages with its status timeline; another user's id is simply not found. */

@@ -1,11 +1,21 @@
-import { sessionUser } from "../auth/auth";
+import { sessionUser } from "../auth/session";
 import { db } from "../db";
 import { appJobs } from "../jobs/inngest-client";
 import { requestLogger } from "../logger";
 
 export async function createContext({ headers }: { headers: Headers }) {
   const { requestId, log } = requestLogger(headers);
-  return { db: db(), jobs: appJobs(), user: await sessionUser(headers), requestId, log, headers };
+  return {
+    db: db(),
+    jobs: appJobs(),
+    /** From the session cookie cache when it is fresh (see SESSION_CACHE_SECONDS): no database read. */
+    user: await sessionUser(headers),
+    /** The user as the database has it now, for admin checks (a revoked session or a lost role fails at once). */
+    freshUser: () => sessionUser(headers, { fresh: true }),
+    requestId,
+    log,
+    headers,
+  };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;

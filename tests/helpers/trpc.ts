@@ -6,12 +6,21 @@ import type { Context } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
 import { recordingJobs } from "./jobs";
 
-/** The request context a procedure would get for `user` (or anonymous), on a test database. */
-export function testContext(db: Db, user: SessionUser | null, jobs: JobSender = recordingJobs()): Context {
-  return { db, jobs, user, requestId: "test", log: logger.child({ test: true }), headers: new Headers() };
+/**
+ * The request context a procedure would get for `user` (or anonymous), on a test database.
+ * `freshUser` is what a database read of the session gives now (admin checks use it); by
+ * default the same user.
+ */
+export function testContext(
+  db: Db,
+  user: SessionUser | null,
+  jobs: JobSender = recordingJobs(),
+  freshUser: () => Promise<SessionUser | null> = async () => user,
+): Context {
+  return { db, jobs, user, freshUser, requestId: "test", log: logger.child({ test: true }), headers: new Headers() };
 }
 
 /** A tRPC caller with the real routers and middleware, as `user` (or anonymous). */
-export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender) {
-  return createCaller(testContext(db, user, jobs));
+export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender, freshUser?: () => Promise<SessionUser | null>) {
+  return createCaller(testContext(db, user, jobs, freshUser));
 }
