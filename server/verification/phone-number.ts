@@ -43,13 +43,16 @@ const TYPE_WORDS: Partial<Record<NonNullable<NumberType>, string>> = {
 export function checkPhoneNumber(input: { phone: string; country: string }, allowed: readonly CountryCode[]): PhoneCheck {
   const phone = input.phone.trim();
   const selected = input.country.trim().toUpperCase();
-  if (!isCountry(selected)) return { ok: false, field: "country", message: "Choose a country from the list" };
+  const international = phone.startsWith("+");
+  // A number written with its country code needs no selector (a resend sends the stored E.164).
+  if (!international && !isCountry(selected)) return { ok: false, field: "country", message: "Choose a country from the list" };
   if (!phone) return { ok: false, field: "phone", message: "Enter your phone number" };
   if (!PHONE_CHARACTERS.test(phone)) {
     return { ok: false, field: "phone", message: "A phone number can only have digits, spaces, dashes, brackets and a leading +" };
   }
-  const where = phone.startsWith("+") ? "for its country code" : `for ${countryName(selected)} (+${getCountryCallingCode(selected)})`;
-  switch (validatePhoneNumberLength(phone, selected)) {
+  const defaultCountry = isCountry(selected) ? selected : undefined;
+  const where = international || !defaultCountry ? "for its country code" : `for ${countryName(defaultCountry)} (+${getCountryCallingCode(defaultCountry)})`;
+  switch (validatePhoneNumberLength(phone, defaultCountry)) {
     case "TOO_SHORT":
       return { ok: false, field: "phone", message: `This phone number is too short ${where}` };
     case "TOO_LONG":
@@ -63,7 +66,7 @@ export function checkPhoneNumber(input: { phone: string; country: string }, allo
     default:
       break;
   }
-  const parsed = parsePhoneNumberFromString(phone, selected);
+  const parsed = parsePhoneNumberFromString(phone, defaultCountry);
   if (!parsed?.isValid() || !parsed.country) {
     return { ok: false, field: "phone", message: `This is not a valid phone number ${where}` };
   }
