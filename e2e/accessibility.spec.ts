@@ -3,6 +3,9 @@ import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
 import { signIn, signUp, uniqueEmail } from "./helpers";
 
+// axe walks every node of several pages per test: more than the default 30 s on a shared two-core machine.
+test.describe.configure({ timeout: 180_000 });
+
 /** axe's serious and critical findings on the page as it is now, one line each (rule, impact, where). */
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();

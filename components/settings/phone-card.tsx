@@ -154,7 +154,7 @@ function NumberForm({
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Phone number">
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Send a verification code">
       {unverified ? (
         <p className="text-sm text-slate-700">
           <strong>{unverified}</strong> is not verified yet: send a new code to verify it, or enter another number.

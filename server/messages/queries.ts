@@ -29,6 +29,8 @@ export const messageListSchema = z
   .object({
     limit: z.number().int().min(1).max(100).default(MESSAGE_HISTORY_PAGE_SIZE),
     cursor: messageCursorSchema.nullish(),
+    /** Sent by tRPC's infinite queries with every page; only forward paging exists. */
+    direction: z.literal("forward").optional(),
   })
   .strict();
 
@@ -48,7 +50,7 @@ const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail,
  */
 export async function listOwnMessages(
   { db, actor }: ServiceContext<UserActor>,
-  { limit, cursor }: z.infer<typeof messageListSchema>,
+  { limit, cursor }: Pick<z.infer<typeof messageListSchema>, "limit" | "cursor">,
 ) {
   const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;
   const rows = await db
