@@ -2,6 +2,20 @@ import js from "@eslint/js";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
+/**
+ * Layer rules (docs/ARCHITECTURE.md, "Layers"): an import that crosses a layer the wrong way
+ * fails lint. `@/x` and any number of `../` reach the top-level folder `x`.
+ */
+const layer = (from, forbidden, why) => ({
+  files: [`${from}/**/*.{ts,tsx}`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      { patterns: [{ regex: `^(@/|(\\.\\./)+)(${forbidden.join("|")})(/|$)`, message: why }] },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
   js.configs.recommended,
@@ -18,4 +32,10 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
   },
+  layer("app", ["db", "local"], "app/ holds routes only: reach data through server/, never db/ or the local stand-ins."),
+  layer("components", ["db", "local"], "components/ render; data comes through tRPC or server/, never db/ or local/."),
+  layer("server", ["app", "components", "inngest", "local"], "server/ is the domain: it never depends on routes, UI, inngest/ wiring or the local stand-ins."),
+  layer("inngest", ["app", "components", "local"], "inngest/ wires server/ job definitions to functions; nothing else."),
+  layer("db", ["app", "components", "server", "inngest", "local"], "db/ is the schema and client; it depends on nothing above it."),
+  layer("local", ["app", "components", "server", "inngest", "db"], "local/ stand-ins are separate programs: they never import the app."),
 );

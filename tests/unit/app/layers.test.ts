@@ -1,0 +1,33 @@
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+/** The layer rules in eslint.config.mjs, run on imports placed in each layer. */
+async function restrictedImports(filePath: string, source: string) {
+  const eslint = new ESLint();
+  const [result] = await eslint.lintText(source, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").length;
+}
+
+describe("layer rules", () => {
+  it.each([
+    ["server/sms/x.ts", 'import { a } from "@/local/twilio-sandbox/credentials";\nexport const b = a;'],
+    ["server/sms/x.ts", 'import { a } from "../../inngest/client";\nexport const b = a;'],
+    ["server/sms/x.ts", 'import { a } from "@/components/ui/button";\nexport const b = a;'],
+    ["components/settings/x.tsx", 'import { a } from "@/db/schema";\nexport const b = a;'],
+    ["components/settings/x.tsx", 'import { a } from "../../db/client";\nexport const b = a;'],
+    ["app/settings/x.tsx", 'import { a } from "@/local/inngest-executor";\nexport const b = a;'],
+    ["local/twilio-sandbox/x.ts", 'import { a } from "@/server/db";\nexport const b = a;'],
+    ["db/schema/x.ts", 'import { a } from "@/server/db";\nexport const b = a;'],
+  ])("refuse a wrong-way import in %s", async (file, source) => {
+    expect(await restrictedImports(file, source)).toBe(1);
+  });
+
+  it.each([
+    ["server/trpc/x.ts", 'import { a } from "../db";\nexport const b = a;'],
+    ["server/sms/x.ts", 'import { a } from "@/db/schema";\nexport const b = a;'],
+    ["inngest/functions/x.ts", 'import { a } from "@/server/jobs/definitions";\nexport const b = a;'],
+    ["components/settings/x.tsx", 'import { a } from "@/server/limits";\nexport const b = a;'],
+  ])("allow the right-way import in %s", async (file, source) => {
+    expect(await restrictedImports(file, source)).toBe(0);
+  });
+});
