@@ -25,6 +25,9 @@ async function textFromPhone(request: APIRequestContext, from: string, body: str
   return (await response.json()) as { replies: string[]; responseStatus: number | null };
 }
 
+// Whole user journeys, many server round trips each: more than the default 30 s on a shared machine.
+test.describe.configure({ timeout: 120_000 });
+
 async function sendCode(page: Page, typed: string) {
   await page.getByLabel("Phone number").fill(typed);
   await page.getByRole("button", { name: "Send code" }).click();
