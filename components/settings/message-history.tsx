@@ -8,7 +8,7 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { LocalTime } from "../ui/local-time";
 import { Alert, Empty, Loading } from "../ui/states";
-import { EVENT_SOURCE_WORDS, EVENT_WORDS, STATUS_TONE, STATUS_WORDS } from "./message-words";
+import { EVENT_SOURCE_WORDS, EVENT_WORDS, HOLD_WORDS, STATUS_TONE, STATUS_WORDS } from "./message-words";
 
 /** The history query, shared with the page's server prefetch so both use the same key. */
 export const messageHistoryInput = {};
@@ -98,15 +98,13 @@ function Timeline({ id, messageId, timeZone }: { id: string; messageId: string; 
   const m = detail.data;
   const steps: { key: string; what: string; at: Date; by?: string }[] = [
     { key: "requested", what: "Requested", at: m.createdAt },
-    ...(m.scheduledFor ? [{ key: "held", what: "Held until", at: m.scheduledFor }] : []),
     ...m.events
       .filter((e) => e.applied)
-      .map((e, i) => ({
-        key: `${e.status}-${i}`,
-        what: EVENT_WORDS[e.status] ?? e.status,
-        at: e.createdAt,
-        by: EVENT_SOURCE_WORDS[e.source],
-      })),
+      .map((e, i) =>
+        e.status === "scheduled" && e.heldUntil
+          ? { key: `held-${i}`, what: `Held (${HOLD_WORDS[e.holdReason ?? "scheduled"]}) until`, at: e.heldUntil, by: EVENT_SOURCE_WORDS[e.source] }
+          : { key: `${e.status}-${i}`, what: EVENT_WORDS[e.status] ?? e.status, at: e.createdAt, by: EVENT_SOURCE_WORDS[e.source] },
+      ),
   ];
   return (
     <ol id={id} className="mt-2 space-y-1 border-l-2 border-slate-200 pl-3 text-sm" aria-label="Timeline">

@@ -57,4 +57,11 @@ export const EVENT_SOURCE_WORDS: Record<Source, string> = {
   callback: "reported by Twilio",
   reconcile: "checked with Twilio later",
   system: "our text service",
+  admin: "an admin",
+};
+
+/** Why a text was held before sending. */
+export const HOLD_WORDS: Record<"scheduled" | "quiet_hours", string> = {
+  scheduled: "its send time",
+  quiet_hours: "your quiet hours",
 };

@@ -9,11 +9,11 @@ import {
   pgTable,
   text,
   timestamp,
-  unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
-import { smsCategory, smsEventSource, smsPriority, smsSkipReason, smsStatus } from "./enums";
+import { smsCategory, smsEventSource, smsHoldReason, smsPriority, smsSkipReason, smsStatus } from "./enums";
 import { smsTemplates, smsTemplateVersions } from "./templates";
 
 export const smsMessages = pgTable(
@@ -23,8 +23,8 @@ export const smsMessages = pgTable(
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    /** E.164, copied from the verified number when the message was requested. */
-    to: text().notNull(),
+    /** E.164, copied from the verified number when the message was requested (null: there was none, skipped). */
+    to: text(),
     body: text().notNull(),
     templateId: uuid().references(() => smsTemplates.id, { onDelete: "set null" }),
     templateVersionId: uuid().references(() => smsTemplateVersions.id, { onDelete: "set null" }),
@@ -35,6 +35,11 @@ export const smsMessages = pgTable(
     skipReason: smsSkipReason(),
     failReason: text(),
     scheduledFor: timestamp({ withTimezone: true }),
+    /** While `scheduled`: when the pipeline will look at it again, and why it waits. */
+    heldUntil: timestamp({ withTimezone: true }),
+    holdReason: smsHoldReason(),
+    /** Past this moment the text is useless (a reminder after its task is due): never sent after it. */
+    validUntil: timestamp({ withTimezone: true }),
     sentAt: timestamp({ withTimezone: true }),
     deliveredAt: timestamp({ withTimezone: true }),
     twilioSid: text().unique(),
@@ -63,7 +68,7 @@ export const smsMessages = pgTable(
   ],
 );
 
-/** One row per distinct status change; the unique key absorbs duplicate callbacks. */
+/** One row per status change; the unique index absorbs duplicate callbacks. */
 export const smsMessageEvents = pgTable(
   "sms_message_events",
   {
@@ -79,5 +84,12 @@ export const smsMessageEvents = pgTable(
     payload: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("sms_message_events_message_status").on(t.messageId, t.status)],
+  (t) => [
+    // Only Twilio's callbacks repeat (retried or duplicated webhooks); our own state changes may
+    // legitimately repeat a status (held twice, queued again after a 429), so each is kept.
+    uniqueIndex("sms_message_events_callback_unique")
+      .on(t.messageId, t.status)
+      .where(sql`${t.source} = 'callback'`),
+    index("sms_message_events_message_idx").on(t.messageId, t.id),
+  ],
 );

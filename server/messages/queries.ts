@@ -82,9 +82,15 @@ export async function getOwnMessage({ db, actor }: ServiceContext<UserActor>, id
       source: smsMessageEvents.source,
       createdAt: smsMessageEvents.createdAt,
       applied: smsMessageEvents.applied,
+      // A hold records until when and why (the payload's other contents stay server-side).
+      heldUntil: sql<string | null>`${smsMessageEvents.payload}->>'heldUntil'`,
+      holdReason: sql<"scheduled" | "quiet_hours" | null>`${smsMessageEvents.payload}->>'holdReason'`,
     })
     .from(smsMessageEvents)
     .where(eq(smsMessageEvents.messageId, id))
     .orderBy(smsMessageEvents.createdAt, smsMessageEvents.id);
-  return { ...withReason(message), events };
+  return {
+    ...withReason(message),
+    events: events.map(({ heldUntil, ...event }) => ({ ...event, heldUntil: heldUntil ? new Date(heldUntil) : null })),
+  };
 }

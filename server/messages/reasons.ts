@@ -1,5 +1,5 @@
 import type { smsSkipReason, smsStatus } from "@/db/schema";
-import { describeTwilioCode } from "../sms/provider";
+import { plainFailureReason } from "../sms/error-reasons";
 
 type SkipReason = (typeof smsSkipReason.enumValues)[number];
 type Status = (typeof smsStatus.enumValues)[number];
@@ -12,11 +12,13 @@ const SKIP_WORDS: Record<SkipReason, string> = {
   daily_cap: "Your daily limit of texts was reached.",
   template_inactive: "This kind of text is switched off for now.",
   invalid_vars: "The text could not be filled in.",
+  expired: "It could no longer arrive in time to be useful.",
 };
 
 /**
- * The reason shown beside a skipped, failed or undelivered text, or null for the others.
- * Twilio's error code is described when we know it; otherwise what the pipeline recorded.
+ * The reason shown beside a skipped, failed or undelivered text, or null for the others. A
+ * failure's reason is the plain-words one the pipeline recorded (server/sms/error-reasons.ts),
+ * or read from its Twilio code for rows recorded without one.
  */
 export function plainReason(message: {
   status: Status;
@@ -26,6 +28,5 @@ export function plainReason(message: {
 }): string | null {
   if (message.status === "skipped") return message.skipReason ? SKIP_WORDS[message.skipReason] : "It was not needed any more.";
   if (message.status !== "failed" && message.status !== "undelivered") return null;
-  const reason = describeTwilioCode(message.errorCode) ?? message.failReason;
-  return reason ? `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.` : "The carrier did not say why.";
+  return message.failReason ?? plainFailureReason(message.errorCode) ?? "The carrier did not say why.";
 }

@@ -1,7 +1,6 @@
 import { env, type Env } from "../config/env";
 import { smsProvider } from "../sms/provider-instance";
 import type { VerificationLimits } from "./limits";
-import { sendOptInConfirmation } from "./opt-in-confirmation";
 import type { VerificationDeps } from "./service";
 
 export function verificationLimits(config: Env): VerificationLimits {
@@ -21,7 +20,7 @@ export function appVerificationDeps(clientAddress: string | null): VerificationD
     allowedCountries: config.SMS_ALLOWED_COUNTRIES,
     limits: verificationLimits(config),
     clientAddress,
-    confirmOptIn: sendOptInConfirmation,
+    programName: config.SMS_PROGRAM_NAME,
     now: () => new Date(),
   };
 }

@@ -6,12 +6,10 @@ import { DomainError } from "../errors";
 import { getPreferences, type Preferences } from "../preferences/service";
 import type { ServiceContext, UserActor } from "../service-context";
 import { ProviderError, type SmsProvider } from "../sms/provider";
+import { sendOptInConfirmation } from "./opt-in-confirmation";
 import { limitCodeCheck, limitCodeSend, tooManyRequests, type VerificationLimits } from "./limits";
 import { checkPhoneNumber } from "./phone-number";
 import { smsStatusOf, verificationExpiresAt, type SmsStatus } from "./status";
-
-/** Sends the program's opt-in confirmation (welcome_sms) once per dedupe key. */
-export type OptInConfirmation = (ctx: ServiceContext<UserActor>, dedupeKey: string) => Promise<void>;
 
 export interface VerificationDeps {
   verifier: Pick<SmsProvider, "startVerification" | "checkVerification">;
@@ -19,7 +17,8 @@ export interface VerificationDeps {
   limits: VerificationLimits;
   /** The believed client address (server/http/client-address.ts), or null. */
   clientAddress: string | null;
-  confirmOptIn: OptInConfirmation;
+  /** SMS_PROGRAM_NAME: the opt-in confirmation names the program. */
+  programName: string;
   now: () => Date;
 }
 
@@ -112,7 +111,13 @@ export async function checkPhoneVerification(ctx: ServiceContext<UserActor>, dep
     )
     .returning();
   if (!verified) throw new DomainError("CONFLICT", "Your phone number changed while this code was checked. Send a new code.", { field: "code" });
-  if (!verified.optedOutAt) await deps.confirmOptIn(ctx, `welcome_sms:${ctx.actor.userId}:verified:${now.toISOString()}`);
+  if (!verified.optedOutAt) {
+    await sendOptInConfirmation(ctx, {
+      programName: deps.programName,
+      preferences: verified,
+      dedupeKey: `welcome_sms:${ctx.actor.userId}:verified:${now.toISOString()}`,
+    });
+  }
   return smsStatusOf(verified, now);
 }
 
@@ -131,7 +136,7 @@ export async function optOutOfTexts(ctx: ServiceContext<UserActor>, deps: Pick<V
  * Turns texts back on from the settings page (needs a verified number) and sends the opt-in
  * confirmation for this opt-in. A START from the phone is handled in server/sms/inbound.ts.
  */
-export async function optBackIn(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now" | "confirmOptIn">): Promise<SmsStatus> {
+export async function optBackIn(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now" | "programName">): Promise<SmsStatus> {
   const now = deps.now();
   const prefs = await getPreferences(ctx);
   if (!prefs.optedOutAt) return smsStatusOf(prefs, now); // texts are on: nothing to confirm
@@ -144,7 +149,11 @@ export async function optBackIn(ctx: ServiceContext<UserActor>, deps: Pick<Verif
     .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), isNotNull(userSmsPreferences.optedOutAt)))
     .returning();
   if (!updated) return smsStatusOf(await getPreferences(ctx), now); // a concurrent opt-in won
-  await deps.confirmOptIn(ctx, `welcome_sms:${ctx.actor.userId}:opt-in:${now.toISOString()}`);
+  await sendOptInConfirmation(ctx, {
+    programName: deps.programName,
+    preferences: updated,
+    dedupeKey: `welcome_sms:${ctx.actor.userId}:opt-in:${now.toISOString()}`,
+  });
   return smsStatusOf(updated, now);
 }
 

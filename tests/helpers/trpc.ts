@@ -4,7 +4,6 @@ import type { JobSender } from "@/server/jobs/define";
 import { logger } from "@/server/logger";
 import type { Context } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
-import { sendOptInConfirmation } from "@/server/verification/opt-in-confirmation";
 import type { VerificationDeps } from "@/server/verification/service";
 import { recordingJobs } from "./jobs";
 import { sandboxProvider } from "./sms";
@@ -16,7 +15,7 @@ export function testVerificationDeps(overrides: Partial<VerificationDeps> = {}):
     allowedCountries: ["US", "CA"],
     limits: { sendsPerUserPerHour: 5, sendsPerNumberPerHour: 5, sendsPerAddressPerHour: 20, checksPerUserPerHour: 15 },
     clientAddress: null,
-    confirmOptIn: sendOptInConfirmation,
+    programName: "BuildOS SMS",
     now: () => new Date(),
     ...overrides,
   };

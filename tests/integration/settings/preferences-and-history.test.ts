@@ -138,7 +138,7 @@ describe.each(testDatabases())("preferences, history and tasks on $name", (datab
     expect(seen).toEqual([failed.id, skipped.id, ...[...ids].sort().reverse()]);
 
     const first = await caller.messages.list({ limit: 2 });
-    expect(first.items[0]).toMatchObject({ status: "undelivered", reason: "Handset unreachable (off or out of coverage)." });
+    expect(first.items[0]).toMatchObject({ status: "undelivered", reason: "The phone was switched off or out of coverage, and the text could not be delivered." });
     expect(first.items[1]).toMatchObject({ status: "skipped", reason: "Your daily limit of texts was reached." });
     expect(first.items[0]).not.toHaveProperty("errorCode");
 

@@ -1,12 +1,17 @@
 import { TRPCError } from "@trpc/server";
+import { and, asc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { smsMessages } from "@/db/schema";
 import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
 import type { SessionUser } from "@/server/auth/auth";
 import { handleInboundText } from "@/server/sms/inbound";
+import { requestSms } from "@/server/sms/request";
+import { advanceMessage } from "@/server/sms/send-pipeline";
 import type { VerificationDeps } from "@/server/verification/service";
 import { createUser } from "../../helpers/factories";
-import { preferencesOf, sandboxProvider } from "../../helpers/sms";
+import { recordingJobs } from "../../helpers/jobs";
+import { preferencesOf, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor, testVerificationDeps } from "../../helpers/trpc";
 
@@ -41,10 +46,10 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   let sandbox: TwilioSandbox;
   let clock: Date;
   const tick = (seconds: number) => (clock = new Date(clock.getTime() + seconds * 1000));
-  let confirmations: string[];
 
   beforeAll(async () => {
     handle = await database.open();
+    await seedTemplates(handle.db);
     sandbox = createTwilioSandbox({
       accountSid: SANDBOX_ACCOUNT_SID,
       authToken: SANDBOX_AUTH_TOKEN,
@@ -57,7 +62,6 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   beforeEach(() => {
     sandbox.reset();
     clock = new Date(START);
-    confirmations = [];
   });
   afterAll(async () => {
     await sandbox?.stop();
@@ -69,12 +73,20 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
       verifier: sandboxProvider(sandbox.url),
       clientAddress: uniqueAddress(),
       now: () => clock,
-      confirmOptIn: async (_ctx, key) => {
-        confirmations.push(key);
-      },
       ...overrides,
     });
   }
+
+  /** The opt-in confirmations requested for a user: their dedupe keys, oldest first. */
+  async function confirmationsOf(userId: string) {
+    const rows = await handle.db
+      .select({ dedupeKey: smsMessages.dedupeKey, body: smsMessages.body, to: smsMessages.to, status: smsMessages.status })
+      .from(smsMessages)
+      .where(and(eq(smsMessages.userId, userId), like(smsMessages.dedupeKey, "welcome_sms:%")))
+      .orderBy(asc(smsMessages.createdAt));
+    return rows;
+  }
+  const keysOf = async (userId: string) => (await confirmationsOf(userId)).map((r) => r.dedupeKey);
 
   async function newUser(): Promise<SessionUser> {
     const u = await createUser(handle.db);
@@ -104,7 +116,8 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("marks the number verified only when Verify approves the code, then sends the opt-in confirmation once", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const jobs = recordingJobs();
+    const caller = callerFor(handle.db, user, jobs, deps());
     const phone = usNumber();
     await caller.sms.sendCode({ country: "US", phone });
     const code = sandbox.verificationCode(phone)!;
@@ -113,18 +126,25 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const rejected = await outcome(caller.sms.verifyCode({ code: wrong }));
     expect(rejected).toMatchObject({ code: "BAD_REQUEST", field: "code", message: expect.stringMatching(/not right/) });
     expect((await preferencesOf(handle.db, user.id)).phoneVerifiedAt).toBeNull();
-    expect(confirmations).toEqual([]);
+    expect(await keysOf(user.id)).toEqual([]);
 
     tick(5);
     const status = await caller.sms.verifyCode({ code: ` ${code.slice(0, 3)} ${code.slice(3)} ` });
     expect(status.phone?.verifiedAt).toEqual(clock);
     expect(status.pendingCode).toBeNull();
     expect((await preferencesOf(handle.db, user.id)).phoneVerifiedAt).toEqual(clock);
-    expect(confirmations).toEqual([`welcome_sms:${user.id}:verified:${clock.toISOString()}`]);
+    const [welcome, ...others] = await confirmationsOf(user.id);
+    expect(others).toEqual([]);
+    expect(welcome).toMatchObject({ dedupeKey: `welcome_sms:${user.id}:verified:${clock.toISOString()}`, to: phone });
+    // CTIA: program name, what and how often, rates, HELP and STOP.
+    expect(welcome?.body).toBe(
+      "BuildOS SMS: you're signed up for the task reminders and alerts you choose, up to 10 msgs/day. Msg & data rates may apply. Reply HELP for help, STOP to cancel.",
+    );
+    expect(jobs.sent.map((e) => e.name)).toEqual(["sms/message.requested"]);
 
     // The code is used up: checking again changes nothing and confirms nothing again.
     expect(await outcome(caller.sms.verifyCode({ code }))).toMatchObject({ code: "PRECONDITION_FAILED", field: "code" });
-    expect(confirmations).toHaveLength(1);
+    expect(await keysOf(user.id)).toHaveLength(1);
   });
 
   it("refuses bad numbers with a field error before any code is sent, and changes nothing", async () => {
@@ -186,6 +206,13 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   it("changing the number unverifies it; the old number is forgotten once Verify has sent the new code", async () => {
     const { user, caller, phone: oldPhone } = await verifiedUser();
     expect((await preferencesOf(handle.db, user.id)).phoneVerifiedAt).not.toBeNull();
+    const system = { db: handle.db, jobs: recordingJobs(), actor: { type: "system", reason: "test" } as const };
+    const reminder = await requestSms(system, {
+      userId: user.id,
+      templateKey: "task_reminder",
+      variables: { task_name: "Call the bank", due_time: "at 3pm", task_context: "Project: home" },
+      scheduledFor: new Date(Date.now() + 3_600_000),
+    });
 
     // The same number again is not a change.
     expect(await outcome(caller.sms.sendCode({ country: "US", phone: oldPhone }))).toMatchObject({ code: "CONFLICT", field: "phone" });
@@ -197,6 +224,12 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const row = await preferencesOf(handle.db, user.id);
     expect(row.phone).toBe(newPhone);
     expect(row.phoneVerifiedAt).toBeNull();
+    // The text requested for the old number is skipped by the pipeline when it next looks at it.
+    expect(await advanceMessage(system, reminder.messageId, new Date())).toMatchObject({
+      next: "done",
+      status: "skipped",
+      reason: "unverified",
+    });
 
     // A STOP from the old number no longer touches this user.
     await handleInboundText(handle.db, { messageSid: `SM${"a".repeat(32)}`, from: oldPhone, to: "+15005550006", body: "STOP" }, {
@@ -351,7 +384,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     expect(await outcome(unverified.sms.optIn())).toMatchObject({ code: "PRECONDITION_FAILED", field: "phone" });
 
     const { user, caller } = await verifiedUser();
-    confirmations = [];
+    const verifiedKey = `welcome_sms:${user.id}:verified:${clock.toISOString()}`;
     tick(60);
     const off = await caller.sms.optOut();
     expect(off.optedOut).toEqual({ at: clock, source: "settings" });
@@ -359,15 +392,14 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const on = await caller.sms.optIn();
     expect(on.optedOut).toBeNull();
     expect(on.optedIn).toEqual({ at: clock, source: "settings" });
-    expect(confirmations).toEqual([`welcome_sms:${user.id}:opt-in:${clock.toISOString()}`]);
+    expect(await keysOf(user.id)).toEqual([verifiedKey, `welcome_sms:${user.id}:opt-in:${clock.toISOString()}`]);
     // Opting in while texts are on is not a new opt-in.
     await caller.sms.optIn();
-    expect(confirmations).toHaveLength(1);
+    expect(await keysOf(user.id)).toHaveLength(2);
   });
 
   it("shows a STOP and a START from the phone as when and how they happened", async () => {
-    const { caller, phone } = await verifiedUser();
-    confirmations = [];
+    const { user, caller, phone } = await verifiedUser();
     const program = { name: "BuildOS SMS", supportUrl: "http://localhost/help" };
     const stopAt = new Date("2030-03-04T11:00:00.000Z");
     await handleInboundText(handle.db, { messageSid: `SM${"b".repeat(32)}`, from: phone, to: "+15005550006", body: "stop" }, program, stopAt);
@@ -377,8 +409,8 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const status = await caller.sms.status();
     expect(status.optedOut).toBeNull();
     expect(status.optedIn).toEqual({ at: startAt, source: "keyword" });
-    // START's own reply is the confirmation: no welcome text on top.
-    expect(confirmations).toEqual([]);
+    // START's own reply is the confirmation: no welcome text on top of the one from verification.
+    expect(await keysOf(user.id)).toEqual([expect.stringMatching(/:verified:/)]);
   });
 
   it("touches only the caller's own number and status", async () => {
