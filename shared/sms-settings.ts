@@ -9,8 +9,8 @@ export const DEFAULT_SMS_ALLOWED_COUNTRIES = ["US", "CA"] as const;
 /** Texts a user may allow per day. */
 export const DAILY_CAP_RANGE = { min: 1, max: 50 } as const;
 
-/** How long before a task is due its reminder may be sent, in minutes. */
-export const REMINDER_LEAD_RANGE = { min: 5, max: 24 * 60 } as const;
+/** How long before a task is due its reminder goes out, in minutes: the table's check, the input schema and the form share them. */
+export const REMINDER_LEAD_MINUTES = { min: 5, max: 24 * 60, default: 60 } as const;
 
 /** A new code can be requested this long after the last one (the form counts it down). */
 export const RESEND_CODE_AFTER_SECONDS = 30;

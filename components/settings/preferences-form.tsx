@@ -2,13 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { DAILY_CAP_RANGE } from "@/shared/sms-settings";
+import { DAILY_CAP_RANGE, REMINDER_LEAD_MINUTES } from "@/shared/sms-settings";
 import { browserTimeZone } from "@/shared/time-zones";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Checkbox, TextField } from "../ui/field";
+import { Checkbox, SelectField, TextField } from "../ui/field";
 import { Alert, Loading } from "../ui/states";
 import { TimeZonePicker } from "./time-zone-picker";
 
@@ -64,6 +64,7 @@ export function PreferencesForm() {
       timeZone: zone,
       dailyCap: capText === "" ? Number.NaN : Number(capText),
       dailyBriefTime: String(form.get("dailyBriefTime")),
+      reminderLeadMinutes: Number(form.get("reminderLeadMinutes")),
     });
   }
 
@@ -110,6 +111,19 @@ export function PreferencesForm() {
             hint={`From ${DAILY_CAP_RANGE.min} to ${DAILY_CAP_RANGE.max} texts a day.`}
           />
           <TextField label="Daily brief time" name="dailyBriefTime" type="time" defaultValue={p.dailyBriefTime} error={errors.dailyBriefTime} />
+          <SelectField
+            label="Reminder lead time"
+            name="reminderLeadMinutes"
+            defaultValue={String(p.reminderLeadMinutes)}
+            error={errors.reminderLeadMinutes}
+            hint="How long before a task is due its reminder is sent."
+          >
+            {leadChoices(p.reminderLeadMinutes).map((minutes) => (
+              <option key={minutes} value={minutes}>
+                {leadWords(minutes)} before
+              </option>
+            ))}
+          </SelectField>
         </div>
         {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
         {update.isError && Object.keys(errors).length > 0 ? <Alert>Nothing was saved: fix the fields marked above.</Alert> : null}
@@ -120,4 +134,19 @@ export function PreferencesForm() {
       </form>
     </Card>
   );
+}
+
+const LEAD_CHOICES = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].filter(
+  (m) => m >= REMINDER_LEAD_MINUTES.min && m <= REMINDER_LEAD_MINUTES.max,
+);
+
+/** The usual lead times, plus the saved one if it is another value (set through the API). */
+function leadChoices(current: number): number[] {
+  return LEAD_CHOICES.includes(current) ? LEAD_CHOICES : [...LEAD_CHOICES, current].sort((a, b) => a - b);
+}
+
+function leadWords(minutes: number): string {
+  if (minutes % 60 !== 0) return `${minutes} minutes`;
+  const hours = minutes / 60;
+  return hours === 1 ? "1 hour" : `${hours} hours`;
 }

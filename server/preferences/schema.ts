@@ -1,7 +1,7 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
-import { DAILY_CAP_RANGE } from "@/shared/sms-settings";
+import { DAILY_CAP_RANGE, REMINDER_LEAD_MINUTES } from "@/shared/sms-settings";
 import { canonicalTimeZone } from "@/shared/time-zones";
 
 /** A local wall-clock time; `label` is the form's label, so the message names the field the user sees. */
@@ -38,6 +38,12 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     .min(DAILY_CAP_RANGE.min, `Daily limit must be at least ${DAILY_CAP_RANGE.min}`)
     .max(DAILY_CAP_RANGE.max, `Daily limit can be at most ${DAILY_CAP_RANGE.max}`)
     .optional(),
+  reminderLeadMinutes: z
+    .number({ message: "Reminder lead time must be a number of minutes" })
+    .int("Reminder lead time must be a whole number of minutes")
+    .min(REMINDER_LEAD_MINUTES.min, `Reminder lead time must be at least ${REMINDER_LEAD_MINUTES.min} minutes`)
+    .max(REMINDER_LEAD_MINUTES.max, `Reminder lead time can be at most ${REMINDER_LEAD_MINUTES.max} minutes (${REMINDER_LEAD_MINUTES.max / 60} hours)`)
+    .optional(),
 })
   .pick({
     taskReminders: true,
@@ -49,6 +55,7 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     timeZone: true,
     dailyCap: true,
     dailyBriefTime: true,
+    reminderLeadMinutes: true,
   })
   .strict();
 
