@@ -1,8 +1,9 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { E2E_ADMIN, E2E_SANDBOX_PORT } from "../playwright.config";
+import { E2E_ADMIN, E2E_EXECUTOR_PORT, E2E_SANDBOX_PORT } from "../playwright.config";
 import { signIn, signUp, uniqueEmail } from "./helpers";
 
 const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
+const executor = `http://127.0.0.1:${E2E_EXECUTOR_PORT}`;
 
 let numberSequence = 0;
 /** A valid US number the sandbox delivers to (555-01xx numbers are set aside for fiction), new for each use. */
@@ -17,6 +18,14 @@ async function codeFor(request: APIRequestContext, to: string): Promise<string> 
   const response = await request.get(`${sandbox}/__sandbox/verifications/code?to=${encodeURIComponent(to)}`);
   expect(response.status()).toBe(200);
   return ((await response.json()) as { code: string }).code;
+}
+
+/** Texts the sandbox has accepted for a number (what the phone would receive), with their status. */
+async function textsTo(request: APIRequestContext, to: string) {
+  const response = await request.get(`${sandbox}/__sandbox/messages?to=${encodeURIComponent(to)}`);
+  expect(response.status()).toBe(200);
+  const { messages } = (await response.json()) as { messages: { to: string; body: string; status: string }[] };
+  return messages.filter((m) => m.to === to);
 }
 
 async function textFromPhone(request: APIRequestContext, from: string, body: string) {
@@ -64,7 +73,22 @@ test("a new user verifies a number, sets preferences, and stops and restarts tex
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByTestId("verified-phone")).toContainText("Texts go to +1");
 
+  // The opt-in confirmation reaches the phone (the sandbox) and the history.
+  await expect
+    .poll(async () => (await textsTo(request, phone.e164)).map((m) => [m.status, m.body]), { timeout: 30_000 })
+    .toContainEqual(["delivered", expect.stringMatching(/^BuildOS SMS: .*Msg & data rates may apply\. Reply HELP for help, STOP to cancel\.$/)]);
+  const welcome = page.getByTestId("message").filter({ hasText: "Msg & data rates may apply" });
+  await expect(async () => {
+    await page.reload();
+    await expect(welcome).toContainText("Delivered", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await welcome.getByRole("button", { name: "Show timeline" }).click();
+  await expect(welcome.getByRole("list", { name: "Timeline" })).toContainText("Requested");
+  await expect(welcome.getByRole("list", { name: "Timeline" })).toContainText("Delivered");
+
   // Preferences survive a reload.
+  await page.getByLabel("Hold non-urgent texts during quiet hours").uncheck();
+  await page.getByLabel("Reminder lead time").selectOption("60");
   await page.getByLabel("Daily brief", { exact: true }).check();
   await page.getByLabel("Quiet hours start").fill("22:30");
   await page.getByLabel("Daily limit").fill("12");
@@ -77,6 +101,28 @@ test("a new user verifies a number, sets preferences, and stops and restarts tex
   await expect(page.getByLabel("Quiet hours start")).toHaveValue("22:30");
   await expect(page.getByLabel("Daily limit")).toHaveValue("12");
   await expect(page.getByRole("combobox", { name: "Time zone" })).toHaveValue(/^Europe\/Lisbon/);
+  await expect(page.getByLabel("Hold non-urgent texts during quiet hours")).not.toBeChecked();
+
+  // A task due soon gets its reminder once the reminders cron ticks: the executor's test clock
+  // moves five minutes on instead of the test waiting for the next real tick.
+  const dueLocal = await page.evaluate(() => {
+    const due = new Date(Date.now() + 30 * 60_000);
+    return new Date(due.getTime() - due.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  });
+  await page.goto("/tasks");
+  await page.getByLabel("Title").fill("Send the site photos");
+  await page.getByLabel("Due").fill(dueLocal);
+  await page.getByRole("button", { name: "Add task" }).click();
+  await expect(page.getByText("Send the site photos")).toBeVisible();
+  const advanced = await request.post(`${executor}/v0/clock/advance`, { data: { ms: 5 * 60_000 } });
+  expect(advanced.status()).toBe(200);
+  await expect
+    .poll(async () => (await textsTo(request, phone.e164)).filter((m) => m.body.includes("Send the site photos")).map((m) => m.status), {
+      timeout: 60_000,
+    })
+    .toEqual(["delivered"]);
+  await page.goto("/settings/sms");
+  await expect(page.getByTestId("message").filter({ hasText: "Send the site photos" })).toBeVisible();
 
   // STOP from the phone: the page says when and how, and how to undo it.
   const stop = await textFromPhone(request, phone.e164, "STOP");
