@@ -148,6 +148,7 @@ test("too many wrong codes gets a message saying how long to wait", async ({ pag
   await signUp(page, { name: "Oto", email: uniqueEmail("oto"), password: "oto-password-1" });
   const phone = usNumber();
   await sendCode(page, phone.typed);
+  await expect(page.getByTestId("code-sent")).toBeVisible();
   const code = await codeFor(page.request, phone.e164);
   const wrong = code === "000000" ? "111111" : "000000";
   for (let i = 0; i < 5; i++) {
