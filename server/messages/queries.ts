@@ -23,7 +23,7 @@ const ownMessageColumns = {
 };
 
 /** Where the previous page ended: the history is ordered newest first, by creation time then id. */
-export const messageCursorSchema = z.object({ createdAt: z.date(), id: z.uuid() }).strict();
+const messageCursorSchema = z.object({ createdAt: z.date(), id: z.uuid() }).strict();
 
 export const messageListSchema = z
   .object({

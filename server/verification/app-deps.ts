@@ -3,7 +3,7 @@ import { smsProvider } from "../sms/provider-instance";
 import type { VerificationLimits } from "./limits";
 import type { VerificationDeps } from "./service";
 
-export function verificationLimits(config: Env): VerificationLimits {
+function verificationLimits(config: Env): VerificationLimits {
   return {
     sendsPerUserPerHour: config.VERIFY_SENDS_PER_USER_PER_HOUR,
     sendsPerNumberPerHour: config.VERIFY_SENDS_PER_NUMBER_PER_HOUR,

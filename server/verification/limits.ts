@@ -22,7 +22,7 @@ const HOUR = 60 * 60;
 const UNIDENTIFIED_CLIENTS = "all-unidentified-clients";
 
 /** "42 minutes", "30 seconds": how long to wait, in words a person reads at a glance. */
-export function waitInWords(seconds: number): string {
+function waitInWords(seconds: number): string {
   if (seconds <= 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;

@@ -9,7 +9,7 @@ import { ProviderError, type SmsProvider } from "../sms/provider";
 import { sendOptInConfirmation } from "./opt-in-confirmation";
 import { limitCodeCheck, limitCodeSend, tooManyRequests, type VerificationLimits } from "./limits";
 import { checkPhoneNumber } from "./phone-number";
-import { smsStatusOf, verificationExpiresAt, type SmsStatus } from "./status";
+import { smsStatusOf, verificationExpiresAt, type TextingStatus } from "./status";
 
 export interface VerificationDeps {
   verifier: Pick<SmsProvider, "startVerification" | "checkVerification">;
@@ -24,7 +24,7 @@ export interface VerificationDeps {
 
 
 
-export async function getSmsStatus(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now">): Promise<SmsStatus> {
+export async function getSmsStatus(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now">): Promise<TextingStatus> {
   return smsStatusOf(await getPreferences(ctx), deps.now());
 }
 
@@ -38,7 +38,7 @@ export async function startPhoneVerification(
   ctx: ServiceContext<UserActor>,
   deps: VerificationDeps,
   input: { phone: string; country: string },
-): Promise<SmsStatus> {
+): Promise<TextingStatus> {
   const checked = checkPhoneNumber(input, deps.allowedCountries);
   if (!checked.ok) throw new DomainError("BAD_REQUEST", checked.message, { field: checked.field });
   const prefs = await getPreferences(ctx);
@@ -78,7 +78,7 @@ export async function startPhoneVerification(
  * number the code was sent to (a number changed meanwhile stays unverified). A verified number
  * gets the opt-in confirmation, unless the user has stopped texts.
  */
-export async function checkPhoneVerification(ctx: ServiceContext<UserActor>, deps: VerificationDeps, input: { code: string }): Promise<SmsStatus> {
+export async function checkPhoneVerification(ctx: ServiceContext<UserActor>, deps: VerificationDeps, input: { code: string }): Promise<TextingStatus> {
   const code = input.code.replace(/\s/g, "");
   if (!VERIFICATION_CODE_PATTERN.test(code)) {
     throw new DomainError("BAD_REQUEST", "Enter the code from the text: 4 to 10 digits", { field: "code" });
@@ -122,7 +122,7 @@ export async function checkPhoneVerification(ctx: ServiceContext<UserActor>, dep
 }
 
 /** Stops every text to the user (source `settings`); their number stays verified for opting back in. */
-export async function optOutOfTexts(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now">): Promise<SmsStatus> {
+export async function optOutOfTexts(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now">): Promise<TextingStatus> {
   const now = deps.now();
   await getPreferences(ctx);
   await ctx.db
@@ -136,7 +136,7 @@ export async function optOutOfTexts(ctx: ServiceContext<UserActor>, deps: Pick<V
  * Turns texts back on from the settings page (needs a verified number) and sends the opt-in
  * confirmation for this opt-in. A START from the phone is handled in server/sms/inbound.ts.
  */
-export async function optBackIn(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now" | "programName">): Promise<SmsStatus> {
+export async function optBackIn(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now" | "programName">): Promise<TextingStatus> {
   const now = deps.now();
   const prefs = await getPreferences(ctx);
   if (!prefs.optedOutAt) return smsStatusOf(prefs, now); // texts are on: nothing to confirm

@@ -8,7 +8,7 @@ type Preferences = typeof userSmsPreferences.$inferSelect;
  * Where the user stands with texts, as the settings page shows it. Times to wait are given in
  * seconds from now (the server's clock), so a browser with a wrong clock still counts down right.
  */
-export interface SmsStatus {
+export interface TextingStatus {
   phone: { e164: string; display: string; verifiedAt: Date | null } | null;
   /** A code was sent to `phone` and can still be entered. */
   pendingCode: { expiresInSeconds: number; resendInSeconds: number } | null;
@@ -26,7 +26,7 @@ export function verificationExpiresAt(prefs: Preferences, now: Date): Date | nul
   return expires > now.getTime() ? new Date(expires) : null;
 }
 
-export function smsStatusOf(prefs: Preferences, now: Date): SmsStatus {
+export function smsStatusOf(prefs: Preferences, now: Date): TextingStatus {
   const expiresAt = verificationExpiresAt(prefs, now);
   const resendAt = (prefs.codeSentAt?.getTime() ?? 0) + RESEND_CODE_AFTER_SECONDS * 1000;
   return {
