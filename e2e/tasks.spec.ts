@@ -23,3 +23,23 @@ test("a user adds a task, gets a clear error for a blank title, and completes th
   await page.reload();
   await expect(page.getByText("Send the invoice")).toHaveClass(/line-through/);
 });
+
+test("a long task list loads page by page with Load more", async ({ page }) => {
+  await signUp(page, { name: "Lena", email: uniqueEmail("lena"), password: "lena-password-1" });
+  // 55 tasks, in batches as the tRPC client sends them (at most 10 calls per batch).
+  for (let first = 0; first < 55; first += 10) {
+    const count = Math.min(10, 55 - first);
+    const inputs = Object.fromEntries(Array.from({ length: count }, (_, i) => [i, { json: { title: `Chore ${String(first + i).padStart(2, "0")}` } }]));
+    const response = await page.request.post(`/api/trpc/${Array(count).fill("tasks.create").join(",")}?batch=1`, {
+      data: JSON.stringify(inputs),
+      headers: { "content-type": "application/json" },
+    });
+    expect(response.status()).toBe(200);
+  }
+  await page.goto("/tasks");
+  const items = page.getByRole("list", { name: "Tasks" }).getByRole("listitem");
+  await expect(items).toHaveCount(50);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(items).toHaveCount(55);
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+});

@@ -1,33 +1,49 @@
 /**
- * Runs the product on the embedded defaults: the Next app (PGlite unless DATABASE_URL),
- * the local Twilio sandbox (unless real Twilio is configured) and the local Inngest
- * executor (unless Inngest Cloud / self-hosted Inngest is configured).
+ * Runs the product: the Next app (PGlite unless DATABASE_URL), plus the local Twilio sandbox
+ * unless real Twilio is chosen, and the local Inngest executor unless Inngest is configured.
+ * The choices come from server/config/runtime.ts (the app reports the same ones in /api/health).
+ * The stand-ins' credentials are made once per install (LOCAL_SECRETS_FILE, mode 0600) and given
+ * to both sides, so the app runs exactly as in production: signed Inngest calls, a Twilio account.
  *
  *   npm run dev            next dev
  *   npm start              next build (when needed) + next start
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { EnvError, parseEnv } from "@/server/config/env";
+import { chooseDurableExecution, chooseSmsProvider } from "@/server/config/runtime";
+import { DEFAULT_LOCAL_SECRETS_FILE, loadLocalSecrets } from "./lib/local-secrets";
+import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv, sandboxEnv } from "./lib/stand-ins";
+import { createSupervisor } from "./lib/supervisor";
 
 const production = process.argv.includes("--prod");
 if (existsSync(".env")) process.loadEnvFile(".env");
 
 const port = process.env.PORT ?? "3000";
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
-const useSandbox = !process.env.TWILIO_ACCOUNT_SID;
-const useLocalExecutor = !process.env.INNGEST_SIGNING_KEY && !process.env.INNGEST_BASE_URL;
+const sms = chooseSmsProvider(process.env);
+const durable = chooseDurableExecution(process.env);
+const useSandbox = sms === "sandbox";
+const useLocalExecutor = durable === "local-executor";
 const sandboxPort = process.env.TWILIO_SANDBOX_PORT ?? "8465";
 const executorPort = process.env.INNGEST_EXECUTOR_PORT ?? "8288";
+const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+const executorUrl = `http://127.0.0.1:${executorPort}`;
+
+const secretsFile = process.env.LOCAL_SECRETS_FILE || DEFAULT_LOCAL_SECRETS_FILE;
+const local = useSandbox || useLocalExecutor ? loadLocalSecrets(secretsFile) : undefined;
+if (local?.created) console.log(`[secrets]  generated the local stand-ins' keys in ${secretsFile} (mode 0600)`);
 
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   PORT: port,
   PUBLIC_URL: publicUrl,
   NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
-  ...(useSandbox ? { TWILIO_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}` } : {}),
-  ...(useLocalExecutor ? { INNGEST_DEV: "1", INNGEST_BASE_URL: `http://127.0.0.1:${executorPort}` } : {}),
+  SMS_PROVIDER: sms,
+  DURABLE_EXECUTION: durable,
+  ...(local && useSandbox ? appEnvForSandbox(local.secrets.twilioSandbox, sandboxUrl) : {}),
+  ...(local && useLocalExecutor ? appEnvForLocalExecutor(local.secrets.inngest, executorUrl) : {}),
 };
 
 // Fail before starting anything, with the same message the app would give.
@@ -39,68 +55,63 @@ try {
   process.exit(1);
 }
 
-const children: ChildProcess[] = [];
-let stopping = false;
-
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
-  // Same process group as this script, so a test runner that kills the group stops everything;
-  // the stand-ins also watch for this script's death (STOP_WITH_PARENT).
-  const child = spawn(command, args, { env: { ...env, STOP_WITH_PARENT: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-  const prefix = `[${name}]`.padEnd(10);
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = "";
-    stream.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      for (const line of lines) process.stdout.write(`${prefix} ${line}\n`);
-    });
-  }
-  child.on("exit", (code, signal) => {
-    if (stopping) return;
-    console.error(`${prefix} exited (${signal ?? code}); stopping everything`);
-    shutdown(code ?? 1);
-  });
-  children.push(child);
-}
-
-function shutdown(code: number) {
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500).unref();
-}
-process.on("SIGINT", () => shutdown(0));
-process.on("SIGTERM", () => shutdown(0));
+const supervisor = createSupervisor();
+process.on("SIGINT", () => supervisor.shutdown(0));
+process.on("SIGTERM", () => supervisor.shutdown(0));
 
 const bin = (name: string) => path.join("node_modules", ".bin", name);
+const tsxMain = (file: string) => ["--import", "tsx", file];
 
-if (useSandbox) {
-  run(
-    "twilio",
-    process.execPath,
-    ["--import", "tsx", "local/twilio-sandbox/main.ts"],
-    { ...process.env, TWILIO_SANDBOX_PORT: sandboxPort, TWILIO_SANDBOX_INBOUND_URL: `${publicUrl}/api/webhooks/twilio/inbound` },
-  );
+if (local && useSandbox) {
+  supervisor.run({
+    name: "twilio",
+    command: process.execPath,
+    args: tsxMain("local/twilio-sandbox/main.ts"),
+    env: {
+      ...process.env,
+      ...sandboxEnv(local.secrets.twilioSandbox),
+      TWILIO_SANDBOX_PORT: sandboxPort,
+      TWILIO_SANDBOX_INBOUND_URL: `${publicUrl}/api/webhooks/twilio/inbound`,
+    },
+    restart: true,
+  });
 }
-if (useLocalExecutor) {
-  run(
-    "inngest",
-    process.execPath,
-    ["--import", "tsx", "local/inngest-executor/main.ts"],
-    { ...process.env, INNGEST_EXECUTOR_PORT: executorPort, INNGEST_EXECUTOR_APP_URL: `http://127.0.0.1:${port}/api/inngest` },
-  );
+if (local && useLocalExecutor) {
+  supervisor.run({
+    name: "inngest",
+    command: process.execPath,
+    args: tsxMain("local/inngest-executor/main.ts"),
+    env: {
+      ...process.env,
+      ...executorEnv(local.secrets.inngest),
+      INNGEST_EXECUTOR_PORT: executorPort,
+      INNGEST_EXECUTOR_APP_URL: `http://127.0.0.1:${port}/api/inngest`,
+    },
+    restart: true,
+  });
 }
 
 if (production && !existsSync(".next/BUILD_ID")) {
   console.log("[build]    no production build yet: running next build");
   const build = spawnSync(bin("next"), ["build"], { env: { ...appEnv, NODE_ENV: "production" }, stdio: "inherit" });
-  if (build.status !== 0) shutdown(build.status ?? 1);
+  if (build.status !== 0) supervisor.shutdown(build.status ?? 1);
 }
-if (!stopping) {
-  run("app", bin("next"), production ? ["start", "-p", port] : ["dev", "-p", port], appEnv);
+if (!supervisor.stopping) {
+  supervisor.run({
+    name: "app",
+    command: bin("next"),
+    args: production ? ["start", "-p", port] : ["dev", "-p", port],
+    env: appEnv,
+    restart: false,
+  });
+  const smsLine = useSandbox
+    ? `Twilio sandbox :${sandboxPort} (SMS_PROVIDER=sandbox: no real texts are sent; set the TWILIO_* variables for real Twilio)`
+    : "Twilio";
+  const durableLine = useLocalExecutor ? `local executor :${executorPort}` : `Inngest (${process.env.INNGEST_BASE_URL || "Inngest Cloud"})`;
   console.log(
-    `\nBuildOS SMS on ${publicUrl}  (database: ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}, ` +
-      `SMS: ${useSandbox ? `Twilio sandbox :${sandboxPort}` : "Twilio"}, ` +
-      `durable execution: ${useLocalExecutor ? `local executor :${executorPort}` : "Inngest"})\n`,
+    `\nBuildOS SMS on ${publicUrl}\n` +
+      `  database:          ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}\n` +
+      `  SMS:               ${smsLine}\n` +
+      `  durable execution: ${durableLine}\n`,
   );
 }

@@ -1,3 +1,7 @@
+import { SMS_KEYWORDS } from "@/shared/limits";
+
+const others = (words: readonly string[]) => words.slice(1).join(", ");
+
 export const metadata = { title: "SMS help · BuildOS SMS" };
 
 export default function HelpPage() {
@@ -12,13 +16,13 @@ export default function HelpPage() {
       <h2 className="text-lg font-semibold text-slate-900">Keywords</h2>
       <ul className="list-disc pl-6">
         <li>
-          <strong>STOP</strong> (or STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT): no more texts.
+          <strong>{SMS_KEYWORDS.stop[0]}</strong> (or {others(SMS_KEYWORDS.stop)}): no more texts.
         </li>
         <li>
-          <strong>START</strong> (or YES, UNSTOP): texts resume.
+          <strong>{SMS_KEYWORDS.start[0]}</strong> (or {others(SMS_KEYWORDS.start)}): texts resume.
         </li>
         <li>
-          <strong>HELP</strong> (or INFO): this information by text.
+          <strong>{SMS_KEYWORDS.help[0]}</strong> (or {others(SMS_KEYWORDS.help)}): this information by text.
         </li>
       </ul>
     </article>

@@ -1,12 +1,16 @@
 import { requireUser } from "@/server/auth/guards";
 import { TaskList } from "@/components/tasks/task-list";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetchInfinite, trpc } from "@/components/trpc/server";
+import { TASKS_PAGE_SIZE } from "@/shared/limits";
 
 export const metadata = { title: "Tasks · BuildOS SMS" };
 
 export default async function TasksPage() {
   await requireUser("/tasks");
-  await Promise.all([prefetch(trpc.tasks.list.queryOptions())]);
+  // Same input as the list's query (components/tasks/task-list.tsx), so the page hydrates it.
+  await prefetchInfinite(
+    trpc.tasks.list.infiniteQueryOptions({ limit: TASKS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+  );
   return (
     <HydrateClient>
       <div className="space-y-6">

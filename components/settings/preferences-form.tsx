@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { DAILY_CAP_RANGE, REMINDER_LEAD_MINUTES } from "@/shared/sms-settings";
+import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES } from "@/shared/limits";
 import { browserTimeZone } from "@/shared/time-zones";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
@@ -104,11 +104,11 @@ export function PreferencesForm() {
             name="dailyCap"
             type="number"
             inputMode="numeric"
-            min={DAILY_CAP_RANGE.min}
-            max={DAILY_CAP_RANGE.max}
+            min={DAILY_CAP_MIN}
+            max={DAILY_CAP_MAX}
             defaultValue={p.dailyCap}
             error={errors.dailyCap}
-            hint={`From ${DAILY_CAP_RANGE.min} to ${DAILY_CAP_RANGE.max} texts a day.`}
+            hint={`From ${DAILY_CAP_MIN} to ${DAILY_CAP_MAX} texts a day.`}
           />
           <TextField label="Daily brief time" name="dailyBriefTime" type="time" defaultValue={p.dailyBriefTime} error={errors.dailyBriefTime} />
           <SelectField

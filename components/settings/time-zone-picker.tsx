@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { countryName } from "@/shared/sms-settings";
+import { countryName } from "@/shared/countries";
 import { countryOfTimeZone, TIME_ZONES, timeZoneCity, utcOffsetLabel } from "@/shared/time-zones";
 
 interface ZoneOption {

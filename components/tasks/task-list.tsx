@@ -1,7 +1,8 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { PRIORITIES, TASKS_PAGE_SIZE, type Priority } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
@@ -10,10 +11,15 @@ import { SelectField, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
 import { Alert, Empty, Loading } from "../ui/states";
 
+const priorityLabel: Record<Priority, string> = { urgent: "Urgent", high: "High", normal: "Normal", low: "Low" };
+
 export function TaskList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const tasks = useQuery(trpc.tasks.list.queryOptions());
+  const tasks = useInfiniteQuery(
+    trpc.tasks.list.infiniteQueryOptions({ limit: TASKS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  const taskRows = tasks.data?.pages.flatMap((page) => page.items) ?? [];
   const invalidate = () => queryClient.invalidateQueries(trpc.tasks.pathFilter());
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: invalidate }));
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
@@ -30,7 +36,7 @@ export function TaskList() {
         title: String(form.get("title") ?? ""),
         project: String(form.get("project") ?? ""),
         dueAt: due ? new Date(due) : undefined,
-        priority: String(form.get("priority")) as "urgent" | "high" | "normal" | "low",
+        priority: String(form.get("priority")) as Priority,
       },
       { onSuccess: () => formElement.reset() },
     );
@@ -44,10 +50,11 @@ export function TaskList() {
           <TextField label="Project" name="project" error={errors.project} />
           <TextField label="Due" name="dueAt" type="datetime-local" error={errors.dueAt} />
           <SelectField label="Priority" name="priority" defaultValue="normal">
-            <option value="urgent">Urgent</option>
-            <option value="high">High</option>
-            <option value="normal">Normal</option>
-            <option value="low">Low</option>
+            {PRIORITIES.map((priority) => (
+              <option key={priority} value={priority}>
+                {priorityLabel[priority]}
+              </option>
+            ))}
           </SelectField>
           <div className="sm:col-span-2">
             {create.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(create.error)}</Alert> : null}
@@ -62,11 +69,11 @@ export function TaskList() {
           <Loading label="Loading tasks…" />
         ) : tasks.isError ? (
           <Alert>Could not load tasks: {tasks.error.message}</Alert>
-        ) : tasks.data.length === 0 ? (
+        ) : taskRows.length === 0 ? (
           <Empty>No tasks yet. Add one above.</Empty>
         ) : (
           <ul className="divide-y divide-slate-100" aria-label="Tasks">
-            {tasks.data.map((task) => (
+            {taskRows.map((task) => (
               <li key={task.id} className="py-3">
                 {editing === task.id ? (
                   <TaskEditForm
@@ -111,6 +118,14 @@ export function TaskList() {
             ))}
           </ul>
         )}
+        {tasks.hasNextPage ? (
+          <div className="pt-3 text-center">
+            <Button variant="secondary" pending={tasks.isFetchingNextPage} onClick={() => void tasks.fetchNextPage()}>
+              Load more
+            </Button>
+          </div>
+        ) : null}
+        {tasks.isFetchNextPageError ? <Alert>Could not load more tasks: {tasks.error?.message}</Alert> : null}
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
       </Card>
     </div>
@@ -123,8 +138,6 @@ function localInputValue(date: Date | null): string {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 16);
 }
-
-type Priority = "urgent" | "high" | "normal" | "low";
 
 function TaskEditForm({
   task,
@@ -157,10 +170,11 @@ function TaskEditForm({
       <TextField label="Title" name="title" id={id("title")} defaultValue={task.title} error={errors.title} />
       <TextField label="Due" name="dueAt" id={id("due")} type="datetime-local" defaultValue={localInputValue(task.dueAt)} error={errors.dueAt} />
       <SelectField label="Priority" name="priority" id={id("priority")} defaultValue={task.priority}>
-        <option value="urgent">Urgent</option>
-        <option value="high">High</option>
-        <option value="normal">Normal</option>
-        <option value="low">Low</option>
+        {PRIORITIES.map((priority) => (
+          <option key={priority} value={priority}>
+            {priorityLabel[priority]}
+          </option>
+        ))}
       </SelectField>
       <div className="flex flex-wrap gap-2 sm:col-span-3">
         {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}

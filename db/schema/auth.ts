@@ -1,18 +1,28 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, check, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { TEXT_LIMITS } from "../../shared/limits";
 import { userRole } from "./enums";
 
 // Tables shaped as better-auth's core schema expects (user, session, account, verification).
 
-export const users = pgTable("users", {
-  id: text().primaryKey(),
-  name: text().notNull(),
-  email: text().notNull().unique(),
-  emailVerified: boolean().notNull().default(false),
-  image: text(),
-  role: userRole().notNull().default("user"),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    email: text().notNull().unique(),
+    emailVerified: boolean().notNull().default(false),
+    image: text(),
+    role: userRole().notNull().default("user"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  // The input checks enforce these bounds with clear messages; the database is the backstop.
+  (t) => [
+    check("users_name_length", sql`char_length(${t.name}) <= ${sql.raw(String(TEXT_LIMITS.userName))}`),
+    check("users_email_length", sql`char_length(${t.email}) <= ${sql.raw(String(TEXT_LIMITS.email))}`),
+  ],
+);
 
 export const sessions = pgTable(
   "sessions",

@@ -1,11 +1,12 @@
 import { pgEnum } from "drizzle-orm/pg-core";
+import { PRIORITIES } from "../../shared/limits";
 
 export const userRole = pgEnum("user_role", ["user", "admin"]);
 
 /** What kind of text a message is; users switch categories on and off (account texts always go). */
 export const smsCategory = pgEnum("sms_category", ["task_reminders", "daily_brief", "urgent_alerts", "account"]);
 
-export const smsPriority = pgEnum("sms_priority", ["urgent", "high", "normal", "low"]);
+export const smsPriority = pgEnum("sms_priority", PRIORITIES);
 
 /** Lifecycle from design §5. `unknown` = Twilio call outcome ambiguous, left for reconciliation. */
 export const smsStatus = pgEnum("sms_status", [
@@ -46,4 +47,4 @@ export const optInSource = pgEnum("opt_in_source", ["keyword", "settings"]);
 
 export const inboundKeyword = pgEnum("inbound_keyword", ["stop", "start", "help", "none"]);
 
-export const taskPriority = pgEnum("task_priority", ["urgent", "high", "normal", "low"]);
+export const taskPriority = pgEnum("task_priority", PRIORITIES);

@@ -1,4 +1,4 @@
-import { date, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { date, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 
 /** Texts reserved per user per local calendar day: a new day is a new row, so nothing needs resetting. */
@@ -14,13 +14,17 @@ export const smsDailyCounters = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.localDate] })],
 );
 
-/** Fixed-window counters for anything that can make us send a text (verification per user, number, IP). */
+/**
+ * Rate-limit counters shared by every app instance: sign-in and sign-up per client, failed
+ * sign-ins per account, and anything that can make us send a text (verification per user,
+ * number, IP). One row per key; its window starts at the first hit. See server/rate-limit.ts.
+ */
 export const rateLimitBuckets = pgTable(
   "rate_limit_buckets",
   {
-    key: text().notNull(),
+    key: text().primaryKey(),
     windowStart: timestamp({ withTimezone: true }).notNull(),
     count: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+  (t) => [index("rate_limit_buckets_window_idx").on(t.windowStart)],
 );

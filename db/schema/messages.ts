@@ -50,6 +50,11 @@ export const smsMessages = pgTable(
     price: numeric({ precision: 10, scale: 5 }),
     priceUnit: text(),
     attemptCount: integer().notNull().default(0),
+    /**
+     * Who last claimed the message for sending (the durable run's id). A retry of the same run
+     * finds its own claim by it: one left in `sending` without a SID means the send was cut off.
+     */
+    claimToken: text(),
     /** Last time reconciliation fetched this message from Twilio while it was in flight. */
     reconciledAt: timestamp({ withTimezone: true }),
     /** When reconciliation fetched the price of a finished message (once, whatever came back). */
@@ -73,6 +78,9 @@ export const smsMessages = pgTable(
     index("sms_messages_in_flight_idx")
       .on(sql`greatest(${t.updatedAt}, ${t.reconciledAt})`, t.id)
       .where(sql`${t.status} in ('sending', 'sent')`),
+    index("sms_messages_pending_idx")
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
     index("sms_messages_unpriced_idx")
       .on(t.updatedAt, t.id)
       .where(sql`${t.status} in ('delivered', 'undelivered') and ${t.price} is null and ${t.priceFetchedAt} is null`),

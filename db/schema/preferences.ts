@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { REMINDER_LEAD_MINUTES } from "../../shared/sms-settings";
+import { REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "../../shared/limits";
 import { users } from "./auth";
 import { optInSource, optOutSource } from "./enums";
-
-export { REMINDER_LEAD_MINUTES };
 
 export const userSmsPreferences = pgTable(
   "user_sms_preferences",
@@ -46,6 +44,11 @@ export const userSmsPreferences = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    check("user_sms_preferences_time_zone_length", sql`char_length(${t.timeZone}) <= ${sql.raw(String(TEXT_LIMITS.timeZone))}`),
+    check(
+      "user_sms_preferences_local_times",
+      sql`${t.quietHoursStart} ~ '^[0-2][0-9]:[0-5][0-9]$' and ${t.quietHoursEnd} ~ '^[0-2][0-9]:[0-5][0-9]$' and ${t.dailyBriefTime} ~ '^[0-2][0-9]:[0-5][0-9]$'`,
+    ),
     check(
       "user_sms_preferences_reminder_lead",
       sql`${t.reminderLeadMinutes} between ${sql.raw(String(REMINDER_LEAD_MINUTES.min))} and ${sql.raw(String(REMINDER_LEAD_MINUTES.max))}`,

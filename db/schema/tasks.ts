@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { TEXT_LIMITS } from "../../shared/limits";
 import { users } from "./auth";
 import { taskPriority } from "./enums";
 
@@ -23,5 +24,7 @@ export const tasks = pgTable(
     index("tasks_open_due_idx")
       .on(t.dueAt, t.id)
       .where(sql`${t.completedAt} is null and ${t.dueAt} is not null`),
+    check("tasks_title_length", sql`char_length(${t.title}) <= ${sql.raw(String(TEXT_LIMITS.taskTitle))}`),
+    check("tasks_project_length", sql`char_length(${t.project}) <= ${sql.raw(String(TEXT_LIMITS.taskProject))}`),
   ],
 );

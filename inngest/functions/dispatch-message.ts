@@ -19,6 +19,7 @@ export interface DispatchFlowControl {
  * Sends one queued message. Thin: the claim, the send and the bookkeeping live in
  * server/sms/dispatch.ts; this adapter turns "try again" into the durable engine's retry
  * (honouring Twilio's Retry-After) and marks the message failed once retries run out.
+ * The run's output is the dispatch outcome, so the run says what happened to the text.
  *
  * The throughput cap and priority sit here, on the function that sends, because Inngest's
  * throttle applies when a run starts: a run that starts is a text that goes out now. Texts
@@ -39,10 +40,12 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
         if (parsed.success) await giveUpOnMessage(context(), parsed.data.messageId, error.message);
       },
     },
-    async ({ event, step, attempt }) => {
+    async ({ event, step, attempt, runId }) => {
       const { messageId } = parseOrStop(event.data);
       return step.run("dispatch", async () => {
-        const outcome = await dispatchMessage(context(), deps().sender, messageId);
+        // The run id marks the claim as this run's: a retry after a try that died mid-send reports
+        // "unknown" instead of "not_claimed", and never sends again.
+        const outcome = await dispatchMessage(context(), deps().sender, { messageId, claimToken: runId });
         if (outcome.result !== "retry") return outcome;
         const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
         const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";

@@ -4,8 +4,8 @@ import { appReconcileDeps, appSmsPipelineDeps } from "@/server/sms/app-deps";
 import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
 import { createDispatchMessageFunction } from "./dispatch-message";
-import { createSendSmsFunction } from "./send-sms";
 import { createReconcileMessagesFunction } from "./reconcile-messages";
+import { createSendSmsFunction } from "./send-sms";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "./sms-crons";
 
 /**

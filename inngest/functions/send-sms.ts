@@ -1,7 +1,8 @@
 import { NonRetriableError, type Inngest } from "inngest";
 import { JobPayloadError } from "@/server/jobs/define";
-import { dispatchMessageJob, sendSmsJob, smsCancelledEvent } from "@/server/jobs/definitions";
+import { sendSmsJob, smsCancelledEvent } from "@/server/jobs/definitions";
 import type { SmsPipelineDeps } from "@/server/sms/app-deps";
+import { priorityRunExpression } from "@/server/sms/categories";
 import { advanceMessage, type NextStep } from "@/server/sms/send-pipeline";
 import { systemContext } from "@/server/service-context";
 
@@ -13,9 +14,10 @@ import { systemContext } from "@/server/service-context";
 export const MAX_DECISIONS = 50;
 
 /**
- * Holds one requested text until it may go, then hands it to dispatch. Thin: every decision
- * and write is `advanceMessage` (server/sms/send-pipeline.ts), inside a step. Between
- * decisions the run sleeps durably (`hold-N`), and decides again on waking.
+ * Holds one requested text until it may go, then hands it to dispatch. Thin: every decision,
+ * write and the hand-off event is `advanceMessage` (server/sms/send-pipeline.ts), inside a step.
+ * Between decisions the run sleeps durably (`hold-N`), and decides again on waking. Two calls
+ * from the engine for a text that can go at once: the decision, then the run's end.
  *
  * No throttle here: a throttle applies when a run starts, and a run that starts now may send
  * hours later. The cap sits on dispatch-message, the run that sends. A cancel event for the
@@ -27,6 +29,8 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
     {
       id: sendSmsJob.id,
       triggers: [{ event: sendSmsJob.eventName }],
+      // Urgent texts go first here too: a thousand texts waking at 08:00 queue for the engine.
+      priority: { run: priorityRunExpression() },
       cancelOn: [{ event: smsCancelledEvent.eventName, match: "data.messageId" }],
     },
     async ({ event, step }) => {
@@ -42,10 +46,6 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
           await step.sleepUntil(`hold-${turn}`, next.until);
           wokeFrom = next.until;
           continue;
-        }
-        if (next.next === "dispatch") {
-          await step.sendEvent("dispatch", dispatchMessageJob.event({ messageId, priority: next.priority }, { id: `${messageId}:dispatch` }));
-          return { status: "queued" as const };
         }
         return { status: next.status, reason: next.reason ?? null };
       }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ExecutorContext } from "./context";
 import { incomingEventSchema } from "./protocol";
+import { sameText } from "./signing";
 import { ingestEvents } from "./routing";
 import { HttpError, type ApiRequest, type Route } from "./server";
 import { listApps } from "./store/functions";
@@ -14,6 +15,8 @@ import { appView, eventView, functionView, runView, type RunDetailView } from ".
 
 export type ApiOperations = {
   ctx: ExecutorContext;
+  /** What the app must present: its event key in /e/:key, its hashed signing key to /fn/register. */
+  credentials: { eventKey: string; hashedSigningKey: string };
   registerOutOfBand: (body: z.infer<typeof registerRequestSchema>) => Promise<SyncResult>;
   sync: (url: string | undefined) => Promise<{ url: string; result?: SyncResult; error?: string }[]>;
   advanceClock: (ms: number) => Promise<number>;
@@ -42,8 +45,9 @@ export function apiRoutes(ops: ApiOperations): Route[] {
   });
 
   return [
-    // Event API, as inngest.send() and step.sendEvent() call it. The key is not checked (dev mode).
-    route("POST", /^\/e\/([^/]+)$/, async ({ body, header }) => {
+    // Event API, as inngest.send() and step.sendEvent() call it, with the event key in the path.
+    route("POST", /^\/e\/([^/]+)$/, async ({ params, body, header }) => {
+      if (!sameText(params[0] ?? "", ops.credentials.eventKey)) throw new HttpError(401, "Event key not found");
       const list = Array.isArray(body) ? body : [body];
       const events = list.map((item, index) => parse(incomingEventSchema, item, `event #${index}`));
       const ids = await ingestEvents(ctx, events, header("x-inngest-event-id-seed"));
@@ -51,7 +55,10 @@ export function apiRoutes(ops: ApiOperations): Route[] {
     }),
 
     // Out-of-band sync: the SDK posts its config here when the app is PUT without in-band sync.
-    route("POST", /^\/fn\/register$/, async ({ body }) => {
+    // The SDK authenticates with its hashed signing key, as with Inngest.
+    route("POST", /^\/fn\/register$/, async ({ body, header }) => {
+      const bearer = /^Bearer (.+)$/.exec(header("authorization") ?? "")?.[1] ?? "";
+      if (!sameText(bearer, ops.credentials.hashedSigningKey)) throw new HttpError(401, "signing key not recognized");
       await ops.registerOutOfBand(parse(registerRequestSchema, body, "register request"));
       return { ok: true, modified: true };
     }),

@@ -1,3 +1,4 @@
+import { canonicalJson, SIGNATURE_HEADER, signatureFor } from "./signing";
 import { opsSchema, toSerializedError, type CallRequestBody, type Op, type SerializedError } from "./protocol";
 import { parseRetryAfter } from "./time";
 
@@ -32,15 +33,22 @@ export function callUrl(functionUrl: string, stepId: string): string {
 export async function postCallRequest(
   url: string,
   body: CallRequestBody,
-  options: { signal: AbortSignal; timeoutMs: number; nowMs: () => number },
+  options: { signal: AbortSignal; timeoutMs: number; nowMs: () => number; signingKey: string },
 ): Promise<CallOutcome> {
   let response: Response;
   let text: string;
+  // Signed as Inngest signs call requests: the app's serve() runs nothing without a valid signature.
+  // Real time on purpose: the SDK checks the timestamp against its own clock, not the test clock.
+  const payload = canonicalJson(body);
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-inngest-server-kind": "dev" },
-      body: JSON.stringify(body),
+      headers: {
+        "content-type": "application/json",
+        "x-inngest-server-kind": "dev",
+        [SIGNATURE_HEADER]: signatureFor(payload, options.signingKey),
+      },
+      body: payload,
       signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
     });
     text = await response.text();

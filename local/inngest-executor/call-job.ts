@@ -45,7 +45,12 @@ export async function runCallJob(
   const url = callUrl(fn.url, stepId);
   const startedAt = Date.now();
   ctx.log.debug({ run_id: run.id, step_id: stepId, attempt: job.attempt }, "call request");
-  const outcome = await postCallRequest(url, body, { signal, timeoutMs: options.callTimeoutMs, nowMs: ctx.clock.now });
+  const outcome = await postCallRequest(url, body, {
+    signal,
+    timeoutMs: options.callTimeoutMs,
+    nowMs: ctx.clock.now,
+    signingKey: ctx.signingKey,
+  });
   if (signal.aborted) return; // stopping: the leased job stays and is called again on the next start
   ctx.log.debug(
     { run_id: run.id, step_id: stepId, attempt: job.attempt, outcome: outcome.kind, ms: Date.now() - startedAt },

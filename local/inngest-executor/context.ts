@@ -10,6 +10,8 @@ export type ExecutorContext = {
   clock: Clock;
   log: Logger;
   registry: FunctionRegistry;
+  /** Signs every request to the app, and checks the app's signed answers and registrations. */
+  signingKey: string;
   /** Delay before retry number `attempt` (1-based) when the app gave no Retry-After. */
   retryBackoffMs: (attempt: number) => number;
   /** How long a user-set event id dedupes (24h). */

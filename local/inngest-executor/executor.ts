@@ -14,6 +14,7 @@ import { JobQueue } from "./queue";
 import { FunctionRegistry } from "./registry";
 import { emitInternalEvent, ingestEvents } from "./routing";
 import { createHttpServer } from "./server";
+import { hashedSigningKey } from "./signing";
 import { openDatabase, type Database } from "./store/db";
 import { readMeta, writeMeta } from "./store/functions";
 import { listJobsOfRun } from "./store/jobs";
@@ -25,7 +26,15 @@ import { reconcileCronJobs, runTimerJob } from "./timer-jobs";
 import { functionView, jobView, runView, stepView, type RunDetailView, type RunView } from "./views";
 
 export type ExecutorOptions = {
-  /** Default 8288, the SDK's dev-server default (so `INNGEST_DEV=1` is all an app needs). 0 = any free port. */
+  /**
+   * Inngest signing key (`signkey-<env>-<hex>`): every request to the app is signed with it, as
+   * Inngest signs them, and the app's sync answers and registrations must carry it. The app is
+   * configured with the same INNGEST_SIGNING_KEY and verifies everything it is sent.
+   */
+  signingKey: string;
+  /** The only key `POST /e/:key` accepts (the app's INNGEST_EVENT_KEY). */
+  eventKey: string;
+  /** Default 8288, the port Inngest's dev server uses. 0 = any free port. */
   port?: number;
   host?: string;
   /** serve() endpoints to sync on start (retried until they answer) and on `POST /v0/sync`. */
@@ -64,7 +73,13 @@ export type Executor = {
 
 const CLOCK_OFFSET_KEY = "clock_offset_ms";
 
-export function createExecutor(options: ExecutorOptions = {}): Executor {
+const SIGNING_KEY_FORMAT = /^(signkey-\w+-)?(?:[0-9a-fA-F]{2})+$/;
+
+export function createExecutor(options: ExecutorOptions): Executor {
+  if (!SIGNING_KEY_FORMAT.test(options.signingKey)) {
+    throw new Error("signingKey must look like signkey-<env>-<hex> (an even number of hex digits), as Inngest issues them");
+  }
+  if (options.eventKey.trim() === "") throw new Error("eventKey must not be empty");
   const host = options.host ?? "127.0.0.1";
   const log = options.logger ?? createLogger();
   const clock = options.clock ?? createClock();
@@ -170,6 +185,7 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
         clock,
         log,
         registry,
+        signingKey: options.signingKey,
         retryBackoffMs: options.retryBackoffMs ?? defaultRetryBackoffMs,
         eventDedupeWindowMs: 86_400_000,
         emit: (tx, event) => emitInternalEvent(tx, c, event),
@@ -196,6 +212,7 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
 
       const routes = apiRoutes({
         ctx: c,
+        credentials: { eventKey: options.eventKey, hashedSigningKey: hashedSigningKey(options.signingKey) },
         registerOutOfBand: async (body) => {
           const result = await registerApp(c, {
             appId: body.appName,

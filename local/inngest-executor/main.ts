@@ -3,6 +3,13 @@ import { createExecutor } from "./executor";
 import { createLogger } from "./logger";
 
 const log = createLogger();
+// The same variables a self-hosted Inngest reads; scripts/dev.ts generates both per install.
+const signingKey = process.env.INNGEST_SIGNING_KEY?.trim();
+const eventKey = process.env.INNGEST_EVENT_KEY?.trim();
+if (!signingKey || !eventKey) {
+  log.fatal("set INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY (npm run dev generates them and gives the app the same ones)");
+  process.exit(1);
+}
 const port = Number(process.env.INNGEST_EXECUTOR_PORT ?? 8288);
 const appUrls = (process.env.INNGEST_EXECUTOR_APP_URL ?? "http://127.0.0.1:3000/api/inngest")
   .split(",")
@@ -10,6 +17,8 @@ const appUrls = (process.env.INNGEST_EXECUTOR_APP_URL ?? "http://127.0.0.1:3000/
   .filter((url) => url !== "");
 
 const executor = createExecutor({
+  signingKey,
+  eventKey,
   port,
   host: process.env.INNGEST_EXECUTOR_HOST ?? "127.0.0.1",
   appUrls,
@@ -19,6 +28,7 @@ const executor = createExecutor({
   logger: log,
   // The real dev server re-syncs too, so functions edited while both run are picked up.
   resyncIntervalMs: Number(process.env.INNGEST_EXECUTOR_RESYNC_MS ?? 15_000),
+  maxInFlight: process.env.INNGEST_EXECUTOR_MAX_IN_FLIGHT ? Number(process.env.INNGEST_EXECUTOR_MAX_IN_FLIGHT) : undefined,
 });
 
 let stopping = false;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ExecutorContext } from "./context";
 import { defineFunction, functionConfigSchema, type FunctionDefinition } from "./function-config";
+import { canonicalJson, SIGNATURE_HEADER, signatureFor, verifySignature } from "./signing";
 import { listStoredFunctions, replaceAppFunctions, upsertApp } from "./store/functions";
 import { reconcileCronJobs } from "./timer-jobs";
 
@@ -105,27 +106,37 @@ export async function registerApp(
 }
 
 /**
- * PUTs the app's serve endpoint asking for an in-band sync. If the app has in-band sync turned off,
- * the SDK registers out-of-band during the PUT (POST /fn/register, see `lastOutOfBand`).
+ * PUTs the app's serve endpoint asking for an in-band sync, signed like every request to the app.
+ * The in-band answer is taken only if the app signed it with the same key (so only the real app
+ * can register functions and their URLs). If the app has in-band sync turned off, the SDK
+ * registers out-of-band during the PUT (POST /fn/register, checked there; see `lastOutOfBand`).
  */
 export async function syncAppOverHttp(
   ctx: ExecutorContext,
   appUrl: string,
   lastOutOfBand: (url: string) => SyncResult | undefined,
 ): Promise<SyncResult> {
+  const payload = canonicalJson({ url: appUrl });
   const response = await fetch(appUrl, {
     method: "PUT",
     headers: {
       "content-type": "application/json",
       "x-inngest-sync-kind": "in_band",
       "x-inngest-server-kind": "dev",
+      [SIGNATURE_HEADER]: signatureFor(payload, ctx.signingKey),
     },
-    body: JSON.stringify({ url: appUrl }),
+    body: payload,
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
+  if (response.status === 401) {
+    throw new Error(`sync PUT ${appUrl} was refused (401): the app must have the executor's INNGEST_SIGNING_KEY`);
+  }
   if (!response.ok) throw new Error(`sync PUT ${appUrl} answered ${response.status}: ${text.slice(0, 300)}`);
   if (response.headers.get("x-inngest-sync-kind") === "in_band") {
+    if (!verifySignature(response.headers.get(SIGNATURE_HEADER), text, ctx.signingKey)) {
+      throw new Error(`sync PUT ${appUrl}: the answer is not signed with the executor's signing key; not registered`);
+    }
     const body = inBandResponseSchema.parse(JSON.parse(text));
     return registerApp(ctx, {
       appId: body.app_id,

@@ -18,7 +18,9 @@ import postgres from "postgres";
 import twilio from "twilio";
 import { openDb } from "@/db/client";
 import { smsMessages, users } from "@/db/schema";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox/credentials";
+import { generateEventKey, generateSigningKey } from "@/local/inngest-executor/signing";
+import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
+import { appEnvForLocalExecutor, appEnvForSandbox } from "../lib/stand-ins";
 import { startNextServer } from "./lib/next-server";
 import { ensureWrk, runWrk, type WrkResult } from "./lib/wrk";
 
@@ -44,6 +46,10 @@ async function freshDatabase(url: string, name: string) {
   target.pathname = `/${name}`;
   return target.toString();
 }
+
+// This run's own sandbox account and Inngest keys (nothing runs behind them: the bench only posts callbacks).
+const sandboxAccount = generateSandboxCredentials();
+const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
 
 function sid(i: number) {
   return `SM${i.toString(16).padStart(32, "0")}`;
@@ -77,8 +83,8 @@ async function main() {
   // Each message gets `sent` then `delivered`; wrk cycles through the list, so later rounds are duplicates.
   const callbacks = Array.from({ length: messageCount }, (_, i) => i).flatMap((i) =>
     ["sent", "delivered"].map((status) => {
-      const params = { AccountSid: SANDBOX_ACCOUNT_SID, MessageSid: sid(i), SmsSid: sid(i), MessageStatus: status, SmsStatus: status, To: "+15555550100", From: "+15005550006", ApiVersion: "2010-04-01" };
-      const signature = twilio.getExpectedTwilioSignature(SANDBOX_AUTH_TOKEN, `${publicUrl}${statusPath}`, params);
+      const params = { AccountSid: sandboxAccount.accountSid, MessageSid: sid(i), SmsSid: sid(i), MessageStatus: status, SmsStatus: status, To: "+15555550100", From: "+15005550006", ApiVersion: "2010-04-01" };
+      const signature = twilio.getExpectedTwilioSignature(sandboxAccount.authToken, `${publicUrl}${statusPath}`, params);
       return { signature, path: statusPath, body: new URLSearchParams(params).toString() };
     }),
   );
@@ -87,7 +93,8 @@ async function main() {
   const server = await startNextServer(port, {
     DATABASE_URL: databaseUrl,
     PUBLIC_URL: publicUrl,
-    INNGEST_DEV: "1",
+    ...appEnvForSandbox(sandboxAccount, "http://127.0.0.1:9"),
+    ...appEnvForLocalExecutor(inngestKeys, "http://127.0.0.1:9"),
     BENCH_BARE_ROUTE: "1",
     LOG_LEVEL: "warn",
     NODE_ENV: "production",

@@ -1,38 +1,83 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
+import type { Db } from "@/db/client";
 import { accounts, sessions, users, verifications } from "@/db/schema";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/shared/limits";
 import { env } from "../config/env";
 import { db } from "../db";
+import { CLIENT_ADDRESS_HEADER } from "../http/client-address";
+import { allowedOrigins } from "../http/origins";
+import { logger } from "../logger";
+import { signUpSchema, userNameSchema } from "./credentials";
+import { weakPasswordReason } from "./password-strength";
 import { authSecret } from "./secret";
 
-export const PASSWORD_MIN_LENGTH = 8;
+export interface AuthConfig {
+  db: Db;
+  publicUrl: string;
+  secret: string;
+}
 
-function createAuth() {
-  const config = env();
+function refuse(field: "name" | "email" | "password", message: string, code = "INVALID_INPUT"): never {
+  throw new APIError("BAD_REQUEST", { code, message, field });
+}
+
+/**
+ * Our input rules on better-auth's own endpoints, so they hold whoever calls them (the forms,
+ * the API, `auth.api.*`): bounded, clean names and emails, and no easily guessed passwords.
+ */
+const inputRules = createAuthMiddleware(async (ctx) => {
+  const body = (ctx.body ?? {}) as Record<string, unknown>;
+  if (ctx.path === "/sign-up/email") {
+    const parsed = signUpSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      refuse(issue.path[0] as "name" | "email" | "password", issue.message);
+    }
+    const weak = weakPasswordReason(parsed.data.password, [parsed.data.email, parsed.data.name]);
+    if (weak) refuse("password", weak, "PASSWORD_TOO_WEAK");
+    // What better-auth stores is what we checked (trimmed).
+    return { context: { body: { ...body, name: parsed.data.name, email: parsed.data.email } } };
+  }
+  if (ctx.path === "/update-user" && "name" in body) {
+    const name = userNameSchema.safeParse(body.name);
+    if (!name.success) refuse("name", name.error.issues[0]!.message);
+  }
+  if ((ctx.path === "/change-password" || ctx.path === "/reset-password") && typeof body.newPassword === "string") {
+    const weak = weakPasswordReason(body.newPassword);
+    if (weak) refuse("password", weak, "PASSWORD_TOO_WEAK");
+  }
+});
+
+export function createAuth(config: AuthConfig) {
   return betterAuth({
     appName: "BuildOS SMS",
-    baseURL: config.PUBLIC_URL,
-    secret: authSecret(config.BETTER_AUTH_SECRET),
-    database: drizzleAdapter(db(), {
+    baseURL: config.publicUrl,
+    secret: config.secret,
+    database: drizzleAdapter(config.db, {
       provider: "pg",
       schema: { user: users, session: sessions, account: accounts, verification: verifications },
     }),
-    emailAndPassword: { enabled: true, minPasswordLength: PASSWORD_MIN_LENGTH, maxPasswordLength: 128 },
+    emailAndPassword: { enabled: true, minPasswordLength: PASSWORD_MIN_LENGTH, maxPasswordLength: PASSWORD_MAX_LENGTH },
     user: {
       // `input: false`: nobody can sign themselves up as an admin.
       additionalFields: { role: { type: "string", required: false, defaultValue: "user", input: false } },
     },
-    trustedOrigins: [config.PUBLIC_URL],
-    // Sign-in and sign-up per client IP, in every environment (better-auth only limits production by default).
-    rateLimit: {
-      enabled: true,
-      window: 60,
-      max: 100,
-      customRules: {
-        "/sign-in/email": { window: 60, max: config.AUTH_RATE_LIMIT_PER_MINUTE },
-        "/sign-up/email": { window: 60, max: config.AUTH_RATE_LIMIT_PER_MINUTE },
-      },
+    trustedOrigins: allowedOrigins(config.publicUrl),
+    // Rate limits are ours (server/auth/attempt-limits.ts): keyed on an address we believe, kept
+    // in the database for every instance, plus a per-account limit on failed sign-ins.
+    // better-auth's own limiter would key on X-Forwarded-For, which the client chooses.
+    rateLimit: { enabled: false },
+    // The only address header better-auth reads (for the sessions it records) is the one our
+    // handlers set from the believed client address.
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
+    hooks: { before: inputRules },
+    // Through our logger, so its redaction applies (better-auth logs adapter errors whole).
+    logger: {
+      log: (level, message, ...args) =>
+        logger[level]({ component: "better-auth", details: args }, message),
     },
     plugins: [nextCookies()],
   });
@@ -45,7 +90,10 @@ type Holder = { [key]?: Auth };
 
 export function auth(): Auth {
   const holder = globalThis as Holder;
-  holder[key] ??= createAuth();
+  if (!holder[key]) {
+    const config = env();
+    holder[key] = createAuth({ db: db(), publicUrl: config.PUBLIC_URL, secret: authSecret(config.BETTER_AUTH_SECRET) });
+  }
   return holder[key];
 }
 

@@ -12,7 +12,7 @@ import { ensureTemplate } from "../templates/service";
 export interface SeedOptions {
   adminEmail?: string;
   adminPassword?: string;
-  /** Where a generated admin login is written (so it is not lost if the console scrolls). */
+  /** Where a generated admin login is written (so it is not lost if the console scrolls); see adminLoginFile. */
   credentialsFile?: string;
 }
 
@@ -45,12 +45,14 @@ async function ensureAdmin(db: Db, auth: Auth, log: Logger, options: SeedOptions
     log.info({ email }, "seeded admin user from ADMIN_EMAIL/ADMIN_PASSWORD");
     return;
   }
-  const file = options.credentialsFile ?? path.join(process.cwd(), ".data", "admin-login.txt");
-  if (!existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
+  const file = options.credentialsFile;
+  if (file) {
+    if (!existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `email: ${email}\npassword: ${password}\n`, { mode: 0o600 });
+  }
   // Printed once, on the first start, on purpose: it is the only way in to a fresh install.
   console.log(
-    `\n┌ BuildOS SMS admin login (first start) ─────────\n│ email:    ${email}\n│ password: ${password}\n│ (also saved to ${path.relative(process.cwd(), file)})\n└────────────────────────────────────────────────\n`,
+    `\n┌ BuildOS SMS admin login (first start) ─────────\n│ email:    ${email}\n│ password: ${password}\n${file ? `│ (also saved to ${path.relative(process.cwd(), file)})\n` : ""}└────────────────────────────────────────────────\n`,
   );
 }
 

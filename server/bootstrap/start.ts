@@ -1,7 +1,9 @@
 import { auth } from "../auth/auth";
 import { env } from "../config/env";
+import { runtimeModes } from "../config/runtime";
 import { dbHandle } from "../db";
 import { logger } from "../logger";
+import { adminLoginFile } from "./admin-login-file";
 import { seed } from "./seed";
 
 const key = Symbol.for("buildos-sms.ready");
@@ -18,6 +20,10 @@ async function start() {
   const config = env();
   const handle = dbHandle();
   await handle.migrate();
-  await seed(handle.db, auth(), logger, { adminEmail: config.ADMIN_EMAIL, adminPassword: config.ADMIN_PASSWORD });
+  await seed(handle.db, auth(), logger, {
+    adminEmail: config.ADMIN_EMAIL,
+    adminPassword: config.ADMIN_PASSWORD,
+    credentialsFile: adminLoginFile(runtimeModes(config).database),
+  });
   logger.info({ database: handle.target }, "database ready");
 }

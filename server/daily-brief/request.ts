@@ -13,7 +13,7 @@ export interface BriefPageResult {
  * A user's brief: sent at the exact instant of their local brief time (the send run sleeps
  * until then), and pointless once their local day is over.
  */
-export function briefRequest(brief: DueBrief): SmsRequest {
+function briefRequest(brief: DueBrief): SmsRequest {
   return {
     userId: brief.userId,
     templateKey: "daily_brief_ready",

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { Env } from "../config/env";
-import { runtimeModes } from "../config/runtime";
+import { runtimeModes, type RuntimeModes } from "../config/runtime";
 import type { DbHandle } from "@/db/client";
 
 export interface HealthReport {
   ok: boolean;
   database: { mode: "pglite" | "postgres"; ok: boolean; error?: string };
-  durableExecution: { mode: "local-executor" | "inngest-cloud" };
-  sms: { provider: "sandbox" | "twilio" };
+  durableExecution: { mode: RuntimeModes["durableExecution"] };
+  sms: { provider: RuntimeModes["sms"] };
 }
 
 /** What runs where, and whether the database answers. Never includes URLs with credentials or secrets. */

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
-import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/sms-settings";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
 import { plainReason } from "./reasons";

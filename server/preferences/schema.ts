@@ -1,7 +1,7 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
-import { DAILY_CAP_RANGE, REMINDER_LEAD_MINUTES } from "@/shared/sms-settings";
+import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "@/shared/limits";
 import { canonicalTimeZone } from "@/shared/time-zones";
 
 /** A local wall-clock time; `label` is the form's label, so the message names the field the user sees. */
@@ -13,7 +13,7 @@ const timeZoneMessage = "Time zone must be one from the list, such as America/Ch
 /** A time zone as typed or detected, stored under its current IANA name (`Asia/Calcutta` → `Asia/Kolkata`). */
 export const timeZoneSchema = z
   .string({ message: timeZoneMessage })
-  .max(64, timeZoneMessage)
+  .max(TEXT_LIMITS.timeZone, timeZoneMessage)
   .transform((zone, ctx) => {
     const canonical = canonicalTimeZone(zone);
     if (canonical) return canonical;
@@ -35,8 +35,8 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
   dailyCap: z
     .number({ message: "Daily limit must be a number" })
     .int("Daily limit must be a whole number")
-    .min(DAILY_CAP_RANGE.min, `Daily limit must be at least ${DAILY_CAP_RANGE.min}`)
-    .max(DAILY_CAP_RANGE.max, `Daily limit can be at most ${DAILY_CAP_RANGE.max}`)
+    .min(DAILY_CAP_MIN, `Daily limit must be at least ${DAILY_CAP_MIN}`)
+    .max(DAILY_CAP_MAX, `Daily limit can be at most ${DAILY_CAP_MAX}`)
     .optional(),
   reminderLeadMinutes: z
     .number({ message: "Reminder lead time must be a number of minutes" })

@@ -9,7 +9,7 @@ export interface ReminderPageResult {
 }
 
 /** The text a due task gets: valid until the task is due, so it never arrives after it. */
-export function reminderRequest(reminder: DueReminder, now: Date): SmsRequest {
+function reminderRequest(reminder: DueReminder, now: Date): SmsRequest {
   return {
     userId: reminder.userId,
     templateKey: "task_reminder",

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { smsCategory, smsMessageEvents, smsMessages } from "@/db/schema";
@@ -16,6 +16,18 @@ export type DispatchOutcome =
   | { result: "failed"; code: number | undefined; reason: string }
   | { result: "retry"; retryAfterMs: number | undefined; reason: string } // back to queued; the caller retries
   | { result: "unknown"; reason: string }; // may have reached Twilio: reconcile, never re-send blindly
+
+/** Why a message is `unknown` when a retry of the same run finds its send cut off midway. */
+export const INTERRUPTED_SEND_REASON = "resumed after an interrupted send";
+
+export interface DispatchRequest {
+  messageId: string;
+  /**
+   * Who is sending: the durable run's id, the same on every retry of the run's step. A retry
+   * whose earlier try died after claiming recognises its own claim by it (see resumeOwnClaim).
+   */
+  claimToken: string;
+}
 
 /** How texts leave: the provider, and the absolute status callback URL (our message id is appended). */
 export interface SmsSender {
@@ -39,16 +51,18 @@ const claimedSchema = z.object({
 export async function dispatchMessage(
   ctx: ServiceContext<SystemActor>,
   sender: SmsSender,
-  messageId: string,
+  request: DispatchRequest,
 ): Promise<DispatchOutcome> {
   const { db } = ctx;
+  const { messageId, claimToken } = request;
   const now = sender.now ?? (() => new Date());
   const at = now();
   const [row] = await executeRows(
     db,
     sql`
     with claimed as (
-      update sms_messages set status = 'sending', attempt_count = attempt_count + 1, updated_at = ${at.toISOString()}::timestamptz
+      update sms_messages set status = 'sending', claim_token = ${claimToken}::text, attempt_count = attempt_count + 1,
+        updated_at = ${at.toISOString()}::timestamptz
       where id = ${messageId}::uuid and status = 'queued'
       returning id, "to", body, category, valid_until
     ),
@@ -58,7 +72,7 @@ export async function dispatchMessage(
     )
     select "to", body, category, valid_until from claimed`,
   );
-  if (!row) return { result: "not_claimed" };
+  if (!row) return resumeOwnClaim(db, request, at);
   const claimed = claimedSchema.parse(row);
 
   const validity = validityPeriodSeconds(claimed.category, claimed.valid_until ? new Date(claimed.valid_until) : null, at);
@@ -86,6 +100,39 @@ export async function dispatchMessage(
     }
     return recordFailure(db, messageId, claimed.to, error, now());
   }
+}
+
+/**
+ * The message was not queued. If this run claimed it earlier, this is a retry of a try that never
+ * reported back (the process died, or the answer was lost) and the run must say what happened:
+ * - still `sending` with no SID: the try died between claiming and recording Twilio's answer, so
+ *   the text may have gone out. It becomes `unknown` for reconciliation and is never sent again.
+ * - a SID: Twilio took it on that try, so it was sent.
+ * - `unknown` or `failed`: that try's outcome, told again.
+ * Another run's claim, or none: not ours to touch.
+ */
+async function resumeOwnClaim(db: DbOrTx, { messageId, claimToken }: DispatchRequest, at: Date): Promise<DispatchOutcome> {
+  const interrupted = await markUnknown(db, messageId, INTERRUPTED_SEND_REASON, at, { claimToken });
+  if (interrupted) return { result: "unknown", reason: INTERRUPTED_SEND_REASON };
+
+  const [row] = await db
+    .select({
+      status: smsMessages.status,
+      claimToken: smsMessages.claimToken,
+      twilioSid: smsMessages.twilioSid,
+      errorCode: smsMessages.errorCode,
+      errorMessage: smsMessages.errorMessage,
+      failReason: smsMessages.failReason,
+    })
+    .from(smsMessages)
+    .where(eq(smsMessages.id, messageId));
+  if (!row || row.claimToken !== claimToken) return { result: "not_claimed" };
+  if (row.twilioSid) return { result: "sent", sid: row.twilioSid };
+  if (row.status === "unknown") return { result: "unknown", reason: row.errorMessage ?? INTERRUPTED_SEND_REASON };
+  if (row.status === "failed") {
+    return { result: "failed", code: row.errorCode ?? undefined, reason: row.failReason ?? row.errorMessage ?? "failed" };
+  }
+  return { result: "not_claimed" };
 }
 
 /** Stores the SID and Twilio's first status without moving back a status a fast callback already set. */
@@ -151,15 +198,30 @@ async function recordFailure(
   return { result: "failed", code: error.code, reason: error.reason };
 }
 
-async function markUnknown(db: DbOrTx, messageId: string, reason: string, at: Date) {
-  const [updated] = await db
-    .update(smsMessages)
-    .set({ status: "unknown", errorMessage: reason, updatedAt: at })
-    .where(and(eq(smsMessages.id, messageId), eq(smsMessages.status, "sending")))
-    .returning({ id: smsMessages.id });
-  if (updated) {
-    await db.insert(smsMessageEvents).values({ messageId, status: "unknown", source: "system", createdAt: at });
-  }
+/**
+ * `sending` → `unknown`, with its event. With a claim token, only that claim's message still
+ * without a SID (a send cut off before Twilio's answer was recorded). Returns whether it changed.
+ */
+async function markUnknown(db: DbOrTx, messageId: string, reason: string, at: Date, only?: { claimToken: string }) {
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(smsMessages)
+      .set({ status: "unknown", errorMessage: reason, updatedAt: at })
+      .where(
+        and(
+          eq(smsMessages.id, messageId),
+          eq(smsMessages.status, "sending"),
+          only ? and(eq(smsMessages.claimToken, only.claimToken), isNull(smsMessages.twilioSid)) : undefined,
+        ),
+      )
+      .returning({ id: smsMessages.id });
+    if (!updated) return false;
+    await tx
+      .insert(smsMessageEvents)
+      .values({ messageId, status: "unknown", source: "system", applied: true, createdAt: at })
+      .onConflictDoNothing();
+    return true;
+  });
 }
 
 async function markExpired(db: DbOrTx, messageId: string, at: Date) {

@@ -1,7 +1,9 @@
+import { SMS_KEYWORDS } from "@/shared/limits";
+
 /** Carrier/CTIA keywords (design §7): the whole message, one word, any case, surrounding space ignored. */
-const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
-const OPT_IN = new Set(["START", "YES", "UNSTOP"]);
-const HELP = new Set(["HELP", "INFO"]);
+const OPT_OUT = new Set<string>(SMS_KEYWORDS.stop);
+const OPT_IN = new Set<string>(SMS_KEYWORDS.start);
+const HELP = new Set<string>(SMS_KEYWORDS.help);
 
 export type Keyword = "stop" | "start" | "help" | "none";
 

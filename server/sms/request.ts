@@ -256,6 +256,6 @@ async function startSendRuns(ctx: ServiceContext, rows: MessageRow[]) {
   if (pending.length === 0) return;
   await sendSmsJob.triggerMany(
     ctx.jobs,
-    pending.map((row) => ({ data: { messageId: row.id }, id: row.id })),
+    pending.map((row) => ({ data: { messageId: row.id, priority: row.priority }, id: row.id })),
   );
 }

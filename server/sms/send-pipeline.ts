@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { smsCategory, smsHoldReason, smsPriority, smsStatus } from "@/db/schema";
+import { dispatchMessageJob } from "../jobs/definitions";
 import type { ServiceContext, SystemActor } from "../service-context";
 import type { SmsPriority, SmsSkipReason } from "./categories";
 import { countsTowardDailyCap, releaseDailySlot, reserveDailySlot } from "./daily-cap";
@@ -11,7 +12,6 @@ import type { SmsStatus } from "./status";
 /** What the durable send function does next with a message. */
 export type NextStep =
   | { next: "wait"; until: string; why: "scheduled" | "quiet_hours" }
-  | { next: "dispatch"; priority: SmsPriority }
   | { next: "done"; status: SmsStatus; reason?: SmsSkipReason };
 
 const isoOrDate = z.union([z.string(), z.date()]).transform((v) => new Date(v));
@@ -48,7 +48,9 @@ const HOLDABLE: readonly SmsStatus[] = ["pending", "scheduled"];
 /**
  * One turn of design §6 for a requested text: decide with the user's preferences as they are
  * now, then act on it — skip it (with its reason), hold it (`scheduled`, with when and why, for
- * the function to sleep on), or reserve the daily cap and queue it for dispatch. The function
+ * the function to sleep on), or reserve the daily cap, mark it `queued` and hand it to the
+ * throttled dispatch function (its event id is derived from the message, so the engine drops a
+ * repeated hand-off). The function
  * calls this again after every sleep, so an opt-out, a new number, a category switched off or
  * new quiet hours take effect on waking.
  *
@@ -59,7 +61,7 @@ const HOLDABLE: readonly SmsStatus[] = ["pending", "scheduled"];
 export async function advanceMessage(ctx: ServiceContext<SystemActor>, messageId: string, now: Date): Promise<NextStep> {
   const state = await readState(ctx.db, messageId);
   if (!state) return { next: "done", status: "cancelled" };
-  if (state.status === "queued") return { next: "dispatch", priority: state.priority };
+  if (state.status === "queued") return handOff(ctx, messageId, state.priority);
   if (!HOLDABLE.includes(state.status)) return { next: "done", status: state.status };
 
   if (state.valid_until && state.valid_until <= now) return skip(ctx, messageId, "expired", now);
@@ -97,11 +99,17 @@ export async function advanceMessage(ctx: ServiceContext<SystemActor>, messageId
     if (!slot.reserved) return skip(ctx, messageId, "daily_cap", now);
     reservedOn = slot.localDate;
   }
-  if (await markQueued(ctx, messageId, now)) return { next: "dispatch", priority: state.priority };
+  if (await markQueued(ctx, messageId, now)) return handOff(ctx, messageId, state.priority);
   // Cancelled (or otherwise taken) between our read and our write: give the slot back.
   if (reservedOn) await releaseDailySlot(ctx.db, { userId: state.user_id, localDate: reservedOn });
   const after = await readState(ctx.db, messageId);
   return { next: "done", status: after?.status ?? "cancelled" };
+}
+
+/** Hands a queued text to dispatch-message, where the throughput cap and priority apply. */
+async function handOff(ctx: ServiceContext<SystemActor>, messageId: string, priority: SmsPriority): Promise<NextStep> {
+  await dispatchMessageJob.trigger(ctx.jobs, { messageId, priority }, { id: `${messageId}:dispatch` });
+  return { next: "done", status: "queued" };
 }
 
 /** The message, its template's switch and the user's current preferences, in one round trip. */

@@ -1,19 +1,43 @@
 import { preparedRows, type Db } from "@/db/client";
 import { plainFailureReason } from "./error-reasons";
 import type { MessageStatus, StatusCallback } from "./provider";
-import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "./status";
+import { STATUS_RANK, statusFromTwilio, statusRankSqlText, type SmsStatus } from "./status";
 
-export type CallbackOutcome =
+export type CallbackOutcome = (
   | { result: "applied"; messageId: string; status: SmsStatus }
   | { result: "recorded"; messageId: string; status: SmsStatus } // kept as an event, did not move the message
   | { result: "duplicate"; messageId: string; status: SmsStatus }
   | { result: "unknown_message" }
-  | { result: "ignored" };
+  | { result: "ignored" }
+) & {
+  /** Fields that could not be stored as given (kept only in the event's raw payload). */
+  unusableFields?: string[];
+};
 
-const rankOf = (column: string) =>
-  `(case ${column} ${Object.entries(STATUS_RANK)
-    .map(([status, rank]) => `when '${status}' then ${rank}`)
-    .join(" ")} end)`;
+const INT4_MAX = 2_147_483_647;
+/** What `numeric(10, 5)` holds: up to five digits before the point. */
+const PRICE = /^-?\d{1,5}(\.\d{1,10})?$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/**
+ * A report's optional values that can be stored, and the names of those that cannot. A signed
+ * callback with a value we cannot store (Price=abc, an ErrorCode past 32 bits) is still applied
+ * and acknowledged, without that value: refusing it would make Twilio retry it forever.
+ */
+function storableValues(errorCode: number | null, price: string | null, priceUnit: string | null) {
+  const unusable: string[] = [];
+  const keep = <T>(field: string, value: T | null, ok: boolean): T | null => {
+    if (value === null || ok) return value;
+    unusable.push(field);
+    return null;
+  };
+  return {
+    errorCode: keep("ErrorCode", errorCode, errorCode !== null && Number.isInteger(errorCode) && errorCode >= 0 && errorCode <= INT4_MAX),
+    price: keep("Price", price, PRICE.test(price ?? "")),
+    priceUnit: keep("PriceUnit", priceUnit, CURRENCY.test(priceUnit ?? "")),
+    unusable,
+  };
+}
 
 /** One callback as the statement reads it (a JSON object per callback, `n` its place in the batch). */
 interface CallbackRow {
@@ -78,7 +102,7 @@ const APPLY_BATCH = `
     -- rows and would otherwise scan a small table whole.
     where m.id = any(array(select id from target)) and m.id = t.id
       and (m.twilio_sid is null or m.twilio_sid = t.sid)
-      and ${rankOf("m.status")} < t.rank
+      and ${statusRankSqlText("m.status")} < t.rank
     returning m.id
   ),
   event as (
@@ -187,7 +211,7 @@ function writerFor(db: Db): CallbackWriter {
 }
 
 /** Who reported a Twilio status: its webhook, or reconciliation fetching the message. */
-export type StatusSource = "callback" | "reconcile";
+type StatusSource = "callback" | "reconcile";
 
 /** One Twilio status for one message, whoever reported it. */
 export interface StatusReport {
@@ -236,20 +260,23 @@ export function applyStatusCallback(
 export function applyStatusReport(db: Db, report: StatusReport): Promise<CallbackOutcome> {
   const status = statusFromTwilio(report.status);
   if (!status) return Promise.resolve({ result: "ignored" });
+  const values = storableValues(report.errorCode, report.price, report.priceUnit);
   const row: Pending["row"] = {
     sid: report.sid,
     message_id: report.messageId ?? null,
     status,
     rank: STATUS_RANK[status],
     at: (report.at ?? new Date()).toISOString(),
-    error_code: report.errorCode,
-    error_message: report.errorReason,
-    fail_reason: plainFailureReason(report.errorCode),
-    price: report.price,
-    price_unit: report.priceUnit,
+    error_code: values.errorCode,
+    error_message: values.errorCode === null ? null : report.errorReason,
+    fail_reason: plainFailureReason(values.errorCode),
+    price: values.price,
+    price_unit: values.priceUnit,
     twilio_status: report.status,
     source: report.source,
     payload: report.payload,
   };
-  return new Promise((resolve, reject) => writerFor(db).submit({ row, resolve, reject }));
+  const outcome = new Promise<CallbackOutcome>((resolve, reject) => writerFor(db).submit({ row, resolve, reject }));
+  if (values.unusable.length === 0) return outcome;
+  return outcome.then((result) => ({ ...result, unusableFields: values.unusable }));
 }

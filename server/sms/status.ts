@@ -51,8 +51,16 @@ export function statusFromTwilio(status: MessageStatus): SmsStatus | null {
   }
 }
 
+const rankCases = Object.entries(STATUS_RANK)
+  .map(([status, rank]) => `when '${status}' then ${rank}`)
+  .join(" ");
+
 /** `STATUS_RANK` as a SQL expression over a status column, for monotonic updates in one statement. */
 export function statusRankSql(column: SQL): SQL {
-  const cases = Object.entries(STATUS_RANK).map(([status, rank]) => `when '${status}' then ${rank}`);
-  return sql`(case ${column} ${sql.raw(cases.join(" "))} end)`;
+  return sql`(case ${column} ${sql.raw(rankCases)} end)`;
+}
+
+/** The same expression as plain SQL text, for statements prepared from fixed text (`preparedRows`). */
+export function statusRankSqlText(column: string): string {
+  return `(case ${column} ${rankCases} end)`;
 }

@@ -1,16 +1,46 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { tasks } from "@/db/schema";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { tasks, users } from "@/db/schema";
+import { MAX_TASKS_PER_USER } from "@/shared/limits";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
-import type { TaskCreate, TaskUpdate } from "./schema";
+import type { TaskCreate, TaskCursor, TaskListInput, TaskUpdate } from "./schema";
 
-export async function listOwnTasks({ db, actor }: ServiceContext<UserActor>) {
-  return db
+type Task = typeof tasks.$inferSelect;
+
+/**
+ * The list order as one row value: open before completed, due date (none last), creation time
+ * (to the millisecond, the precision a cursor carries through JavaScript) and id (unique).
+ */
+const listKey = sql`(${tasks.completedAt} is not null, coalesce(${tasks.dueAt}, 'infinity'::timestamptz), date_trunc('milliseconds', ${tasks.createdAt}), ${tasks.id})`;
+
+function cursorKey(cursor: TaskCursor) {
+  const due = cursor.dueAt ? cursor.dueAt.toISOString() : null;
+  return sql`(${cursor.completed}::boolean, coalesce(${due}::timestamptz, 'infinity'::timestamptz), ${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)`;
+}
+
+const cursorOf = (task: Task): TaskCursor => ({
+  completed: task.completedAt !== null,
+  dueAt: task.dueAt,
+  createdAt: task.createdAt,
+  id: task.id,
+});
+
+/** One page of the actor's tasks (keyset pagination: pages stay stable while tasks are added). */
+export async function listOwnTasks({ db, actor }: ServiceContext<UserActor>, { limit, cursor }: TaskListInput) {
+  const rows = await db
     .select()
     .from(tasks)
-    .where(eq(tasks.userId, actor.userId))
-    .orderBy(sql`${tasks.completedAt} is not null`, asc(tasks.dueAt), asc(tasks.createdAt))
-    .limit(200);
+    .where(and(eq(tasks.userId, actor.userId), cursor ? sql`${listKey} > ${cursorKey(cursor)}` : undefined))
+    .orderBy(
+      sql`${tasks.completedAt} is not null`,
+      sql`coalesce(${tasks.dueAt}, 'infinity'::timestamptz)`,
+      sql`date_trunc('milliseconds', ${tasks.createdAt})`,
+      asc(tasks.id),
+    )
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
 }
 
 /** A due time must be ahead: a reminder for a moment already gone could never be sent. */
@@ -22,11 +52,19 @@ function assertDueAhead(dueAt: Date | null | undefined, now: Date) {
 
 export async function createTask({ db, actor }: ServiceContext<UserActor>, input: TaskCreate) {
   assertDueAhead(input.dueAt, new Date());
-  const [task] = await db
-    .insert(tasks)
-    .values({ ...input, userId: actor.userId })
-    .returning();
-  return task!;
+  return db.transaction(async (tx) => {
+    // The owner's row lock makes count-then-insert exact when requests race.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
+    const [existing] = await tx.select({ n: count() }).from(tasks).where(eq(tasks.userId, actor.userId));
+    if ((existing?.n ?? 0) >= MAX_TASKS_PER_USER) {
+      throw new DomainError("CONFLICT", `You can keep at most ${MAX_TASKS_PER_USER} tasks.`, { field: "title" });
+    }
+    const [task] = await tx
+      .insert(tasks)
+      .values({ ...input, userId: actor.userId })
+      .returning();
+    return task!;
+  });
 }
 
 export async function completeTask({ db, actor }: ServiceContext<UserActor>, id: string) {

@@ -4,15 +4,27 @@ import { z } from "zod";
 import { DomainError } from "../errors";
 import type { Context } from "./context";
 
+/**
+ * The message a caller may see. Ours (domain errors, input validation, errors we raise with a
+ * message of our own) pass through; a message that came from anything else — a library, the
+ * runtime ("Maximum call stack size exceeded" while reading a deeply nested input), the
+ * database — is replaced by a generic one, since it can say things about our internals.
+ */
+function publicMessage(error: TRPCError, message: string): string {
+  if (error.code === "INTERNAL_SERVER_ERROR") return "Something went wrong on our side. Please try again.";
+  const cause = error.cause;
+  if (cause === undefined || cause instanceof DomainError || cause instanceof z.ZodError) return message;
+  return "The request could not be read. Check its format and try again.";
+}
+
 export const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const domain = error.cause instanceof DomainError ? error.cause : undefined;
     const fieldErrors = error.cause instanceof z.ZodError ? z.flattenError(error.cause).fieldErrors : undefined;
-    const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
       ...shape,
-      message: internal ? "Something went wrong on our side. Please try again." : shape.message,
+      message: publicMessage(error, shape.message),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,

@@ -1,10 +1,11 @@
 import type { Db } from "@/db/client";
+import { payloadTooLarge } from "../http/body";
 import { requestLogger, type Logger } from "../logger";
 import { handleInboundText } from "../sms/inbound";
 import { InvalidStatusCallbackError, type SmsProvider } from "../sms/provider";
 import type { ProgramInfo } from "../sms/replies";
 import { applyStatusCallback } from "../sms/status-callbacks";
-import { readTwilioWebhook, type WebhookCheckConfig } from "./twilio-request";
+import { MAX_WEBHOOK_BYTES, readTwilioWebhook, type WebhookCheckConfig } from "./twilio-request";
 
 export interface TwilioWebhookDeps {
   db: Db;
@@ -17,6 +18,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 function refuse(log: Logger, status: number, reason: string, route: string) {
   log.warn({ route, status, reason }, "twilio webhook refused");
+  if (status === 413) return payloadTooLarge(MAX_WEBHOOK_BYTES, "text");
   return new Response(reason, { status, headers: { "content-type": "text/plain" } });
 }
 
@@ -30,8 +32,28 @@ function twiml(messages: string[]) {
   });
 }
 
+/**
+ * An unexpected failure answers 500 (Twilio retries) and is logged by us, redacted: left to
+ * Next, the error would be printed whole, SQL parameters (phone numbers, texts) included.
+ */
+function answeringFailures(handler: (deps: TwilioWebhookDeps, req: Request) => Promise<Response>, route: string) {
+  return async (deps: TwilioWebhookDeps, req: Request): Promise<Response> => {
+    try {
+      return await handler(deps, req);
+    } catch (err) {
+      requestLogger(req.headers).log.error({ err, route }, "twilio webhook failed");
+      return new Response("internal error", { status: 500, headers: { "content-type": "text/plain" } });
+    }
+  };
+}
+
 /** Delivery status: answered only after the update is committed, so a failure is never acknowledged. */
-export async function handleStatusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+export const handleStatusWebhook = answeringFailures(statusWebhook, "status");
+
+/** Texts people send us: STOP/START/HELP handling, replies as TwiML. */
+export const handleInboundWebhook = answeringFailures(inboundWebhook, "inbound");
+
+async function statusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
   // Made only when something is logged: on the hot path a callback logs nothing.
   let requestLog: Logger | undefined;
   const log = () => (requestLog ??= requestLogger(req.headers).log);
@@ -53,11 +75,13 @@ export async function handleStatusWebhook(deps: TwilioWebhookDeps, req: Request)
   if (outcome.result === "unknown_message") {
     log().warn({ sid: callback.messageSid, status: callback.status }, "status callback for an unknown message");
   }
+  if (outcome.unusableFields) {
+    log().warn({ sid: callback.messageSid, fields: outcome.unusableFields }, "status callback applied without fields it could not store");
+  }
   return new Response(null, { status: 204 });
 }
 
-/** Texts people send us: STOP/START/HELP handling, replies as TwiML. */
-export async function handleInboundWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+async function inboundWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
   const { log } = requestLogger(req.headers);
   const webhook = await readTwilioWebhook(req, deps.check);
   if (!webhook.ok) return refuse(log, webhook.status, webhook.reason, "inbound");

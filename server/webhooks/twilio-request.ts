@@ -1,6 +1,8 @@
+import { BODY_LIMITS } from "@/shared/limits";
+import { readBodyWithin } from "../http/body";
 import type { SmsProvider } from "../sms/provider";
 
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
+export const MAX_WEBHOOK_BYTES = BODY_LIMITS.webhookBytes;
 
 export type TwilioWebhook =
   | { ok: true; params: Record<string, string>; url: string; query: URLSearchParams }
@@ -39,29 +41,6 @@ export function signedUrl(
   return `${origin}${arrived.pathname}${arrived.search}`;
 }
 
-async function readLimited(req: Request, maxBytes: number): Promise<string | null> {
-  const declaredHeader = req.headers.get("content-length");
-  const declared = Number(declaredHeader ?? "0");
-  if (declared > maxBytes) return null;
-  if (!req.body) return "";
-  // A declared length within bounds is enforced by the HTTP parser; only chunked bodies need counting.
-  if (declaredHeader !== null && Number.isFinite(declared)) return req.text();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /**
  * Accepts a Twilio webhook only if it is a bounded form post, signed with our auth token
  * over the exact public URL, for our account. Anything else is refused before it can
@@ -72,10 +51,10 @@ export async function readTwilioWebhook(req: Request, config: WebhookCheckConfig
   if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
     return { ok: false, status: 415, reason: "expected an application/x-www-form-urlencoded POST" };
   }
-  const raw = await readLimited(req, config.maxBytes ?? MAX_WEBHOOK_BYTES);
-  if (raw === null) return { ok: false, status: 413, reason: "body too large" };
+  const body = await readBodyWithin(req, config.maxBytes ?? MAX_WEBHOOK_BYTES);
+  if (!body.ok) return { ok: false, status: 413, reason: "body too large" };
   const params: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(raw)) params[key] = value;
+  for (const [key, value] of new URLSearchParams(new TextDecoder().decode(body.bytes))) params[key] = value;
   const arrived = new URL(req.url);
   const url = signedUrl(req, config, arrived);
   const signature = req.headers.get("x-twilio-signature");
@@ -84,5 +63,16 @@ export async function readTwilioWebhook(req: Request, config: WebhookCheckConfig
     return { ok: false, status: 403, reason: "signature does not match" };
   }
   if (params.AccountSid !== config.accountSid) return { ok: false, status: 403, reason: "AccountSid is not ours" };
-  return { ok: true, params, url, query: arrived.searchParams };
+  return { ok: true, params: withoutNul(params), url, query: arrived.searchParams };
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb. A signed request that carries one is still
+ * Twilio's (the signature was checked over the raw values), so it is kept with each NUL replaced
+ * by U+FFFD instead of failing on every retry.
+ */
+function withoutNul(params: Record<string, string>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) clean[key.replaceAll("\0", "\uFFFD")] = value.replaceAll("\0", "\uFFFD");
+  return clean;
 }

@@ -1,16 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { userSmsPreferences } from "@/db/schema";
-import {
-  SANDBOX_ACCOUNT_SID,
-  SANDBOX_AUTH_TOKEN,
-  SANDBOX_MESSAGING_SERVICE_SID,
-  SANDBOX_VERIFY_SERVICE_SID,
-} from "@/local/twilio-sandbox/credentials";
+import { SANDBOX_MESSAGING_SERVICE_SID, SANDBOX_VERIFY_SERVICE_SID } from "@/local/twilio-sandbox/credentials";
 import { createTwilioProvider } from "@/server/sms/provider";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
 import { createUser } from "./factories";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "./sandbox-account";
 
 export function sandboxProvider(sandboxUrl = "http://127.0.0.1:1") {
   return createTwilioProvider({

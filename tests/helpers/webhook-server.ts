@@ -12,7 +12,8 @@ export async function serveFetchHandler(handler: (req: Request) => Promise<Respo
     }
     const url = `http://${incoming.headers.host}${incoming.url}`;
     try {
-      const response = await handler(new Request(url, { method: incoming.method, headers, body: Buffer.concat(chunks) }));
+      const body = incoming.method === "GET" || incoming.method === "HEAD" ? undefined : Buffer.concat(chunks);
+      const response = await handler(new Request(url, { method: incoming.method, headers, body }));
       outgoing.writeHead(response.status, Object.fromEntries(response.headers));
       outgoing.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {

@@ -1,17 +1,21 @@
-import type { NextRequest } from "next/server";
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { appFunctions } from "@/inngest/functions";
-import { ensureStarted } from "@/server/bootstrap/start";
+import { serveOptions } from "@/inngest/serve-options";
+import { env } from "@/server/config/env";
 
-// Built on the first request, after configuration is validated (the functions' flow control
-// reads it), so `next build` can import this route without the runtime configuration.
-let handler: ReturnType<typeof serve> | undefined;
+type Handler = ReturnType<typeof serve>;
+let handler: Handler | undefined;
 
-async function handle(req: NextRequest, res: unknown): Promise<Response> {
-  await ensureStarted();
-  handler ??= serve({ client: inngest, functions: appFunctions() });
-  return handler(req, res);
+/**
+ * Built on the first request: the serve origin and the functions' flow control (the throughput
+ * cap) come from configuration, which the build does not have.
+ */
+function inngestHandler(): Handler {
+  handler ??= serve({ client: inngest, functions: appFunctions(), ...serveOptions(env()) });
+  return handler;
 }
 
-export { handle as GET, handle as POST, handle as PUT };
+export const GET = (...args: Parameters<Handler["GET"]>) => inngestHandler().GET(...args);
+export const POST = (...args: Parameters<Handler["POST"]>) => inngestHandler().POST(...args);
+export const PUT = (...args: Parameters<Handler["PUT"]>) => inngestHandler().PUT(...args);

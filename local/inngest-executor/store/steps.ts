@@ -6,6 +6,8 @@ import { int, iso, json, nullableTimeMs, timeMs } from "./values";
 /**
  * One row per step of a run. A step is *pending* (planned, sleeping, waiting, invoking) until it is
  * memoized (completed or failed); `completion_seq` orders memoized steps, which is the SDK's stack.
+ * `op` is the last op the SDK reported for the step: a retried step reads StepError while it waits
+ * for its next attempt, and StepRun (or StepFailed) once it is memoized.
  */
 export const STEP_STATUSES = ["planned", "sleeping", "waiting", "invoking", "completed", "failed", "cancelled"] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -109,7 +111,7 @@ export async function recordStepAttemptError(
     `INSERT INTO steps (run_id, step_id, name, op, status, attempts, last_error, created_at, updated_at)
      VALUES ($1, $2, $3, $4, 'planned', 1, $5::text::jsonb, $6::timestamptz, $6::timestamptz)
      ON CONFLICT (run_id, step_id) DO UPDATE
-       SET status = 'planned', attempts = steps.attempts + 1, last_error = EXCLUDED.last_error,
+       SET op = EXCLUDED.op, status = 'planned', attempts = steps.attempts + 1, last_error = EXCLUDED.last_error,
            updated_at = EXCLUDED.updated_at`,
     [step.runId, step.stepId, step.name, step.op, json(error), iso(nowMs)],
   );
@@ -131,7 +133,8 @@ export async function memoizeStep(
              (SELECT COALESCE(MAX(completion_seq), 0) + 1 FROM steps WHERE run_id = $1),
              $8::text::jsonb, $9::timestamptz, $9::timestamptz, $9::timestamptz)
      ON CONFLICT (run_id, step_id) DO UPDATE
-       SET status = EXCLUDED.status, memo = EXCLUDED.memo, attempts = steps.attempts + EXCLUDED.attempts,
+       SET op = EXCLUDED.op, status = EXCLUDED.status, memo = EXCLUDED.memo,
+           attempts = steps.attempts + EXCLUDED.attempts,
            completion_seq = EXCLUDED.completion_seq, last_error = COALESCE(EXCLUDED.last_error, steps.last_error),
            updated_at = EXCLUDED.updated_at, completed_at = EXCLUDED.completed_at`,
     [step.runId, step.stepId, step.name, step.op, status, json(step.memo), attempts, lastError, iso(nowMs)],

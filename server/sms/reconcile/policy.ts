@@ -12,6 +12,10 @@ export const RECONCILE_POLICY = {
   giveUpAfterMs: 48 * 60 * MINUTE,
   /** Twilio fills in the price a little after the final status; fetch it once after this. */
   priceAfterMs: 10 * MINUTE,
+  /** A text still `pending` this long after its request lost its send run's start event. */
+  strandedAfterMs: 10 * MINUTE,
+  /** ... but not older than this: inside the engine's 24-hour event-id dedupe window. */
+  strandedUntilMs: 23 * 60 * MINUTE,
   /** Twilio calls in flight at once per page. */
   concurrency: 4,
 } as const;

@@ -9,7 +9,7 @@ import { findTwilioRecord } from "./match";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 import { reportFromTwilio } from "./report";
 
-export type UnknownOutcome = "adopted" | "in_progress" | "waiting" | "requeued" | "failed" | "lookup_error";
+type UnknownOutcome = "adopted" | "in_progress" | "waiting" | "requeued" | "failed" | "lookup_error";
 
 export interface UnknownPage extends SweepPage<TimeCursor, UnknownOutcome> {
   /** Messages put back to `queued`: the caller starts their dispatch (a separate, memoized step). */

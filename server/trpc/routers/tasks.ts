@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { taskCreateSchema, taskUpdateSchema } from "../../tasks/schema";
+import { taskCreateSchema, taskListSchema, taskUpdateSchema } from "../../tasks/schema";
 import { completeTask, createTask, listOwnTasks, updateTask } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listOwnTasks(ctx.service)),
+  list: protectedProcedure.input(taskListSchema).query(({ ctx, input }) => listOwnTasks(ctx.service, input)),
   create: protectedProcedure.input(taskCreateSchema).mutation(({ ctx, input }) => createTask(ctx.service, input)),
   update: protectedProcedure.input(taskUpdateSchema).mutation(({ ctx, input }) => updateTask(ctx.service, input)),
   complete: protectedProcedure

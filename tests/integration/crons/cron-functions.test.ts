@@ -6,7 +6,8 @@ import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { createReconcileMessagesFunction } from "@/inngest/functions/reconcile-messages";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "@/inngest/functions/sms-crons";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { dailyBriefCron, reconcileMessagesCron, taskRemindersCron } from "@/server/jobs/crons";
 import { dispatchMessageJob, sendSmsJob } from "@/server/jobs/definitions";
 import { logger } from "@/server/logger";
@@ -89,8 +90,9 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     expect(Date.parse((result as { tick: string }).tick)).toBeGreaterThan(Date.now() - MINUTE);
   });
 
-  it("reconciliation: tick, then the unknown, in-flight and price sweeps; a re-queued text fans out one dispatch event", async () => {
+  it("reconciliation: tick, then the stranded, unknown, in-flight and price sweeps; a re-queued text fans out one dispatch event, a stranded request its start event again", async () => {
     const user = await userWith(handle.db);
+    const stranded = await createMessage(handle.db, user.id, { status: "pending", createdAt: new Date(Date.now() - 20 * MINUTE) });
     const claimedAt = new Date(Date.now() - 20 * MINUTE);
     const lost = await createMessage(handle.db, user.id, { status: "unknown", to: "+15555550190", updatedAt: claimedAt, priority: "high" });
     await handle.db.insert(smsMessageEvents).values({ messageId: lost.id, status: "sending", source: "system", createdAt: claimedAt });
@@ -107,12 +109,16 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     const { result, ctx } = await t.execute({
       events: [timer(reconcileMessagesCron.schedule, Date.now())],
       // The dispatch event goes to the engine; here the step's answer is mocked.
-      steps: [{ id: "requeue", handler: () => ({ ids: ["evt"] }) }],
+      steps: [
+        { id: "requeue", handler: () => ({ ids: ["evt"] }) },
+        { id: "restart", handler: () => ({ ids: ["evt"] }) },
+      ],
     });
     const mock = ctx as InngestTestEngine.MockContext;
-    expect(stepRuns(mock)).toEqual(["tick", "unknown", "in-flight", "prices"]);
+    expect(stepRuns(mock)).toEqual(["tick", "stranded", "unknown", "in-flight", "prices"]);
     expect(mock.step.sendEvent).toHaveBeenCalledWith("requeue", [requeue]);
-    expect(result).toMatchObject({ unknown: { requeued: 1 } });
+    expect(mock.step.sendEvent).toHaveBeenCalledWith("restart", [sendSmsJob.event({ messageId: stranded.id }, { id: stranded.id })]);
+    expect(result).toMatchObject({ stranded: { restarted: 1 }, unknown: { requeued: 1 } });
     const [row] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, lost.id));
     expect(row?.status).toBe("queued");
   });

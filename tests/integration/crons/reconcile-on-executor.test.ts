@@ -6,13 +6,14 @@ import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { createDispatchMessageFunction } from "@/inngest/functions/dispatch-message";
 import { createReconcileMessagesFunction } from "@/inngest/functions/reconcile-messages";
 import type { Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { reconcileMessagesCron } from "@/server/jobs/crons";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { logger } from "@/server/logger";
 import type { SmsProvider } from "@/server/sms/provider";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
-import { serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
+import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
 import { nextPhone, userWith } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
 import { clientJobs } from "../../helpers/jobs";
@@ -66,7 +67,8 @@ describe.each(testDatabases())("reconciliation on the executor ($name)", (databa
         req,
       );
     });
-    const started = await startTestExecutor({ retryBackoffMs: () => 50 });
+    const storage = executorStorages().find((candidate) => candidate.name === database.name);
+    const started = await startTestExecutor({ retryBackoffMs: () => 50, storage });
     executor = started.executor;
     client = testClient(APP_ID, executor.url);
     const jobs = clientJobs(client);

@@ -2,12 +2,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { logger } from "@/server/logger";
 import type { ReconcileDeps } from "@/server/sms/reconcile/deps";
 import { reconcileInFlightPage } from "@/server/sms/reconcile/in-flight";
 import { RECONCILE_POLICY } from "@/server/sms/reconcile/policy";
 import { fetchMissingPricesPage } from "@/server/sms/reconcile/prices";
+import { strandedRequestsPage } from "@/server/sms/reconcile/stranded";
 import { REQUEUED_EVENT, reconcileUnknownPage } from "@/server/sms/reconcile/unknown";
 import { nextPhone, userWith } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
@@ -123,5 +125,18 @@ describe.each(testDatabases())("reconcile sweeps on $name", (database) => {
     expect((await fetchMissingPricesPage(deps, { now, after: null, limit: 100 })).counts).toEqual({ priced: 0, no_price: 1, fetch_error: 1 });
     expect((await messageOf(id)).priceFetchedAt?.getTime()).toBe(now.getTime());
     expect((await fetchMissingPricesPage(deps, { now, after: null, limit: 100 })).counts).toEqual({ priced: 0, no_price: 0, fetch_error: 0 });
+  });
+
+  it("starts again the send run of a request whose start event was lost, inside the engine's dedupe window only", async () => {
+    const user = await userWith(handle.db);
+    const t0 = new Date();
+    const lost = await createMessage(handle.db, user.id, { status: "pending", createdAt: t0 });
+    const held = await createMessage(handle.db, user.id, { status: "scheduled", createdAt: t0 });
+    const page = (minutes: number) => strandedRequestsPage(deps, { now: new Date(t0.getTime() + minutes * MINUTE), after: null, limit: 1_000 });
+    expect((await page(RECONCILE_POLICY.strandedAfterMs / MINUTE - 1)).restart).not.toContain(lost.id);
+    const due = await page(RECONCILE_POLICY.strandedAfterMs / MINUTE + 1);
+    expect(due.restart).toContain(lost.id);
+    expect(due.restart).not.toContain(held.id);
+    expect((await page(RECONCILE_POLICY.strandedUntilMs / MINUTE + 1)).restart).not.toContain(lost.id);
   });
 });

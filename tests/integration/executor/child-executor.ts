@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "./harness";
+import { TEST_KEYS, waitFor } from "./harness";
 
 // Runs local/inngest-executor/main.ts as a child process, so tests can SIGKILL it mid-work.
 
@@ -28,7 +28,7 @@ export async function launchExecutor(options: {
   appUrl: string;
   storageEnv: Record<string, string>;
   expectedFunctions: number;
-  /** How long to wait for start-up and the first sync (PGlite's boot is slow on a loaded machine). */
+  /** How long to wait for start-up and the first sync (default 90 s). */
   startTimeoutMs?: number;
 }): Promise<ChildExecutor> {
   const url = `http://127.0.0.1:${options.port}`;
@@ -36,6 +36,8 @@ export async function launchExecutor(options: {
     cwd: repoRoot,
     env: {
       ...process.env,
+      INNGEST_SIGNING_KEY: TEST_KEYS.signingKey,
+      INNGEST_EVENT_KEY: TEST_KEYS.eventKey,
       INNGEST_EXECUTOR_PORT: String(options.port),
       INNGEST_EXECUTOR_APP_URL: options.appUrl,
       INNGEST_EXECUTOR_LOG_LEVEL: process.env.EXECUTOR_TEST_LOG_LEVEL ?? "warn",
@@ -61,7 +63,7 @@ export async function launchExecutor(options: {
         return body.functions.length >= options.expectedFunctions;
       },
       "child executor up and app synced",
-      options.startTimeoutMs ?? 30_000,
+      options.startTimeoutMs ?? 90_000, // tsx compiles the executor at start: slow on a busy machine
     );
   } catch (error) {
     child.kill("SIGKILL");

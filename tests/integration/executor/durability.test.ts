@@ -1,8 +1,16 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchExecutor, freePort, type ChildExecutor } from "./child-executor";
-import { deferred, serveApp, tempDir, testClient, waitFor } from "./harness";
+import {
+  deferred,
+  executorStorages,
+  FENCE_EVENT,
+  fenceFunction,
+  serveApp,
+  TEST_KEYS,
+  testClient,
+  waitFor,
+  type ExecutorStorage,
+} from "./harness";
 
 // Durability: the executor runs as a child process and is SIGKILLed while runs sleep and while a
 // step call is in flight, then restarted on the same storage. Every run must complete exactly once,
@@ -18,7 +26,7 @@ type RunJson = {
   steps: { name: string; status: string; detail: Record<string, unknown> }[];
 };
 
-function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>) {
+describe.each(executorStorages())("durability on $name (child process, SIGKILL)", (storage: ExecutorStorage) => {
   const sideEffects = new Map<string, number>();
   const record = (key: string) => sideEffects.set(key, (sideEffects.get(key) ?? 0) + 1);
   const gates: { runId: string; gate: ReturnType<typeof deferred<void>> }[] = [];
@@ -48,11 +56,12 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
         await step.run("last", () => record(`last:${runId}`));
         return "unblocked";
       }),
+      fenceFunction(client),
     ];
     const app = await serveApp(client, functions);
     appUrl = app.url;
     cleanups.push(app.close);
-    const prepared = await storage();
+    const prepared = await storage.prepare();
     storageEnv = prepared.env;
     cleanups.push(prepared.cleanup);
   });
@@ -61,7 +70,7 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  const launch = () => launchExecutor({ port, appUrl, storageEnv, expectedFunctions: 2 });
+  const launch = () => launchExecutor({ port, appUrl, storageEnv, expectedFunctions: 3 });
 
   async function getJson<T>(executor: ChildExecutor, path: string): Promise<T> {
     const response = await fetch(`${executor.url}${path}`);
@@ -76,9 +85,23 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
     expect(response.status).toBe(200);
     return response.json() as Promise<unknown>;
   }
+  /** The runs under test (fence runs left out). */
   async function runDetails(executor: ChildExecutor): Promise<RunJson[]> {
-    const { runs } = await getJson<{ runs: { id: string }[] }>(executor, "/v0/runs?limit=100");
-    return Promise.all(runs.map(async (run) => (await getJson<{ run: RunJson }>(executor, `/v0/runs/${run.id}`)).run));
+    const { runs } = await getJson<{ runs: { id: string; function_id: string }[] }>(executor, "/v0/runs?limit=100");
+    const tested = runs.filter((run) => run.function_id !== "durable-fence");
+    return Promise.all(tested.map(async (run) => (await getJson<{ run: RunJson }>(executor, `/v0/runs/${run.id}`)).run));
+  }
+  /** See passFence() in the harness: once this run has ended, every job due before it was claimed. */
+  async function passFence(executor: ChildExecutor) {
+    const token = `fence-${Date.now()}`;
+    await postJson(executor, `/e/${TEST_KEYS.eventKey}`, [{ name: FENCE_EVENT, data: { token } }]);
+    await waitFor(async () => {
+      const { runs } = await getJson<{ runs: { status: string; event: { data: { token?: string } } }[] }>(
+        executor,
+        "/v0/runs?function_id=durable-fence&limit=100",
+      );
+      return runs.some((run) => run.event.data.token === token && run.status === "completed");
+    }, "fence run completed");
   }
   const napWakeTimes = (runs: RunJson[]) =>
     runs
@@ -87,7 +110,7 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
 
   it("resumes sleeping runs and re-calls an in-flight step after SIGKILL, completing each run once", async () => {
     let executor = await launch();
-    await postJson(executor, "/e/NO_EVENT_KEY_SET", [
+    await postJson(executor, `/e/${TEST_KEYS.eventKey}`, [
       { name: "durable/sleep", data: { n: 1 } },
       { name: "durable/sleep", data: { n: 2 } },
       { name: "durable/sleep", data: { n: 3 } },
@@ -122,8 +145,11 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
 
     // Sleeps keep their original due time: 9 minutes on the clock is not enough, 11 is.
     await postJson(executor, "/v0/clock/advance", { ms: 9 * MINUTE });
-    await sleep(500);
-    expect((await runDetails(executor)).filter((run) => run.status === "completed")).toHaveLength(1);
+    await passFence(executor);
+    const afterNineMinutes = await runDetails(executor);
+    expect(afterNineMinutes.filter((run) => run.status === "completed")).toHaveLength(1);
+    const naps = afterNineMinutes.flatMap((run) => run.steps.filter((step) => step.name === "nap"));
+    expect(naps.map((step) => step.status)).toEqual(["sleeping", "sleeping", "sleeping"]);
     await postJson(executor, "/v0/clock/advance", { ms: 2 * MINUTE });
     const runs = await waitFor(async () => {
       const all = await runDetails(executor);
@@ -151,28 +177,8 @@ function durabilitySuite(storage: () => Promise<{ env: Record<string, string>; c
       "/v0/events?name=inngest/function.finished&limit=100",
     );
     await relaunched.kill();
-    expect(events.map((event) => event.data.run_id).sort()).toEqual(runs.map((run) => run.id).sort());
-  });
-}
-
-describe("durability on PGlite (child process, SIGKILL)", () => {
-  durabilitySuite(async () => {
-    const dir = tempDir("executor-durable-");
-    return { env: { INNGEST_EXECUTOR_DATA_DIR: dir.path }, cleanup: async () => dir.remove() };
-  });
-});
-
-const postgresUrl = process.env.TEST_DATABASE_URL;
-describe.runIf(Boolean(postgresUrl))("durability on PostgreSQL (needs TEST_DATABASE_URL)", () => {
-  durabilitySuite(async () => {
-    const schema = `inngest_executor_test_${process.pid}_${Date.now()}`;
-    const sql = postgres(postgresUrl ?? "", { max: 1, onnotice: () => {} });
-    return {
-      env: { INNGEST_EXECUTOR_DATABASE_URL: postgresUrl ?? "", INNGEST_EXECUTOR_DATABASE_SCHEMA: schema },
-      cleanup: async () => {
-        await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await sql.end();
-      },
-    };
-  });
+    const tested = new Set(runs.map((run) => run.id));
+    expect(events.map((event) => event.data.run_id).filter((id) => tested.has(id)).sort()).toEqual([...tested].sort());
+    expect(events).toHaveLength(runs.length + 1); // and the fence's run
+  }, 300_000); // four executor start-ups (child processes)
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +10,13 @@ import { serve } from "inngest/node";
 import { pino } from "pino";
 import postgres from "postgres";
 import { createExecutor, type Executor, type ExecutorOptions, type RunDetailView, type RunView } from "@/local/inngest-executor";
+import {
+  canonicalJson,
+  generateEventKey,
+  generateSigningKey,
+  SIGNATURE_HEADER,
+  signatureFor,
+} from "@/local/inngest-executor/signing";
 
 // Shared plumbing for executor integration tests: a temp-dir executor, an SDK serve() endpoint on an
 // ephemeral port, and polling helpers with clear timeout messages.
@@ -18,44 +26,102 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/**
+ * This test process's Inngest keys, shared by every executor and SDK client it makes: the SDK runs
+ * in its verifying (cloud) mode, as in the app, and the executor signs every request to it.
+ */
+export const TEST_KEYS = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
+
 export const quietLogger = () => pino({ level: process.env.EXECUTOR_TEST_LOG_LEVEL ?? "silent" });
 
+/** Where an executor keeps its state: a fresh PGlite directory, or a throwaway PostgreSQL schema. */
+export type ExecutorStorage = {
+  name: "pglite" | "postgres";
+  prepare(): Promise<PreparedStorage>;
+};
+
+export type PreparedStorage = {
+  /** For createExecutor(). */
+  options: Pick<ExecutorOptions, "dataDir" | "databaseUrl" | "databaseSchema">;
+  /** The same place for a child process (local/inngest-executor/main.ts). */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+};
+
 /**
- * An in-process executor on a fresh PGlite dir; with EXECUTOR_CONTRACT_DATABASE_URL set, on that
- * PostgreSQL database instead, in a throwaway schema (opt-in: the contract suites then cover both).
+ * The stores every executor suite runs on, like testDatabases(): PGlite always, and PostgreSQL
+ * when TEST_DATABASE_URL is set (each prepare() gets its own schema, dropped by cleanup()).
  */
+export function executorStorages(): ExecutorStorage[] {
+  const storages: ExecutorStorage[] = [
+    {
+      name: "pglite",
+      async prepare() {
+        const dir = tempDir("executor-test-");
+        return { options: { dataDir: dir.path }, env: { INNGEST_EXECUTOR_DATA_DIR: dir.path }, cleanup: async () => dir.remove() };
+      },
+    },
+  ];
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (databaseUrl) {
+    storages.push({
+      name: "postgres",
+      async prepare() {
+        const schema = `inngest_executor_test_${randomBytes(6).toString("hex")}`;
+        return {
+          options: { databaseUrl, databaseSchema: schema },
+          env: { INNGEST_EXECUTOR_DATABASE_URL: databaseUrl, INNGEST_EXECUTOR_DATABASE_SCHEMA: schema },
+          cleanup: async () => {
+            const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+            await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+            await sql.end();
+          },
+        };
+      },
+    });
+  }
+  return storages;
+}
+
+/** An in-process executor on a fresh store (PGlite unless another storage is given). */
 export async function startTestExecutor(
-  options: Partial<ExecutorOptions> = {},
+  options: Partial<ExecutorOptions> & { storage?: ExecutorStorage } = {},
 ): Promise<{ executor: Executor; close: () => Promise<void> }> {
-  const dir = tempDir("executor-test-");
-  const databaseUrl = process.env.EXECUTOR_CONTRACT_DATABASE_URL;
-  const databaseSchema = databaseUrl ? `inngest_executor_test_${process.pid}_${Date.now()}` : undefined;
-  const executor = createExecutor({
-    port: 0,
-    dataDir: dir.path,
-    databaseUrl,
-    databaseSchema,
-    logger: quietLogger(),
-    ...options,
-  });
-  await executor.start();
+  const { storage = executorStorages()[0]!, ...executorOptions } = options;
+  const prepared = await storage.prepare();
+  const executor = createExecutor({ ...TEST_KEYS, port: 0, logger: quietLogger(), ...prepared.options, ...executorOptions });
+  try {
+    await executor.start();
+  } catch (error) {
+    await prepared.cleanup();
+    throw error;
+  }
   return {
     executor,
     close: async () => {
       await executor.stop();
-      dir.remove();
-      if (databaseUrl && databaseSchema) {
-        const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-        await sql.unsafe(`DROP SCHEMA IF EXISTS ${databaseSchema} CASCADE`);
-        await sql.end();
-      }
+      await prepared.cleanup();
     },
   };
 }
 
-/** An SDK client in dev mode pointed at the executor (the SDK's own error logs silenced). */
+/**
+ * An SDK client pointed at the executor, configured as the app's is: cloud mode (signatures
+ * checked), the signing and event keys, the executor as base URL (the SDK's error logs silenced).
+ */
 export function testClient(id: string, executorUrl: string): Inngest {
-  return new Inngest({ id, isDev: true, baseUrl: executorUrl, logger: quietLogger() });
+  return new Inngest({ id, isDev: false, baseUrl: executorUrl, ...TEST_KEYS, logger: quietLogger() });
+}
+
+/** A JSON request to a serve() endpoint signed as Inngest signs it (`signingKey` to sign with another key). */
+export function signedJson(
+  body: unknown,
+  headers: Record<string, string> = {},
+  options: { signingKey?: string; nowMs?: number } = {},
+): { headers: Record<string, string>; body: string } {
+  const payload = canonicalJson(body);
+  const signature = signatureFor(payload, options.signingKey ?? TEST_KEYS.signingKey, options.nowMs);
+  return { headers: { "content-type": "application/json", ...headers, [SIGNATURE_HEADER]: signature }, body: payload };
 }
 
 type AnyFunction = InngestFunction.Any;
@@ -146,4 +212,26 @@ export function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+export const FENCE_EVENT = "test/fence";
+
+/** A function that does nothing but end: see passFence(). Add it to the app under test. */
+export function fenceFunction(client: Inngest) {
+  return client.createFunction({ id: "fence", triggers: [{ event: FENCE_EVENT }] }, async ({ event }) => event.data.token as unknown);
+}
+
+/**
+ * Proves the executor has looked at everything due by now, without sleeping: the queue claims due
+ * jobs in order (order_at, then id) and leases them in the claim itself, so once a run started by
+ * an event sent *now* has ended, every job that was due before it has been claimed. A job still
+ * queued and unleased after the fence was provably not due (or not allowed to run).
+ */
+export async function passFence(executor: Executor, client: Inngest.Any, fenceFunctionId: string): Promise<void> {
+  const token = randomBytes(8).toString("hex");
+  await client.send({ name: FENCE_EVENT, data: { token } });
+  await waitFor(async () => {
+    const runs = await runsOf(executor, fenceFunctionId);
+    return runs.some((run) => run.event.data.token === token && run.status === "completed");
+  }, `fence run ${token} completed`);
 }

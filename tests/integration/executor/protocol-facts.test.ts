@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveApp, testClient } from "./harness";
+import { generateSigningKey, SIGNATURE_HEADER, verifySignature } from "@/local/inngest-executor/signing";
+import { serveApp, signedJson, TEST_KEYS, testClient } from "./harness";
 
 // The SDK behaviour the executor relies on (see local/inngest-executor/README.md, "Protocol facts"),
 // checked by calling inngest@4.24's serve() handler directly. If an SDK upgrade changes any of
@@ -13,9 +14,13 @@ const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 
 // Nothing listens here: these functions never send events; the executor is not involved.
 const client = testClient("facts", "http://127.0.0.1:9");
+let returnsNothingCalls = 0;
 const returnsNothing = client.createFunction(
   { id: "returns-nothing", triggers: [{ event: "facts/returns-nothing" }] },
-  async () => undefined,
+  async () => {
+    returnsNothingCalls++;
+    return undefined;
+  },
 );
 const functions = [
   returnsNothing,
@@ -95,6 +100,8 @@ async function call(
     die?: boolean;
     data?: Record<string, unknown>;
     eventName?: string;
+    /** How the request is signed: by default as the executor signs it. */
+    sign?: (body: unknown) => { headers: Record<string, string>; body: string };
   } = {},
 ) {
   const url = new URL(appUrl);
@@ -103,23 +110,21 @@ async function call(
   const steps = options.steps ?? {};
   // The SDK checks the event against the function's triggers, so each trigger is `facts/<fnId>`.
   const event = { id: "01EVENT", name: options.eventName ?? `facts/${fnId}`, data: options.data ?? {}, ts: 1 };
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-inngest-server-kind": "dev" },
-    body: JSON.stringify({
-      event,
-      events: [event],
-      steps,
-      ctx: {
-        run_id: "01RUN",
-        attempt: options.attempt ?? 0,
-        max_attempts: options.maxAttempts ?? 4,
-        disable_immediate_execution: options.die ?? false,
-        use_api: false,
-        stack: { stack: Object.keys(steps), current: Object.keys(steps).length },
-      },
-    }),
-  });
+  const body = {
+    event,
+    events: [event],
+    steps,
+    ctx: {
+      run_id: "01RUN",
+      attempt: options.attempt ?? 0,
+      max_attempts: options.maxAttempts ?? 4,
+      disable_immediate_execution: options.die ?? false,
+      use_api: false,
+      stack: { stack: Object.keys(steps), current: Object.keys(steps).length },
+    },
+  };
+  const sign = options.sign ?? ((b: unknown) => signedJson(b, { "x-inngest-server-kind": "dev" }));
+  const response = await fetch(url, { method: "POST", ...sign(body) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
 }
@@ -127,12 +132,57 @@ async function call(
 type RawOp = { op: string; id: string; name?: string; displayName?: string; data?: unknown; opts?: Record<string, unknown> };
 const opsOf = (body: unknown) => body as RawOp[];
 
+describe("request signing (the SDK in its verifying mode, as the app runs it)", () => {
+  const callCount = () => returnsNothingCalls;
+  it("runs a call signed as the executor signs it, and refuses unsigned, wrongly signed and stale ones with 401", async () => {
+    const before = callCount();
+    expect((await call("returns-nothing")).status).toBe(200);
+    expect(callCount()).toBe(before + 1);
+
+    const unsigned = await call("returns-nothing", {
+      sign: (body) => ({ headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    const wrongKey = await call("returns-nothing", { sign: (body) => signedJson(body, {}, { signingKey: generateSigningKey() }) });
+    const stale = await call("returns-nothing", { sign: (body) => signedJson(body, {}, { nowMs: Date.now() - 6 * 60_000 }) });
+    const future = await call("returns-nothing", { sign: (body) => signedJson(body, {}, { nowMs: Date.now() + 6 * 60_000 }) });
+    const tampered = await call("returns-nothing", {
+      sign: (body) => {
+        const signed = signedJson(body);
+        return { ...signed, body: signed.body.replace('"attempt":0', '"attempt":1') };
+      },
+    });
+    for (const refused of [unsigned, wrongKey, stale, future, tampered]) expect(refused.status).toBe(401);
+    expect(callCount()).toBe(before + 1);
+  });
+
+  it("signs its answers with the same key, over the raw response text", async () => {
+    const url = new URL(appUrl);
+    url.searchParams.set("fnId", "facts-returns-nothing");
+    url.searchParams.set("stepId", "step");
+    const event = { id: "01EVENT", name: "facts/returns-nothing", data: {}, ts: 1 };
+    const ctx = { run_id: "01RUN", attempt: 0, max_attempts: 4, use_api: false, stack: { stack: [], current: 0 } };
+    const response = await fetch(url, { method: "POST", ...signedJson({ event, events: [event], steps: {}, ctx }) });
+    const text = await response.text();
+    expect(verifySignature(response.headers.get(SIGNATURE_HEADER), text, TEST_KEYS.signingKey)).toBe(true);
+    expect(verifySignature(response.headers.get(SIGNATURE_HEADER), text, generateSigningKey())).toBe(false);
+  });
+
+  it("refuses an unsigned in-band sync with 401", async () => {
+    const response = await fetch(appUrl, {
+      method: "PUT",
+      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band" },
+      body: JSON.stringify({ url: appUrl }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("x-inngest-sync-kind")).toBeNull();
+  });
+});
+
 describe("sync", () => {
   it("answers an in-band PUT with the whole config, and needs the url", async () => {
     const response = await fetch(appUrl, {
       method: "PUT",
-      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev" },
-      body: JSON.stringify({ url: appUrl }),
+      ...signedJson({ url: appUrl }, { "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev" }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-inngest-sync-kind")).toBe("in_band");
@@ -160,11 +210,7 @@ describe("sync", () => {
       steps: { step: { retries: { attempts: 1 } } },
     });
 
-    const withoutUrl = await fetch(appUrl, {
-      method: "PUT",
-      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band" },
-      body: JSON.stringify({}),
-    });
+    const withoutUrl = await fetch(appUrl, { method: "PUT", ...signedJson({}, { "x-inngest-sync-kind": "in_band" }) });
     expect(withoutUrl.status).toBe(400);
   });
 });

@@ -6,9 +6,10 @@ import { smsMessages } from "@/db/schema";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import type { Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
-import { serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
+import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
 import { clientJobs } from "../../helpers/jobs";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
@@ -45,7 +46,8 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     );
     const webhooksUrl = () => webhooks.url;
     // Retries come quickly here; Retry-After from Twilio still sets its own delay.
-    const started = await startTestExecutor({ retryBackoffMs: () => 50 });
+    const storage = executorStorages().find((candidate) => candidate.name === database.name);
+    const started = await startTestExecutor({ retryBackoffMs: () => 50, storage });
     executor = started.executor;
     client = testClient("buildos-sms-test", executor.url);
     const fn = createDispatchMessageFunction(

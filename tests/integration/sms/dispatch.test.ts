@@ -2,11 +2,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
-import { dispatchMessage } from "@/server/sms/dispatch";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
+import { dispatchMessage, INTERRUPTED_SEND_REASON } from "@/server/sms/dispatch";
+import type { SmsProvider } from "@/server/sms/provider";
 import { systemContext } from "@/server/service-context";
 import { recordingJobs } from "../../helpers/jobs";
 import { handleInboundWebhook, handleStatusWebhook, type TwilioWebhookDeps } from "@/server/webhooks/twilio-handlers";
+import { deferred, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
 import { createVerifiedUser, preferencesOf, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
@@ -22,15 +25,19 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
   let app: { url: string; close(): Promise<void> };
   let deps: TwilioWebhookDeps;
   let provider: ReturnType<typeof sandboxProvider>;
+  /** While set, status callbacks wait at our door (Twilio's arrive whenever they like). */
+  let callbacksHeld: Promise<void> | null = null;
 
   beforeAll(async () => {
     handle = await database.open();
     sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20 });
     await sandbox.start();
     provider = sandboxProvider(sandbox.url);
-    app = await serveFetchHandler((req) => {
+    app = await serveFetchHandler(async (req) => {
       const url = new URL(req.url).pathname;
-      return url.endsWith("/inbound") ? handleInboundWebhook(deps, req) : handleStatusWebhook(deps, req);
+      if (url.endsWith("/inbound")) return handleInboundWebhook(deps, req);
+      if (callbacksHeld) await callbacksHeld;
+      return handleStatusWebhook(deps, req);
     });
     const publicUrl = app.url;
     deps = {
@@ -41,15 +48,24 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     };
     sandbox.setInboundWebhookUrl(`${publicUrl}/api/webhooks/twilio/inbound`);
   });
-  beforeEach(() => sandbox.reset());
+  beforeEach(() => {
+    sandbox.reset();
+    callbacksHeld = null;
+  });
   afterAll(async () => {
     await sandbox?.stop();
     await app?.close();
     await handle?.drop();
   });
 
-  const dispatch = (id: string) =>
-    dispatchMessage(systemContext(handle.db, recordingJobs(), "test"), { provider, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` }, id);
+  /** One try of a durable run ("run-1" unless another run is named) to send the message. */
+  const dispatch = (messageId: string, claimToken = "run-1", via: Pick<SmsProvider, "send"> = provider) =>
+    dispatchMessage(
+      systemContext(handle.db, recordingJobs(), "test"),
+      { provider: via, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` },
+      { messageId, claimToken },
+    );
+  const sandboxMessagesTo = (to: string) => sandbox.snapshot().messages.filter((m: { to: string }) => m.to === to);
 
   async function messageState(id: string) {
     const [message] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, id));
@@ -57,14 +73,13 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     return { message: message!, events };
   }
 
+  /** Waits until the sandbox has finished every message and delivered every callback; fails if it never does. */
   async function settle() {
-    for (let i = 0; i < 50; i++) {
-      await new Promise((r) => setTimeout(r, 40));
+    await waitFor(async () => {
       await sandbox.callbacksIdle();
-      const busy = sandbox.snapshot().messages.some((m: { status: string }) => ["queued", "accepted", "sending", "sent"].includes(m.status));
-      if (!busy) break;
-    }
-    await sandbox.callbacksIdle();
+      return !sandbox.snapshot().messages.some((m: { status: string }) => ["queued", "accepted", "sending", "sent"].includes(m.status));
+    }, "the sandbox to finish every message");
+    await sandbox.callbacksIdle(); // the final status's callback, queued as the status changed
   }
 
   it("sends once, then signed callbacks carry the message to delivered", async () => {
@@ -72,7 +87,8 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550111", body: "BuildOS: hello" });
     const outcome = await dispatch(id);
     expect(outcome.result).toBe("sent");
-    expect(await dispatch(id)).toEqual({ result: "not_claimed" }); // a second worker cannot send it again
+    expect(await dispatch(id, "run-2")).toEqual({ result: "not_claimed" }); // another run cannot send it again
+    expect(await dispatch(id)).toEqual(outcome); // a retry of the same run: already sent, and by whom
     await settle();
     const { message, events } = await messageState(id);
     expect(message.status).toBe("delivered");
@@ -136,13 +152,52 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     const user = await createVerifiedUser(handle.db, "+15555550115");
     sandbox.setFaults({ dropConnections: 1 });
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550115" });
-    expect((await dispatch(id)).result).toBe("unknown");
-    expect(await dispatch(id)).toEqual({ result: "not_claimed" });
+    const callbacks = deferred();
+    callbacksHeld = callbacks.promise; // so nothing settles the message while we ask again
+    const outcome = await dispatch(id);
+    expect(outcome.result).toBe("unknown");
+    expect(await dispatch(id)).toEqual(outcome); // a retry of the same run tells the same story
+    expect(await dispatch(id, "run-2")).toEqual({ result: "not_claimed" });
+    callbacks.resolve();
     await settle();
     // Twilio did send it; its signed callbacks (carrying our id in the URL) resolve the unknown state.
     const { message } = await messageState(id);
     expect(message.status).toBe("delivered");
     expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550115")).toHaveLength(1);
+  });
+
+  it("a retry after a try died mid-send marks the message unknown, never sends again, and says so", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550116");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550116" });
+    const callbacks = deferred();
+    callbacksHeld = callbacks.promise; // so nothing settles the message while the retry looks at it
+    // The first try reaches Twilio, then its process dies before recording the answer.
+    const accepted = deferred();
+    const dies: Pick<SmsProvider, "send"> = {
+      async send(message) {
+        await provider.send(message);
+        accepted.resolve();
+        return new Promise<never>(() => {}); // never answers: this try is gone
+      },
+    };
+    void dispatch(id, "run-1", dies);
+    await accepted.promise;
+    expect((await messageState(id)).message).toMatchObject({ status: "sending", claimToken: "run-1", twilioSid: null });
+
+    const resumed = await dispatch(id, "run-1");
+    expect(resumed).toEqual({ result: "unknown", reason: INTERRUPTED_SEND_REASON });
+    const { message, events } = await messageState(id);
+    expect(message).toMatchObject({ status: "unknown", errorMessage: INTERRUPTED_SEND_REASON, attemptCount: 1 });
+    // The claim's own event, then the verdict on the interrupted send.
+    expect(events.map((e) => `${e.source}:${e.status}`)).toEqual(["system:sending", "system:unknown"]);
+    expect(await dispatch(id, "run-1")).toEqual(resumed); // asked again: same answer, still no second send
+    expect(await dispatch(id, "run-2")).toEqual({ result: "not_claimed" }); // another run's claim is not its own
+    expect(sandboxMessagesTo("+15555550116")).toHaveLength(1);
+
+    callbacks.resolve();
+    await settle(); // Twilio's callbacks (our id in the URL) then settle what happened
+    expect((await messageState(id)).message.status).toBe("delivered");
+    expect(sandboxMessagesTo("+15555550116")).toHaveLength(1);
   });
 
   it("records asynchronous delivery failures with their code", async () => {

@@ -6,7 +6,8 @@ import { smsMessageEvents, smsMessages, userSmsPreferences } from "@/db/schema";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
 import { createClock, type Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import type { JobEvent, JobSender } from "@/server/jobs/define";
 import { systemContext, type ServiceContext } from "@/server/service-context";
 import type { SmsPipelineDeps } from "@/server/sms/app-deps";
@@ -224,7 +225,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
       .values({ userId: user.id, to: phone, body: "BuildOS: x", category: "task_reminders", status: "queued", dedupeKey: `race:${phone}` })
       .returning();
     await cancelMessage(ctx, row!.id);
-    const outcome = await dispatchMessage(systemContext(handle.db, jobs, "test"), { provider: sandboxProvider(sandbox.url), statusCallbackUrl: "http://127.0.0.1:1/s" }, row!.id);
+    const outcome = await dispatchMessage(systemContext(handle.db, jobs, "test"), { provider: sandboxProvider(sandbox.url), statusCallbackUrl: "http://127.0.0.1:1/s" }, { messageId: row!.id, claimToken: "test-run" });
     expect(outcome).toEqual({ result: "not_claimed" });
     expect(sandboxTextsTo(phone)).toHaveLength(0);
   });

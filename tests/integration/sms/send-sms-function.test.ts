@@ -24,6 +24,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
   let handle: DbHandle & { drop(): Promise<void> };
   let clock = DAYTIME;
   let phoneSeq = 0;
+  let handedOff = recordingJobs();
   const client = new Inngest({ id: "send-sms-unit", isDev: true });
 
   beforeAll(async () => {
@@ -37,12 +38,13 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
   const fn = () =>
     createSendSmsFunction(client, () => ({
       db: handle.db,
-      jobs: recordingJobs(),
+      jobs: handedOff,
       sender: { provider: sandboxProvider(), statusCallbackUrl: "http://127.0.0.1:1/status" },
       now: () => clock,
     }));
 
   async function requested(overrides: Partial<SmsRequest> = {}, preferences: Partial<typeof userSmsPreferences.$inferInsert> = {}) {
+    handedOff = recordingJobs();
     const user = await createSmsUser(handle.db, `+1555555${String(1000 + phoneSeq++)}`, preferences);
     const { messageId, status } = await requestSms(systemContext(handle.db, recordingJobs(), "test"), {
       userId: user.id,
@@ -56,7 +58,10 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
 
   const message = async (id: string) => (await handle.db.select().from(smsMessages).where(eq(smsMessages.id, id)))[0]!;
   const stepIds = (mock: { mock: { calls: unknown[][] } }) => mock.mock.calls.map((call) => call[0]);
-  const handOff = { id: "dispatch", handler: () => ({ ids: ["01TESTDISPATCH"] }) };
+  const queued = { status: "queued", reason: null };
+  const handedOffTo = (messageId: string, priority: string) => [
+    { name: "sms/message.queued", data: { messageId, priority }, id: `${messageId}:dispatch` },
+  ];
 
   /** A sleep mock that wakes the pipeline at the time the run asked for. */
   function wakeAt(stepId: string, at: string, whileAsleep?: () => Promise<void>) {
@@ -69,19 +74,16 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     };
   }
 
-  it("sends at once in the daytime: one decision, no sleep, handed to dispatch with its priority", async () => {
+  it("sends at once in the daytime: one decision, no sleep, handed to dispatch (with its priority) inside that step", async () => {
     clock = DAYTIME;
     const { messageId, userId } = await requested();
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
-    const { result, ctx } = await t.execute({ steps: [handOff] });
+    const { result, ctx } = await t.execute({ steps: [] });
 
-    expect(result).toEqual({ status: "queued" });
+    expect(result).toEqual(queued);
     expect(stepIds(ctx.step.run)).toEqual(["decide-0"]);
     expect(ctx.step.sleepUntil).not.toHaveBeenCalled();
-    expect(ctx.step.sendEvent).toHaveBeenCalledWith(
-      "dispatch",
-      expect.objectContaining({ name: "sms/message.queued", data: { messageId, priority: "normal" } }),
-    );
+    expect(handedOff.sent).toEqual(handedOffTo(messageId, "normal"));
     expect(await message(messageId)).toMatchObject({ status: "queued", heldUntil: null, holdReason: null });
     const [counter] = await handle.db.select().from(smsDailyCounters).where(eq(smsDailyCounters.userId, userId));
     expect(counter).toMatchObject({ localDate: "2026-03-02", count: 1 });
@@ -94,44 +96,44 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     let whileHeld: Awaited<ReturnType<typeof message>> | undefined;
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
     const { result, ctx } = await t.execute({
-      steps: [handOff, wakeAt("hold-0", at, async () => void (whileHeld = await message(messageId)))],
+      steps: [wakeAt("hold-0", at, async () => void (whileHeld = await message(messageId)))],
     });
 
     expect(whileHeld).toMatchObject({ status: "scheduled", holdReason: "scheduled", heldUntil: new Date(at) });
     expect(ctx.step.sleepUntil).toHaveBeenCalledTimes(1);
     expect(ctx.step.sleepUntil).toHaveBeenCalledWith("hold-0", at);
     expect(stepIds(ctx.step.run)).toEqual(["decide-0", "decide-1"]);
-    expect(result).toEqual({ status: "queued" });
+    expect(result).toEqual(queued);
   });
 
   it("holds a text through the user's quiet hours (their zone) and sends when the window ends", async () => {
     clock = LATE_EVENING;
     const { messageId } = await requested();
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
-    const { result, ctx } = await t.execute({ steps: [handOff, wakeAt("hold-0", QUIET_ENDS)] });
+    const { result, ctx } = await t.execute({ steps: [wakeAt("hold-0", QUIET_ENDS)] });
 
     expect(ctx.step.sleepUntil).toHaveBeenCalledWith("hold-0", QUIET_ENDS);
-    expect(result).toEqual({ status: "queued" });
+    expect(result).toEqual(queued);
   });
 
   it("follows the user's own zone: the same instant is daytime in Auckland, so no hold", async () => {
     clock = LATE_EVENING; // 16:00 in Auckland
     const { messageId } = await requested({}, { timeZone: "Pacific/Auckland" });
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
-    const { result, ctx } = await t.execute({ steps: [handOff] });
+    const { result, ctx } = await t.execute({ steps: [] });
     expect(ctx.step.sleepUntil).not.toHaveBeenCalled();
-    expect(result).toEqual({ status: "queued" });
+    expect(result).toEqual(queued);
   });
 
   it("lets an urgent text through quiet hours, handed on as urgent", async () => {
     clock = LATE_EVENING;
     const { messageId } = await requested({ templateKey: "urgent_task", variables: { task_name: "Gas leak", due_date: "now" } });
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
-    const { result, ctx } = await t.execute({ steps: [handOff] });
+    const { result, ctx } = await t.execute({ steps: [] });
 
     expect(ctx.step.sleepUntil).not.toHaveBeenCalled();
-    expect(ctx.step.sendEvent).toHaveBeenCalledWith("dispatch", expect.objectContaining({ data: { messageId, priority: "urgent" } }));
-    expect(result).toEqual({ status: "queued" });
+    expect(handedOff.sent).toEqual(handedOffTo(messageId, "urgent"));
+    expect(result).toEqual(queued);
   });
 
   it("decides again after each sleep: a send time inside quiet hours sleeps twice, for each reason", async () => {
@@ -142,7 +144,6 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
     const { result, ctx } = await t.execute({
       steps: [
-        handOff,
         wakeAt("hold-0", at, async () => void reasons.push((await message(messageId)).holdReason)),
         wakeAt("hold-1", "2026-03-03T13:00:00.000Z", async () => void reasons.push((await message(messageId)).holdReason)),
       ],
@@ -151,7 +152,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     expect(ctx.step.sleepUntil).toHaveBeenNthCalledWith(1, "hold-0", at);
     expect(ctx.step.sleepUntil).toHaveBeenNthCalledWith(2, "hold-1", "2026-03-03T13:00:00.000Z");
     expect(reasons).toEqual(["scheduled", "quiet_hours"]);
-    expect(result).toEqual({ status: "queued" });
+    expect(result).toEqual(queued);
   });
 
   it("applies a preference change made during the sleep: opted out while held → skipped on waking, never handed on", async () => {
@@ -160,7 +161,6 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
     const { result, ctx } = await t.execute({
       steps: [
-        handOff,
         wakeAt("hold-0", QUIET_ENDS, async () => {
           await handle.db.update(userSmsPreferences).set({ optedOutAt: clock }).where(eq(userSmsPreferences.userId, userId));
         }),
@@ -168,7 +168,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     });
 
     expect(result).toEqual({ status: "skipped", reason: "opted_out" });
-    expect(ctx.step.sendEvent).not.toHaveBeenCalled();
+    expect(handedOff.sent).toEqual([]);
     expect(await message(messageId)).toMatchObject({ status: "skipped", skipReason: "opted_out" });
   });
 
@@ -177,10 +177,10 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     const { messageId, userId } = await requested({}, { dailyCap: 1 });
     await handle.db.insert(smsDailyCounters).values({ userId, localDate: "2026-03-02", count: 1 });
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
-    const { result, ctx } = await t.execute({ steps: [handOff] });
+    const { result, ctx } = await t.execute({ steps: [] });
 
     expect(result).toEqual({ status: "skipped", reason: "daily_cap" });
-    expect(ctx.step.sendEvent).not.toHaveBeenCalled();
+    expect(handedOff.sent).toEqual([]);
     const [counter] = await handle.db
       .select()
       .from(smsDailyCounters)
@@ -192,7 +192,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     clock = LATE_EVENING;
     const { messageId } = await requested({ validUntil: new Date("2026-03-02T05:00:00Z") }); // midnight in New York
     const t = new InngestTestEngine({ function: fn(), events: [sendSmsJob.event({ messageId }, { id: messageId })] });
-    const { result, ctx } = await t.execute({ steps: [handOff] });
+    const { result, ctx } = await t.execute({ steps: [] });
 
     expect(result).toEqual({ status: "skipped", reason: "expired" });
     expect(ctx.step.sleepUntil).not.toHaveBeenCalled();

@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { describe, expect, it, vi } from "vitest";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox/credentials";
+import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { readTwilioWebhook, signedUrl } from "@/server/webhooks/twilio-request";
 import { sandboxProvider } from "../../helpers/sms";
 

@@ -7,15 +7,17 @@ import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createTwilioSandbox,
-  SANDBOX_ACCOUNT_SID,
-  SANDBOX_API_KEY_SECRET,
-  SANDBOX_API_KEY_SID,
-  SANDBOX_AUTH_TOKEN,
   SANDBOX_FROM_NUMBER,
   SANDBOX_MESSAGING_SERVICE_SID,
   SANDBOX_VERIFY_SERVICE_SID,
 } from "@/local/twilio-sandbox";
 import { createTwilioProvider, ProviderError, type SmsProvider, type TwilioProviderConfig } from "@/server/sms/provider";
+import {
+  SANDBOX_ACCOUNT_SID,
+  SANDBOX_API_KEY_SECRET,
+  SANDBOX_API_KEY_SID,
+  SANDBOX_AUTH_TOKEN,
+} from "../../helpers/sandbox-account";
 import { closedPortUrl, startReceiver, type Receiver, type ReceivedRequest } from "./receiver";
 import { rawSdkClient } from "./sdk-client";
 
@@ -89,6 +91,18 @@ async function sandboxApi(path: string, body?: unknown): Promise<{ status: numbe
 
 function statuses(requests: ReceivedRequest[]): string[] {
   return requests.map((r) => r.params.MessageStatus ?? "?");
+}
+
+/** Waits on the sandbox's own record of a message; fails if it never gets there. */
+async function messageReaches(sid: string, wanted: string[], timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let status: string | undefined;
+  while (Date.now() < deadline) {
+    status = sandbox.snapshot().messages.find((m) => m.sid === sid)?.status;
+    if (status !== undefined && wanted.includes(status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`message ${sid} did not reach ${wanted.join("/")} within ${timeoutMs} ms (last: ${String(status)})`);
 }
 
 const hasFinalStatus = (requests: ReceivedRequest[]) =>
@@ -368,9 +382,9 @@ describe("status lifecycle and signed callbacks", () => {
 
   it("retries on connection errors and gives up after the configured attempts", async () => {
     const unreachable = await closedPortUrl();
-    await fromProvider.send({ to: USER, body: "hi", statusCallbackUrl: `${unreachable}/status` });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await sandbox.callbacksIdle();
+    const sent = await fromProvider.send({ to: USER, body: "hi", statusCallbackUrl: `${unreachable}/status` });
+    await messageReaches(sent.sid, ["delivered"]); // every status change, so every callback, is queued
+    await sandbox.callbacksIdle(); // and now delivered or given up
 
     const attempts = sandbox.state.callbackAttempts.filter((a) => a.messageStatus === "sending");
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);

@@ -1,9 +1,10 @@
+import { appAuthDeps } from "@/server/auth/auth-deps";
+import { handleAuthRequest } from "@/server/auth/http-handler";
 import { ensureStarted } from "@/server/bootstrap/start";
-import { auth } from "@/server/auth/auth";
 
 async function handler(req: Request) {
   await ensureStarted();
-  return auth().handler(req);
+  return handleAuthRequest(appAuthDeps(), req);
 }
 
 export { handler as GET, handler as POST };

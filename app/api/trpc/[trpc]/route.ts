@@ -1,16 +1,11 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { ensureStarted } from "@/server/bootstrap/start";
+import { env } from "@/server/config/env";
 import { createContext } from "@/server/trpc/context";
-import { appRouter } from "@/server/trpc/root";
+import { handleTrpcRequest } from "@/server/trpc/http-handler";
 
 async function handler(req: Request) {
   await ensureStarted();
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    createContext: () => createContext({ headers: req.headers }),
-  });
+  return handleTrpcRequest({ publicUrl: env().PUBLIC_URL, createContext: (r) => createContext({ headers: r.headers }) }, req);
 }
 
 export { handler as GET, handler as POST };

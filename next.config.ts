@@ -1,0 +1,40 @@
+import type { NextConfig } from "next";
+import { BODY_LIMITS } from "./shared/limits";
+
+/**
+ * Headers every response carries. The Content-Security-Policy of pages (with its per-request
+ * nonce) and HSTS come from proxy.ts; API responses get a policy that allows nothing, since
+ * they are never meant to render.
+ */
+const everywhere = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "same-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+];
+
+const nextConfig: NextConfig = {
+  // Native/WASM and Node-only packages load from node_modules at run time instead of being bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "twilio", "postgres", "inngest"],
+  experimental: {
+    authInterrupts: true,
+    // Server actions carry only the sign-in and sign-up forms: the same bound as /api/auth.
+    serverActions: { bodySizeLimit: BODY_LIMITS.authBytes },
+    // proxy.ts sees page requests only (server-action posts among them): no body it buffers is larger.
+    proxyClientMaxBodySize: BODY_LIMITS.trpcBytes,
+  },
+  // `npm run dev` opened at http://127.0.0.1:PORT must hydrate too (Next only trusts localhost by default).
+  allowedDevOrigins: ["127.0.0.1", "[::1]", "::1"],
+  poweredByHeader: false,
+  // `npm test` runs tsc over the whole project (tests, scripts, local/ included) before the
+  // build; the build's own pass would only repeat it and tie the app build to test files.
+  typescript: { ignoreBuildErrors: true },
+  async headers() {
+    return [
+      { source: "/:path*", headers: everywhere },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+    ];
+  },
+};
+
+export default nextConfig;

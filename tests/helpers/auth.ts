@@ -1,0 +1,20 @@
+import type { Db } from "@/db/client";
+import { createAuth } from "@/server/auth/auth";
+import type { AuthDeps } from "@/server/auth/auth-deps";
+
+export const TEST_PUBLIC_URL = "http://localhost:3000";
+
+/** The real better-auth over a test database, with the handlers' dependencies (one "app instance"). */
+export function authDepsFor(db: Db, overrides: Partial<Omit<AuthDeps, "db" | "auth">> = {}): AuthDeps {
+  const auth = createAuth({ db, publicUrl: TEST_PUBLIC_URL, secret: "test-secret-test-secret-test-secret-0123" });
+  return { db, auth, trustProxy: false, attemptsPerMinute: 3, ...overrides };
+}
+
+/** A JSON POST to /api/auth/<path>, as a browser on our own origin sends it. */
+export function authPost(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return new Request(`${TEST_PUBLIC_URL}/api/auth${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", origin: TEST_PUBLIC_URL, ...headers },
+  });
+}
