@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
+import { boundedDate } from "@/shared/text";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
 import { plainReason } from "./reasons";
@@ -23,7 +24,8 @@ const ownMessageColumns = {
 };
 
 /** Where the previous page ended: the history is ordered newest first, by creation time then id. */
-const messageCursorSchema = z.object({ createdAt: z.date(), id: z.uuid() }).strict();
+const cursorMessage = "Not a position in your history";
+const messageCursorSchema = z.object({ createdAt: boundedDate(cursorMessage), id: z.uuid({ message: cursorMessage }) }).strict();
 
 export const messageListSchema = z
   .object({
