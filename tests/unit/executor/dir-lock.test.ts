@@ -61,7 +61,7 @@ async function zombie(): Promise<{ pid: number; parent: ChildProcess }> {
   return { pid, parent };
 }
 
-describe.runIf(process.platform === "linux")("the executor's data-dir lock", () => {
+describe.runIf(process.platform === "linux")("the executor's data-dir lock", { timeout: 60_000 }, () => {
   it("refuses a directory another live executor process holds, and takes it over once that process is killed", async () => {
     const holder = await holderProcess(dir);
     expect(readFileSync(lockFile(), "utf8")).toMatch(new RegExp(`^${holder.pid} \\d+$`));
