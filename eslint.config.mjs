@@ -17,7 +17,7 @@ const layer = (from, forbidden, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

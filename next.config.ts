@@ -26,9 +26,6 @@ const nextConfig: NextConfig = {
   // `npm run dev` opened at http://127.0.0.1:PORT must hydrate too (Next only trusts localhost by default).
   allowedDevOrigins: ["127.0.0.1", "[::1]", "::1"],
   poweredByHeader: false,
-  // `npm test` runs tsc over the whole project (tests, scripts, local/ included) before the
-  // build; the build's own pass would only repeat it and tie the app build to test files.
-  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       { source: "/:path*", headers: everywhere },

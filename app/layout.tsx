@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { TRPCReactProvider } from "@/components/trpc/client";
-import { sessionUser } from "@/server/auth/auth";
-import { ensureStarted } from "@/server/bootstrap/start";
+import { currentUser } from "@/server/auth/guards";
 import "./globals.css";
 
 // Every page depends on the session; none is prerendered at build time.
@@ -13,10 +11,8 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "BuildOS SMS", description: "SMS notifications for BuildOS" };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Reading request headers first makes every page dynamic: nothing touches the database at build time.
-  const requestHeaders = await headers();
-  await ensureStarted();
-  const user = await sessionUser(requestHeaders);
+  // Reads request headers first, so nothing here touches the database at build time.
+  const user = await currentUser();
   return (
     <html lang="en">
       <body className="antialiased">

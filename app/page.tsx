@@ -1,8 +1,6 @@
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sessionUser } from "@/server/auth/auth";
+import { currentUser } from "@/server/auth/guards";
 
 export default async function Home() {
-  const user = await sessionUser(await headers());
-  redirect(user ? "/settings/sms" : "/sign-in");
+  redirect((await currentUser()) ? "/settings/sms" : "/sign-in");
 }

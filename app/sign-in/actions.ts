@@ -5,12 +5,10 @@ import { redirect } from "next/navigation";
 import { appAuthDeps } from "@/server/auth/auth-deps";
 import { signInWithForm, type AuthFormState } from "@/server/auth/password-forms";
 import { safeRedirectPath } from "@/server/auth/redirect";
-import { ensureStarted } from "@/server/bootstrap/start";
 import { env } from "@/server/config/env";
 
 /** The sign-in form posts here, with or without scripts; success redirects to a page of this site. */
 export async function signInAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
-  await ensureStarted();
   const result = await signInWithForm(appAuthDeps(), form, await headers());
   if (!result.ok) return result.state;
   redirect(safeRedirectPath(form.get("next"), env().PUBLIC_URL));

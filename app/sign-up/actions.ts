@@ -5,12 +5,10 @@ import { redirect } from "next/navigation";
 import { appAuthDeps } from "@/server/auth/auth-deps";
 import { signUpWithForm, type AuthFormState } from "@/server/auth/password-forms";
 import { safeRedirectPath } from "@/server/auth/redirect";
-import { ensureStarted } from "@/server/bootstrap/start";
 import { env } from "@/server/config/env";
 
 /** The sign-up form posts here, with or without scripts; a new account is signed in and redirected. */
 export async function signUpAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
-  await ensureStarted();
   const result = await signUpWithForm(appAuthDeps(), form, await headers());
   if (!result.ok) return result.state;
   redirect(safeRedirectPath(form.get("next"), env().PUBLIC_URL));

@@ -1,13 +1,13 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../trpc/client";
 import { useUserTimeZone } from "./use-user-time-zone";
-import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { LocalTime } from "../ui/local-time";
-import { Alert, Empty, Loading } from "../ui/states";
+import { InfiniteQueryList } from "../ui/query-states";
+import { Alert, Loading } from "../ui/states";
 import { EVENT_SOURCE_WORDS, EVENT_WORDS, HOLD_WORDS, STATUS_TONE, STATUS_WORDS } from "./message-words";
 
 /** The history query, shared with the page's server prefetch so both use the same key. */
@@ -21,34 +21,23 @@ export const messageHistoryInput = {};
 export function MessageHistory() {
   const trpc = useTRPC();
   const timeZone = useUserTimeZone();
-  const history = useInfiniteQuery(
-    trpc.messages.list.infiniteQueryOptions(messageHistoryInput, { getNextPageParam: (page) => page.nextCursor }),
-  );
-  const messages = history.data?.pages.flatMap((page) => page.items) ?? [];
-
   return (
     <Card title="Your texts" description="Every text we sent or held for you, newest first.">
-      {history.isPending ? (
-        <Loading label="Loading your texts…" />
-      ) : history.isError && messages.length === 0 ? (
-        <Alert>Could not load your texts: {history.error.message}</Alert>
-      ) : messages.length === 0 ? (
-        <Empty>No texts yet. Once your number is verified, your texts show here.</Empty>
-      ) : (
-        <ul className="divide-y divide-slate-100" aria-label="Your texts">
-          {messages.map((message) => (
-            <MessageItem key={message.id} message={message} timeZone={timeZone} />
-          ))}
-        </ul>
-      )}
-      {history.hasNextPage ? (
-        <div className="pt-3 text-center">
-          <Button variant="secondary" pending={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
-      {history.isFetchNextPageError ? <Alert>Could not load more texts: {history.error?.message}</Alert> : null}
+      <InfiniteQueryList
+        query={trpc.messages.list.infiniteQueryOptions(messageHistoryInput, { getNextPageParam: (page) => page.nextCursor })}
+        pageItems={(page) => page.items}
+        what="your texts"
+        loadingLabel="Loading your texts…"
+        empty="No texts yet. Once your number is verified, your texts show here."
+      >
+        {(messages) => (
+          <ul className="divide-y divide-slate-100" aria-label="Your texts">
+            {messages.map((message) => (
+              <MessageItem key={message.id} message={message} timeZone={timeZone} />
+            ))}
+          </ul>
+        )}
+      </InfiniteQueryList>
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { PRIORITIES, TASKS_PAGE_SIZE, type Priority } from "@/shared/limits";
 import { useTRPC } from "../trpc/client";
@@ -9,17 +9,14 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { SelectField, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { Alert, Empty, Loading } from "../ui/states";
+import { InfiniteQueryList } from "../ui/query-states";
+import { Alert } from "../ui/states";
 
 const priorityLabel: Record<Priority, string> = { urgent: "Urgent", high: "High", normal: "Normal", low: "Low" };
 
 export function TaskList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const tasks = useInfiniteQuery(
-    trpc.tasks.list.infiniteQueryOptions({ limit: TASKS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
-  );
-  const taskRows = tasks.data?.pages.flatMap((page) => page.items) ?? [];
   const invalidate = () => queryClient.invalidateQueries(trpc.tasks.pathFilter());
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: invalidate }));
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
@@ -65,67 +62,61 @@ export function TaskList() {
         </form>
       </Card>
       <Card title="Your tasks">
-        {tasks.isPending ? (
-          <Loading label="Loading tasks…" />
-        ) : tasks.isError ? (
-          <Alert>Could not load tasks: {tasks.error.message}</Alert>
-        ) : taskRows.length === 0 ? (
-          <Empty>No tasks yet. Add one above.</Empty>
-        ) : (
-          <ul className="divide-y divide-slate-100" aria-label="Tasks">
-            {taskRows.map((task) => (
-              <li key={task.id} className="py-3">
-                {editing === task.id ? (
-                  <TaskEditForm
-                    task={task}
-                    onDone={() => {
-                      setEditing(null);
-                      void invalidate();
-                    }}
-                    onCancel={() => setEditing(null)}
-                  />
-                ) : (
-                  <div className="flex flex-wrap items-center justify-between gap-3">
-                    <div className="min-w-0">
-                      <p className={`break-words ${task.completedAt ? "text-slate-600 line-through" : "text-slate-900"}`}>{task.title}</p>
-                      <p className="text-xs text-slate-600">
-                        {[task.project, task.priority].filter(Boolean).join(" · ")}
-                        {task.dueAt ? (
-                          <>
-                            {" · due "}
-                            <LocalTime date={task.dueAt} />
-                          </>
-                        ) : null}
-                      </p>
-                    </div>
-                    {task.completedAt ? null : (
-                      <div className="flex gap-2">
-                        <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
-                          Edit
-                        </Button>
-                        <Button
-                          variant="secondary"
-                          pending={complete.isPending && complete.variables?.id === task.id}
-                          onClick={() => complete.mutate({ id: task.id })}
-                        >
-                          Done
-                        </Button>
+        <InfiniteQueryList
+          query={trpc.tasks.list.infiniteQueryOptions({ limit: TASKS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor })}
+          pageItems={(page) => page.items}
+          what="tasks"
+          loadingLabel="Loading tasks…"
+          empty="No tasks yet. Add one above."
+        >
+          {(tasks) => (
+            <ul className="divide-y divide-slate-100" aria-label="Tasks">
+              {tasks.map((task) => (
+                <li key={task.id} className="py-3">
+                  {editing === task.id ? (
+                    <TaskEditForm
+                      task={task}
+                      onDone={() => {
+                        setEditing(null);
+                        void invalidate();
+                      }}
+                      onCancel={() => setEditing(null)}
+                    />
+                  ) : (
+                    <div className="flex flex-wrap items-center justify-between gap-3">
+                      <div className="min-w-0">
+                        <p className={`break-words ${task.completedAt ? "text-slate-600 line-through" : "text-slate-900"}`}>{task.title}</p>
+                        <p className="text-xs text-slate-600">
+                          {[task.project, task.priority].filter(Boolean).join(" · ")}
+                          {task.dueAt ? (
+                            <>
+                              {" · due "}
+                              <LocalTime date={task.dueAt} />
+                            </>
+                          ) : null}
+                        </p>
                       </div>
-                    )}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-        {tasks.hasNextPage ? (
-          <div className="pt-3 text-center">
-            <Button variant="secondary" pending={tasks.isFetchingNextPage} onClick={() => void tasks.fetchNextPage()}>
-              Load more
-            </Button>
-          </div>
-        ) : null}
-        {tasks.isFetchNextPageError ? <Alert>Could not load more tasks: {tasks.error?.message}</Alert> : null}
+                      {task.completedAt ? null : (
+                        <div className="flex gap-2">
+                          <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
+                            Edit
+                          </Button>
+                          <Button
+                            variant="secondary"
+                            pending={complete.isPending && complete.variables?.id === task.id}
+                            onClick={() => complete.mutate({ id: task.id })}
+                          >
+                            Done
+                          </Button>
+                        </div>
+                      )}
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </InfiniteQueryList>
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
       </Card>
     </div>

@@ -9,7 +9,6 @@ import {
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { ensureStarted } from "@/server/bootstrap/start";
 import { createContext } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/root";
 import { makeQueryClient } from "./query-client";
@@ -17,10 +16,7 @@ import { makeQueryClient } from "./query-client";
 /** One query client per server request. */
 export const getQueryClient = cache(makeQueryClient);
 
-const createServerContext = cache(async () => {
-  await ensureStarted();
-  return createContext({ headers: new Headers(await headers()) });
-});
+const createServerContext = cache(async () => createContext({ headers: new Headers(await headers()) }));
 
 export const trpc = createTRPCOptionsProxy({ ctx: createServerContext, router: appRouter, queryClient: getQueryClient });
 

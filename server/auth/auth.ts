@@ -10,9 +10,18 @@ import { db } from "../db";
 import { CLIENT_ADDRESS_HEADER } from "../http/client-address";
 import { allowedOrigins } from "../http/origins";
 import { logger } from "../logger";
+import { processSingleton } from "../process-singleton";
 import { signUpSchema, userNameSchema } from "./credentials";
 import { weakPasswordReason } from "./password-strength";
 import { authSecret } from "./secret";
+
+/**
+ * How long a signed-in request may trust the signed session copy in its cookie instead of
+ * reading the session from the database. A session deleted elsewhere or a changed role can
+ * stay visible for this long; sign-out clears the copy at once, and admin checks always read
+ * the database (`sessionUser(headers, { fresh: true })`, server/auth/session.ts).
+ */
+export const SESSION_CACHE_SECONDS = 30;
 
 export interface AuthConfig {
   db: Db;
@@ -60,6 +69,7 @@ export function createAuth(config: AuthConfig) {
       provider: "pg",
       schema: { user: users, session: sessions, account: accounts, verification: verifications },
     }),
+    session: { cookieCache: { enabled: true, maxAge: SESSION_CACHE_SECONDS } },
     emailAndPassword: { enabled: true, minPasswordLength: PASSWORD_MIN_LENGTH, maxPasswordLength: PASSWORD_MAX_LENGTH },
     user: {
       // `input: false`: nobody can sign themselves up as an admin.
@@ -85,24 +95,10 @@ export function createAuth(config: AuthConfig) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const key = Symbol.for("buildos-sms.auth");
-type Holder = { [key]?: Auth };
-
-export function auth(): Auth {
-  const holder = globalThis as Holder;
-  if (!holder[key]) {
-    const config = env();
-    holder[key] = createAuth({ db: db(), publicUrl: config.PUBLIC_URL, secret: authSecret(config.BETTER_AUTH_SECRET) });
-  }
-  return holder[key];
-}
+/** The app's auth, over the process's database and configuration. */
+export const auth = processSingleton("auth", () => {
+  const config = env();
+  return createAuth({ db: db(), publicUrl: config.PUBLIC_URL, secret: authSecret(config.BETTER_AUTH_SECRET) });
+});
 
 export type SessionUser = { id: string; email: string; name: string; role: "user" | "admin" };
-
-/** The signed-in user for these request headers, or null. */
-export async function sessionUser(headers: Headers): Promise<SessionUser | null> {
-  const session = await auth().api.getSession({ headers });
-  if (!session) return null;
-  const { id, email, name, role } = session.user;
-  return { id, email, name, role: role === "admin" ? "admin" : "user" };
-}

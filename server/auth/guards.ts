@@ -1,28 +1,33 @@
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { ensureStarted } from "../bootstrap/start";
-import { sessionUser, type SessionUser } from "./auth";
+import type { SessionUser } from "./auth";
+import { sessionUser } from "./session";
 
-/** One session lookup per request, shared by the layout and the page (they render concurrently). */
-const currentUser = cache(async () => {
-  await ensureStarted();
-  return sessionUser(await headers());
-});
+/**
+ * The signed-in user of this request (or null): one session read per request, shared by the
+ * root layout, the section layout and the page (they render concurrently).
+ */
+export const currentUser = cache(async () => sessionUser(await headers()));
+
+/** The same, read from the database instead of the session cookie cache: for admin checks. */
+const currentUserFromDatabase = cache(async () => sessionUser(await headers(), { fresh: true }));
+
+function signInFirst(returnTo: string): never {
+  redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
+}
 
 /**
  * For pages and layouts: the signed-in user, or a redirect to sign-in that comes back here.
  * Pages call it too, before prefetching: a layout's redirect does not stop its page from rendering.
  */
 export async function requireUser(returnTo: string): Promise<SessionUser> {
-  const user = await currentUser();
-  if (!user) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
-  return user;
+  return (await currentUser()) ?? signInFirst(returnTo);
 }
 
-/** For admin pages: a signed-in non-admin gets the 403 page. */
+/** For admin pages: a signed-in non-admin gets the 403 page. The role is read from the database. */
 export async function requireAdmin(returnTo: string): Promise<SessionUser> {
-  const user = await requireUser(returnTo);
+  const user = (await currentUserFromDatabase()) ?? signInFirst(returnTo);
   if (user.role !== "admin") forbidden();
   return user;
 }

@@ -3,20 +3,18 @@ import { env } from "../config/env";
 import { runtimeModes } from "../config/runtime";
 import { dbHandle } from "../db";
 import { logger } from "../logger";
+import { processSingleton } from "../process-singleton";
 import { adminLoginFile } from "./admin-login-file";
 import { seed } from "./seed";
 
-const key = Symbol.for("buildos-sms.ready");
-type Holder = { [key]?: Promise<void> };
+/**
+ * Validates configuration, migrates and seeds, once per process. `instrumentation.ts` awaits
+ * it before the server answers any request (see docs/ARCHITECTURE.md, "Start-up"); an entry
+ * point that runs without Next's instrumentation (a script) awaits it itself.
+ */
+export const ensureStarted = processSingleton("started", start);
 
-/** Validates config, migrates and seeds, once per process. Every entry point awaits it. */
-export function ensureStarted(): Promise<void> {
-  const holder = globalThis as Holder;
-  holder[key] ??= start();
-  return holder[key];
-}
-
-async function start() {
+async function start(): Promise<void> {
   const config = env();
   const handle = dbHandle();
   await handle.migrate();

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { preparedQuery } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { MESSAGE_HISTORY_PAGE_SIZE } from "@/shared/limits";
 import { boundedDate } from "@/shared/text";
@@ -45,27 +46,41 @@ const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail,
   reason: plainReason({ status: message.status, skipReason: message.skipReason, errorCode: _code, failReason: _fail }),
 });
 
+/** The history order: creation time to the millisecond (the precision a cursor keeps through JavaScript), then id. */
+const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;
+
+/** One prepared statement per shape (first page, or after a cursor): the hot read of the settings page. */
+const ownMessagesPage = (paged: boolean) =>
+  preparedQuery((db) =>
+    db
+      .select(ownMessageColumns)
+      .from(smsMessages)
+      .where(
+        and(
+          eq(smsMessages.userId, sql.placeholder("userId")),
+          // A placeholder skips the column's own encoding, so the time goes in as ISO text.
+          paged ? sql`${position} < (${sql.placeholder("afterAt")}::timestamptz, ${sql.placeholder("afterId")}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(sql`date_trunc('milliseconds', ${smsMessages.createdAt})`), desc(smsMessages.id))
+      .limit(sql.placeholder("limit"))
+      .prepare(paged ? "own_messages_after" : "own_messages"),
+  );
+const latestOwnMessages = ownMessagesPage(false);
+const olderOwnMessages = ownMessagesPage(true);
+
 /**
  * One page of the actor's own texts, newest first (keyset pagination: a page does not shift
- * when new texts arrive while the user reads). Creation times compare at the millisecond, the
- * precision a cursor keeps through JavaScript.
+ * when new texts arrive while the user reads).
  */
 export async function listOwnMessages(
   { db, actor }: ServiceContext<UserActor>,
   { limit, cursor }: Pick<z.infer<typeof messageListSchema>, "limit" | "cursor">,
 ) {
-  const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;
-  const rows = await db
-    .select(ownMessageColumns)
-    .from(smsMessages)
-    .where(
-      and(
-        eq(smsMessages.userId, actor.userId),
-        cursor ? sql`${position} < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
-      ),
-    )
-    .orderBy(desc(sql`date_trunc('milliseconds', ${smsMessages.createdAt})`), desc(smsMessages.id))
-    .limit(limit + 1);
+  const userId = actor.userId;
+  const rows = cursor
+    ? await olderOwnMessages(db).execute({ userId, limit: limit + 1, afterAt: cursor.createdAt.toISOString(), afterId: cursor.id })
+    : await latestOwnMessages(db).execute({ userId, limit: limit + 1 });
   const items = rows.slice(0, limit).map(withReason);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };

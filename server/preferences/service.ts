@@ -1,4 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { preparedQuery } from "@/db/client";
 import { userSmsPreferences } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
@@ -6,13 +7,19 @@ import type { PreferencesUpdate } from "./schema";
 
 export type Preferences = typeof userSmsPreferences.$inferSelect;
 
+const preferencesRow = preparedQuery((db) =>
+  db.query.userSmsPreferences
+    .findFirst({ where: eq(userSmsPreferences.userId, sql.placeholder("userId")) })
+    .prepare("preferences_row"),
+);
+
 /** The acting user's preferences; the row is created with defaults on first read. */
 export async function getPreferences({ db, actor }: ServiceContext<UserActor>): Promise<Preferences> {
   const { userId } = actor;
-  const existing = await db.query.userSmsPreferences.findFirst({ where: eq(userSmsPreferences.userId, userId) });
+  const existing = await preferencesRow(db).execute({ userId });
   if (existing) return existing;
   const [created] = await db.insert(userSmsPreferences).values({ userId }).onConflictDoNothing().returning();
-  return created ?? (await db.query.userSmsPreferences.findFirst({ where: eq(userSmsPreferences.userId, userId) }))!;
+  return created ?? (await preferencesRow(db).execute({ userId }))!;
 }
 
 export async function updatePreferences(ctx: ServiceContext<UserActor>, update: PreferencesUpdate): Promise<Preferences> {

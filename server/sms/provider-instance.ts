@@ -1,16 +1,10 @@
 import { env } from "../config/env";
+import { processSingleton } from "../process-singleton";
 import { twilioConfig } from "./config";
-import { createTwilioProvider, type SmsProvider } from "./provider";
-
-const key = Symbol.for("buildos-sms.sms-provider");
-type Holder = { [key]?: SmsProvider };
+import { createTwilioProvider } from "./provider";
 
 /** The process-wide SMS provider built from configuration. */
-export function smsProvider(): SmsProvider {
-  const holder = globalThis as Holder;
-  holder[key] ??= createTwilioProvider(twilioConfig(env()));
-  return holder[key];
-}
+export const smsProvider = processSingleton("sms-provider", () => createTwilioProvider(twilioConfig(env())));
 
 export function smsAccountSid(): string {
   return twilioConfig(env()).accountSid;

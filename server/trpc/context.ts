@@ -1,4 +1,4 @@
-import { sessionUser } from "../auth/auth";
+import { sessionUser } from "../auth/session";
 import { env } from "../config/env";
 import { db } from "../db";
 import { clientAddress } from "../http/client-address";
@@ -11,7 +11,10 @@ export async function createContext({ headers }: { headers: Headers }) {
   return {
     db: db(),
     jobs: appJobs(),
+    /** From the session cookie cache when it is fresh (see SESSION_CACHE_SECONDS): no database read. */
     user: await sessionUser(headers),
+    /** The user as the database has it now, for admin checks (a revoked session or a lost role fails at once). */
+    freshUser: () => sessionUser(headers, { fresh: true }),
     requestId,
     log,
     headers,

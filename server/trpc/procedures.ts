@@ -7,18 +7,26 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(errorMapping);
 
+const signInRequired = () => new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+
 /** Signed-in users; narrows `ctx.user` to non-null and acts as that user (`ctx.service`). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  if (!ctx.user) throw signInRequired();
   const service: ServiceContext<UserActor> = { db: ctx.db, jobs: ctx.jobs, actor: { type: "user", userId: ctx.user.id } };
   return next({ ctx: { ...ctx, user: ctx.user, service } });
 });
 
-/** Admins only: a signed-in non-admin gets FORBIDDEN (403), never UNAUTHORIZED. */
-export const adminProcedure = protectedProcedure.use(({ ctx, next, path }) => {
-  if (ctx.user.role !== "admin") {
+/**
+ * Admins only: a signed-in non-admin gets FORBIDDEN (403), never UNAUTHORIZED. The role is
+ * read from the database, not the session cookie cache, so a demoted admin or a revoked
+ * session loses access at once.
+ */
+export const adminProcedure = protectedProcedure.use(async ({ ctx, next, path }) => {
+  const user = await ctx.freshUser();
+  if (!user) throw signInRequired();
+  if (user.role !== "admin") {
     throw new TRPCError({ code: "FORBIDDEN", message: "This needs an admin account." });
   }
-  const service: ServiceContext<AdminActor> = { ...ctx.service, actor: { type: "admin", userId: ctx.user.id } };
-  return next({ ctx: { ...ctx, service, log: ctx.log.child({ admin: ctx.user.id, path }) } });
+  const service: ServiceContext<AdminActor> = { ...ctx.service, actor: { type: "admin", userId: user.id } };
+  return next({ ctx: { ...ctx, user, service, log: ctx.log.child({ admin: user.id, path }) } });
 });

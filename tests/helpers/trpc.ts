@@ -21,17 +21,35 @@ export function testVerificationDeps(overrides: Partial<VerificationDeps> = {}):
   };
 }
 
-/** The request context a procedure would get for `user` (or anonymous), on a test database. */
+/**
+ * The request context a procedure would get for `user` (or anonymous), on a test database.
+ * `freshUser` is what a database read of the session gives now (admin checks use it); by
+ * default the same user. `verification` is the phone verification's dependencies.
+ */
 export function testContext(
   db: Db,
   user: SessionUser | null,
   jobs: JobSender = recordingJobs(),
-  verification: VerificationDeps = testVerificationDeps(),
+  options: TestContextOptions = {},
 ): Context {
-  return { db, jobs, user, requestId: "test", log: logger.child({ test: true }), headers: new Headers(), verification };
+  return {
+    db,
+    jobs,
+    user,
+    freshUser: options.freshUser ?? (async () => user),
+    requestId: "test",
+    log: logger.child({ test: true }),
+    headers: new Headers(),
+    verification: options.verification ?? testVerificationDeps(),
+  };
+}
+
+export interface TestContextOptions {
+  freshUser?: () => Promise<SessionUser | null>;
+  verification?: VerificationDeps;
 }
 
 /** A tRPC caller with the real routers and middleware, as `user` (or anonymous). */
-export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender, verification?: VerificationDeps) {
-  return createCaller(testContext(db, user, jobs, verification));
+export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender, options?: TestContextOptions) {
+  return createCaller(testContext(db, user, jobs, options));
 }

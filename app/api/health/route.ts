@@ -1,4 +1,3 @@
-import { ensureStarted } from "@/server/bootstrap/start";
 import { env } from "@/server/config/env";
 import { dbHandle } from "@/server/db";
 import { healthReport } from "@/server/health/health";
@@ -6,7 +5,6 @@ import { healthReport } from "@/server/health/health";
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  await ensureStarted();
   const report = await healthReport(env(), dbHandle());
   return Response.json(report, { status: report.ok ? 200 : 503 });
 }

@@ -1,14 +1,41 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 
-/** Starts `next start` (building first if there is no build) and waits for /api/health. */
-export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
-  if (!existsSync(".next/BUILD_ID")) {
-    console.log("no production build: running next build …");
-    await run("node_modules/.bin/next", ["build"], env);
+const nextBin = path.resolve("node_modules/.bin/next");
+
+export interface NextServer {
+  url: string;
+  stop(): Promise<void>;
+  /** CPU time the server's processes have used so far (user + system), in seconds. */
+  cpuSeconds(): number;
+  signal(signal: NodeJS.Signals): void;
+}
+
+/** `next build` in `dir`. */
+export function buildNextApp(dir: string, env: Record<string, string> = {}) {
+  return run(nextBin, ["build"], dir, { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+}
+
+/**
+ * Starts `next start` in `dir` (the project unless given; built first if it has no build)
+ * and waits for /api/health, which answers only after instrumentation has migrated and seeded.
+ */
+export async function startNextServer(
+  port: number,
+  env: Record<string, string>,
+  dir = ".",
+): Promise<NextServer> {
+  const buildId = path.join(dir, ".next/BUILD_ID");
+  if (!existsSync(buildId)) {
+    console.log(`no production build in ${path.resolve(dir)}: running next build …`);
+    await buildNextApp(dir, env);
+  } else if (dir === ".") {
+    console.log(`measuring the existing build in .next (built ${statSync(buildId).mtime.toISOString()}; run \`npm run build\` after changing the code)`);
   }
-  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
-    env: { ...process.env, ...env },
+  const child = spawn(nextBin, ["start", "-p", String(port)], {
+    cwd: dir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "ignore", "inherit"],
     // Own process group: `next start` forks a next-server child that must stop with it.
     detached: true,
@@ -18,7 +45,9 @@ export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Pro
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.ok) return { url, stop: () => stop(child) };
+      if (response.ok) {
+        return { url, stop: () => stop(child), cpuSeconds: () => groupCpuSeconds(child.pid!), signal: (s) => process.kill(-child.pid!, s) };
+      }
     } catch {
       // not listening yet
     }
@@ -26,6 +55,32 @@ export async function startNextServer(port: number, env: NodeJS.ProcessEnv): Pro
   }
   await stop(child);
   throw new Error("next start did not become healthy in 60 s");
+}
+
+const clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/**
+ * CPU seconds of every process in a process group, from /proc: unlike throughput, CPU time
+ * per request hardly moves when other work shares the machine.
+ */
+function groupCpuSeconds(pgid: number): number {
+  const pids = execFileSync("ps", ["-e", "-o", "pid=,pgid="], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, group]) => Number(group) === pgid)
+    .map(([pid]) => pid);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended between ps and the read
+    }
+  }
+  return ticks / clockTicksPerSecond;
 }
 
 function stop(child: ChildProcess) {
@@ -36,9 +91,9 @@ function stop(child: ChildProcess) {
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
+function run(command: string, args: string[], cwd: string, env: Record<string, string>) {
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 }

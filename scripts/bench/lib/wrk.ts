@@ -12,32 +12,57 @@ export interface WrkResult {
   errors: number;
 }
 
+/** One pre-made request; wrk cycles through a list of them. */
+export interface WrkRequest {
+  method: "GET" | "POST";
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** wrk comes from Debian; installed here when running as root, otherwise the command to run is named. */
 export function ensureWrk() {
   if (spawnSync("wrk", ["--version"]).error === undefined) return;
   if (process.getuid?.() === 0) {
+    console.log("wrk is missing: installing Debian's wrk …");
     execFileSync("bash", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null"], {
       stdio: "inherit",
     });
     return;
   }
-  throw new Error("wrk is missing: sudo apt-get install -y wrk");
+  throw new Error("wrk is missing: run `sudo apt-get install -y wrk`, then run the bench again");
+}
+
+/** A Lua string literal: printable ASCII as is, everything else as a decimal escape. */
+function luaString(value: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(value, "utf8")) {
+    const char = String.fromCharCode(byte);
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += char;
+    else out += `\\${byte}`;
+  }
+  return `${out}"`;
+}
+
+function luaRequest(request: WrkRequest, host: string): string {
+  const headers = { Host: host, ...request.headers };
+  const table = Object.entries(headers)
+    .map(([name, value]) => `[${luaString(name)}] = ${luaString(value)}`)
+    .join(", ");
+  const body = request.body === undefined ? "nil" : luaString(request.body);
+  return `requests[#requests + 1] = wrk.format(${luaString(request.method)}, ${luaString(request.path)}, { ${table} }, ${body})`;
 }
 
 /**
- * A wrk Lua script that POSTs pre-made requests in turn (each line: signature TAB path TAB body)
- * and prints a JSON summary, so signing costs nothing on the load generator.
+ * A wrk Lua script that sends the pre-made requests in turn (each thread starting at its own
+ * offset) and prints a JSON summary, so making requests (signing, encoding) costs nothing
+ * on the load generator.
  */
-function luaScript(requestsFile: string, threads: number, host: string) {
+function luaScript(requests: WrkRequest[], threads: number, host: string) {
   return `
 local requests = {}
-for line in io.lines("${requestsFile}") do
-  local sig, p, body = line:match("([^\\t]*)\\t([^\\t]*)\\t(.*)")
-  requests[#requests + 1] = wrk.format("POST", p, {
-    ["Host"] = "${host}",
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["X-Twilio-Signature"] = sig,
-  }, body)
-end
+${requests.map((r) => luaRequest(r, host)).join("\n")}
 local counter = 0
 local threads_made = 0
 -- setup() runs in the main Lua state; thread:set() writes a global of the thread's own state.
@@ -64,21 +89,19 @@ end
 
 export function runWrk(opts: {
   url: string;
-  requests: Array<{ signature: string; path: string; body: string }>;
+  requests: WrkRequest[];
   connections: number;
   threads: number;
   seconds: number;
   workDir: string;
   name: string;
 }): WrkResult {
-  const requestsFile = path.resolve(opts.workDir, `${opts.name}.requests.tsv`);
-  writeFileSync(requestsFile, opts.requests.map((r) => `${r.signature}\t${r.path}\t${r.body}`).join("\n") + "\n");
   const scriptFile = path.resolve(opts.workDir, `${opts.name}.lua`);
-  writeFileSync(scriptFile, luaScript(requestsFile, opts.threads, new URL(opts.url).host));
+  writeFileSync(scriptFile, luaScript(opts.requests, opts.threads, new URL(opts.url).host));
   const output = execFileSync(
     "wrk",
     ["-t", String(opts.threads), "-c", String(opts.connections), "-d", `${opts.seconds}s`, "--timeout", "5s", "-s", scriptFile, opts.url],
-    { encoding: "utf8" },
+    { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
   const line = output.split("\n").find((l) => l.startsWith("WRK_JSON "));
   if (!line) throw new Error(`wrk printed no summary:\n${output}`);
@@ -95,4 +118,14 @@ export function runWrk(opts: {
     non2xx: raw.non2xx,
     errors: raw.errors,
   };
+}
+
+/** One printed line: throughput, latency and failures of a run. */
+export function formatResult(name: string, r: WrkResult, width = 26) {
+  return `${name.padEnd(width)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50ms.toFixed(1).padStart(6)} ms   p99 ${r.p99ms.toFixed(1).padStart(6)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
 }

@@ -97,7 +97,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   /** A user whose number went through the real flow: code sent, read from the sandbox, approved. */
   async function verifiedUser(phone = usNumber(), d = deps()) {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, d);
+    const caller = callerFor(handle.db, user, undefined, { verification: d });
     await caller.sms.sendCode({ country: "US", phone });
     await caller.sms.verifyCode({ code: sandbox.verificationCode(phone)! });
     return { user, caller, phone };
@@ -105,7 +105,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("sends a code through Twilio Verify and stores the number as E.164, unverified", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const caller = callerFor(handle.db, user, undefined, { verification: deps() });
     const status = await caller.sms.sendCode({ country: "US", phone: "(206) 555-0100" });
     expect(status.phone).toEqual({ e164: "+12065550100", display: "+1 206 555 0100", verifiedAt: null });
     expect(status.pendingCode).toEqual({ expiresInSeconds: 600, resendInSeconds: 30 });
@@ -118,7 +118,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   it("marks the number verified only when Verify approves the code, then sends the opt-in confirmation once", async () => {
     const user = await newUser();
     const jobs = recordingJobs();
-    const caller = callerFor(handle.db, user, jobs, deps());
+    const caller = callerFor(handle.db, user, jobs, { verification: deps() });
     const phone = usNumber();
     await caller.sms.sendCode({ country: "US", phone });
     const code = sandbox.verificationCode(phone)!;
@@ -150,7 +150,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("refuses bad numbers with a field error before any code is sent, and changes nothing", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const caller = callerFor(handle.db, user, undefined, { verification: deps() });
     const cases: [{ country: string; phone: string }, string, RegExp][] = [
       [{ country: "US", phone: "" }, "phone", /Enter your phone number/],
       [{ country: "US", phone: "206 555" }, "phone", /too short for United States/],
@@ -174,7 +174,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("takes the allowed countries from configuration", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps({ allowedCountries: ["GB"] }));
+    const caller = callerFor(handle.db, user, undefined, { verification: deps({ allowedCountries: ["GB"] }) });
     expect(await outcome(caller.sms.sendCode({ country: "US", phone: usNumber() }))).toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/only text phone numbers in United Kingdom/),
@@ -185,7 +185,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("never lets the client set the verified flag, the number or the opt-out fields", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const caller = callerFor(handle.db, user, undefined, { verification: deps() });
     for (const smuggled of [
       { phoneVerifiedAt: new Date() },
       { phone: "+12065550111" },
@@ -242,7 +242,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("asks to wait before a resend and says how long", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const caller = callerFor(handle.db, user, undefined, { verification: deps() });
     const phone = usNumber();
     await caller.sms.sendCode({ country: "US", phone });
     tick(10);
@@ -261,7 +261,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("limits codes per user at the configured number, whatever the number", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps({ limits: { ...deps().limits, sendsPerUserPerHour: 3 } }));
+    const caller = callerFor(handle.db, user, undefined, { verification: deps({ limits: { ...deps().limits, sendsPerUserPerHour: 3 } }) });
     for (let i = 0; i < 3; i++) {
       await caller.sms.sendCode({ country: "US", phone: usNumber() });
       tick(31);
@@ -281,10 +281,10 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const phone = usNumber();
     const limits = { ...deps().limits, sendsPerNumberPerHour: 2 };
     for (let i = 0; i < 2; i++) {
-      await callerFor(handle.db, await newUser(), undefined, deps({ limits })).sms.sendCode({ country: "US", phone });
+      await callerFor(handle.db, await newUser(), undefined, { verification: deps({ limits }) }).sms.sendCode({ country: "US", phone });
       tick(31);
     }
-    const third = callerFor(handle.db, await newUser(), undefined, deps({ limits }));
+    const third = callerFor(handle.db, await newUser(), undefined, { verification: deps({ limits }) });
     expect(await outcome(third.sms.sendCode({ country: "US", phone }))).toMatchObject({
       code: "TOO_MANY_REQUESTS",
       message: expect.stringMatching(/^Too many codes have been sent to this phone number\. Try again in 59 minutes\.$/),
@@ -297,26 +297,26 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const address = uniqueAddress();
     const limits = { ...deps().limits, sendsPerAddressPerHour: 4 };
     for (let i = 0; i < 4; i++) {
-      await callerFor(handle.db, await newUser(), undefined, deps({ limits, clientAddress: address })).sms.sendCode({
+      await callerFor(handle.db, await newUser(), undefined, { verification: deps({ limits, clientAddress: address }) }).sms.sendCode({
         country: "US",
         phone: usNumber(),
       });
     }
     const user = await newUser();
-    const fromSameAddress = callerFor(handle.db, user, undefined, deps({ limits, clientAddress: address }));
+    const fromSameAddress = callerFor(handle.db, user, undefined, { verification: deps({ limits, clientAddress: address }) });
     expect(await outcome(fromSameAddress.sms.sendCode({ country: "US", phone: usNumber() }))).toMatchObject({
       code: "TOO_MANY_REQUESTS",
       retryAfterSeconds: 3600,
       message: "Too many codes have been requested from your network. Try again in 60 minutes.",
     });
     expect((await preferencesOf(handle.db, user.id)).phone).toBeNull();
-    const elsewhere = callerFor(handle.db, user, undefined, deps({ limits, clientAddress: uniqueAddress() }));
+    const elsewhere = callerFor(handle.db, user, undefined, { verification: deps({ limits, clientAddress: uniqueAddress() }) });
     await elsewhere.sms.sendCode({ country: "US", phone: usNumber() });
   });
 
   it("limits code checks per user at the configured number", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps({ limits: { ...deps().limits, checksPerUserPerHour: 2 } }));
+    const caller = callerFor(handle.db, user, undefined, { verification: deps({ limits: { ...deps().limits, checksPerUserPerHour: 2 } }) });
     await caller.sms.sendCode({ country: "US", phone: usNumber() });
     for (let i = 0; i < 2; i++) expect(await outcome(caller.sms.verifyCode({ code: "000001" }))).toMatchObject({ code: "BAD_REQUEST" });
     expect(await outcome(caller.sms.verifyCode({ code: "000001" }))).toMatchObject({
@@ -329,7 +329,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   it("answers Verify's own limits (60203 too many sends, 60202 too many checks) with how long to wait", async () => {
     const limits = { sendsPerUserPerHour: 50, sendsPerNumberPerHour: 50, sendsPerAddressPerHour: 50, checksPerUserPerHour: 50 };
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps({ limits }));
+    const caller = callerFor(handle.db, user, undefined, { verification: deps({ limits }) });
     const phone = usNumber();
     for (let i = 0; i < 5; i++) {
       await caller.sms.sendCode({ country: "US", phone });
@@ -354,7 +354,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("says a code has expired after Twilio's 10 minutes", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const caller = callerFor(handle.db, user, undefined, { verification: deps() });
     const phone = usNumber();
     await caller.sms.sendCode({ country: "US", phone });
     const code = sandbox.verificationCode(phone)!;
@@ -369,7 +369,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
 
   it("rejects malformed codes with a field error without asking Twilio", async () => {
     const user = await newUser();
-    const caller = callerFor(handle.db, user, undefined, deps());
+    const caller = callerFor(handle.db, user, undefined, { verification: deps() });
     await caller.sms.sendCode({ country: "US", phone: usNumber() });
     for (const code of ["", "12", "abcdef", "12345678901"]) {
       expect(await outcome(caller.sms.verifyCode({ code })), code).toMatchObject({ code: "BAD_REQUEST", field: "code" });
@@ -379,7 +379,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   });
 
   it("stops texts from settings and turns them back on only with a verified number, confirming the opt-in", async () => {
-    const unverified = callerFor(handle.db, await newUser(), undefined, deps());
+    const unverified = callerFor(handle.db, await newUser(), undefined, { verification: deps() });
     expect(await outcome(unverified.sms.optIn())).toMatchObject({ code: "OK" }); // texts were never off: nothing to do
     await unverified.sms.optOut();
     expect(await outcome(unverified.sms.optIn())).toMatchObject({ code: "PRECONDITION_FAILED", field: "phone" });
@@ -417,14 +417,14 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   it("touches only the caller's own number and status", async () => {
     const { user: alice, phone: alicePhone } = await verifiedUser();
     const bob = await newUser();
-    const asBob = callerFor(handle.db, bob, undefined, deps());
+    const asBob = callerFor(handle.db, bob, undefined, { verification: deps() });
     expect((await asBob.sms.status()).phone).toBeNull();
     await asBob.sms.sendCode({ country: "US", phone: usNumber() });
     await asBob.sms.optOut();
     const aliceRow = await preferencesOf(handle.db, alice.id);
     expect(aliceRow).toMatchObject({ phone: alicePhone, optedOutAt: null });
     expect(aliceRow.phoneVerifiedAt).not.toBeNull();
-    const anonymous = callerFor(handle.db, null, undefined, deps());
+    const anonymous = callerFor(handle.db, null, undefined, { verification: deps() });
     expect(await outcome(anonymous.sms.status())).toMatchObject({ code: "UNAUTHORIZED" });
     expect(await outcome(anonymous.sms.sendCode({ country: "US", phone: usNumber() }))).toMatchObject({ code: "UNAUTHORIZED" });
   });

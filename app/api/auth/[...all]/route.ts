@@ -1,9 +1,7 @@
 import { appAuthDeps } from "@/server/auth/auth-deps";
 import { handleAuthRequest } from "@/server/auth/http-handler";
-import { ensureStarted } from "@/server/bootstrap/start";
 
-async function handler(req: Request) {
-  await ensureStarted();
+function handler(req: Request) {
   return handleAuthRequest(appAuthDeps(), req);
 }
 

@@ -1,10 +1,8 @@
-import { ensureStarted } from "@/server/bootstrap/start";
 import { env } from "@/server/config/env";
 import { createContext } from "@/server/trpc/context";
 import { handleTrpcRequest } from "@/server/trpc/http-handler";
 
-async function handler(req: Request) {
-  await ensureStarted();
+function handler(req: Request) {
   return handleTrpcRequest({ publicUrl: env().PUBLIC_URL, createContext: (r) => createContext({ headers: r.headers }) }, req);
 }
 

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import type { SessionUser } from "@/server/auth/auth";
+import { createMessage, createUser } from "../../helpers/factories";
+import { testDatabases } from "../../helpers/test-db";
+import { callerFor } from "../../helpers/trpc";
+
+/** messages.list and preferences.get run as prepared statements; these pin what they answer. */
+describe.each(testDatabases())("signed-in reads on $name", (database) => {
+  let handle: DbHandle & { drop(): Promise<void> };
+  let dana: SessionUser;
+  beforeAll(async () => {
+    handle = await database.open();
+    const row = await createUser(handle.db, { name: "Dana" });
+    dana = { id: row.id, email: row.email, name: row.name, role: "user" };
+    const other = await createUser(handle.db, { name: "Eli" });
+    for (const [i, minute] of [10, 20, 30].entries()) {
+      await createMessage(handle.db, dana.id, { body: `Dana ${i + 1}`, createdAt: new Date(Date.UTC(2030, 0, 1, 9, minute)) });
+    }
+    await createMessage(handle.db, other.id, { body: "Eli 1", createdAt: new Date(Date.UTC(2030, 0, 1, 9, 25)) });
+  });
+  afterAll(() => handle?.drop());
+
+  it("lists the user's own messages newest first, as many as asked, and pages back from the cursor", async () => {
+    const asDana = callerFor(handle.db, dana);
+    const first = await asDana.messages.list({ limit: 2 });
+    expect(first.items.map((m) => m.body)).toEqual(["Dana 3", "Dana 2"]);
+    expect(first.items[0]!.createdAt).toBeInstanceOf(Date);
+    expect(first.nextCursor).toEqual({ createdAt: first.items[1]!.createdAt, id: first.items[1]!.id });
+    const older = await asDana.messages.list({ limit: 2, cursor: first.nextCursor });
+    expect(older.items.map((m) => m.body)).toEqual(["Dana 1"]);
+    expect(older.nextCursor).toBeNull();
+    expect((await asDana.messages.list({ limit: 25 })).items.map((m) => m.body)).toEqual(["Dana 3", "Dana 2", "Dana 1"]);
+  });
+
+  it("creates a user's preferences on first read and reads the same row after", async () => {
+    const asDana = callerFor(handle.db, dana);
+    const created = await asDana.preferences.get();
+    expect(created.userId).toBe(dana.id);
+    expect(await asDana.preferences.get()).toEqual(created);
+  });
+});
