@@ -37,5 +37,6 @@ export default tseslint.config(
   layer("server", ["app", "components", "inngest", "local"], "server/ is the domain: it never depends on routes, UI, inngest/ wiring or the local stand-ins."),
   layer("inngest", ["app", "components", "local"], "inngest/ wires server/ job definitions to functions; nothing else."),
   layer("db", ["app", "components", "server", "inngest", "local"], "db/ is the schema and client; it depends on nothing above it."),
+  layer("common", ["app", "components", "server", "inngest", "db", "local"], "common/ is client-safe limits and enums every layer imports; it imports none of them."),
   layer("local", ["app", "components", "server", "inngest", "db"], "local/ stand-ins are separate programs: they never import the app."),
 );

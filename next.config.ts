@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { BODY_LIMITS } from "./shared/limits";
+import { BODY_LIMITS } from "./common/limits";
 
 /**
  * Headers every response carries. The Content-Security-Policy of pages (with its per-request

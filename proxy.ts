@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { BODY_LIMITS } from "./shared/limits";
+import { BODY_LIMITS } from "./common/limits";
 import { payloadTooLarge, readBodyWithin } from "./server/http/body";
 import { CLIENT_ADDRESS_HEADER } from "./server/http/client-address";
 import { contentSecurityPolicy, newNonce, pageSecurityHeaders } from "./server/http/security-headers";

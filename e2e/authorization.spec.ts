@@ -50,7 +50,7 @@ test("user A cannot read or change user B's data through the API (IDOR)", async 
   expect(message.status).toBe(404);
 
   const bobAfter = await trpcCall(bobPage, "tasks.list", undefined, "query");
-  const bobTask = bobAfter.body.result.data.json.find((t: { id: string }) => t.id === taskId);
+  const bobTask = bobAfter.body.result.data.json.items.find((t: { id: string }) => t.id === taskId);
   expect(bobTask.completedAt).toBeNull();
   const bobPrefsAfter = await trpcCall(bobPage, "preferences.get", undefined, "query");
   expect(bobPrefsAfter.body.result.data.json.dailyCap).toBe(bobPrefs.body.result.data.json.dailyCap);

@@ -1,5 +1,5 @@
 /**
- * Writes shared/time-zones.generated.ts from the system's IANA tz database (Debian's `tzdata`):
+ * Writes common/time-zones.generated.ts from the system's IANA tz database (Debian's `tzdata`):
  * the zones people pick from (zone.tab: one or more per country, current names such as
  * Asia/Kolkata and Europe/Kyiv) and every legacy alias (tzdata's links: Asia/Calcutta,
  * US/Eastern, …) mapped to the zone it now means. Run after a tzdata update:
@@ -53,5 +53,5 @@ export const TIME_ZONE_ALIASES: Readonly<Record<string, string>> = {
 ${sortedAliases.map(([link, target]) => `  "${link}": "${target}",`).join("\n")}
 };
 `;
-writeFileSync(path.join(import.meta.dirname, "../shared/time-zones.generated.ts"), out);
+writeFileSync(path.join(import.meta.dirname, "../common/time-zones.generated.ts"), out);
 console.log(`tzdata ${version}: ${sortedZones.length} zones, ${sortedAliases.length} aliases`);

@@ -1,4 +1,4 @@
-import { SMS_KEYWORDS } from "@/shared/limits";
+import { SMS_KEYWORDS } from "@/common/limits";
 
 const others = (words: readonly string[]) => words.slice(1).join(", ");
 

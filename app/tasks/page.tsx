@@ -1,7 +1,7 @@
 import { requireUser } from "@/server/auth/guards";
 import { TaskList } from "@/components/tasks/task-list";
 import { HydrateClient, prefetchInfinite, trpc } from "@/components/trpc/server";
-import { TASKS_PAGE_SIZE } from "@/shared/limits";
+import { TASKS_PAGE_SIZE } from "@/common/limits";
 
 export const metadata = { title: "Tasks · BuildOS SMS" };
 

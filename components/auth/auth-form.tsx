@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { PASSWORD_MIN_LENGTH } from "@/shared/limits";
+import { PASSWORD_MIN_LENGTH } from "@/common/limits";
 import type { AuthFormState } from "@/server/auth/password-forms";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";

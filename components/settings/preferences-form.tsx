@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES } from "@/shared/limits";
-import { browserTimeZone } from "@/shared/time-zones";
+import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES } from "@/common/limits";
+import { browserTimeZone } from "@/common/time-zones";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { countryName } from "@/shared/countries";
-import { countryOfTimeZone, TIME_ZONES, timeZoneCity, utcOffsetLabel } from "@/shared/time-zones";
+import { countryName } from "@/common/countries";
+import { countryOfTimeZone, TIME_ZONES, timeZoneCity, utcOffsetLabel } from "@/common/time-zones";
 
 interface ZoneOption {
   zone: string;

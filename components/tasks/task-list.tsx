@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { PRIORITIES, TASKS_PAGE_SIZE, type Priority } from "@/shared/limits";
+import { PRIORITIES, TASKS_PAGE_SIZE, type Priority } from "@/common/limits";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { TEXT_LIMITS } from "../../shared/limits";
+import { TEXT_LIMITS } from "../../common/limits";
 import { userRole } from "./enums";
 
 // Tables shaped as better-auth's core schema expects (user, session, account, verification).

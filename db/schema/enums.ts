@@ -1,5 +1,5 @@
 import { pgEnum } from "drizzle-orm/pg-core";
-import { PRIORITIES } from "../../shared/limits";
+import { PRIORITIES } from "../../common/limits";
 
 export const userRole = pgEnum("user_role", ["user", "admin"]);
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "../../shared/limits";
+import { REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "../../common/limits";
 import { users } from "./auth";
 import { optInSource, optOutSource } from "./enums";
 

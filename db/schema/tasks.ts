@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { TEXT_LIMITS } from "../../shared/limits";
+import { TEXT_LIMITS } from "../../common/limits";
 import { users } from "./auth";
 import { taskPriority } from "./enums";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEXT_LIMITS } from "@/shared/limits";
-import { oneLineText } from "@/shared/text";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEXT_LIMITS } from "@/common/limits";
+import { oneLineText } from "@/common/text";
 
 /** The rules for what a person types into the auth forms, for the forms and for better-auth's endpoints alike. */
 const email = z

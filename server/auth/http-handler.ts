@@ -1,4 +1,4 @@
-import { BODY_LIMITS } from "@/shared/limits";
+import { BODY_LIMITS } from "@/common/limits";
 import { payloadTooLarge, readBodyWithin, withBody } from "../http/body";
 import { clientAddress, headersWithClientAddress } from "../http/client-address";
 import type { RateLimitDecision } from "../rate-limit";

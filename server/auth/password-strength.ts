@@ -6,7 +6,7 @@ import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
  * repeats) rather than by composition rules. Score 3 of 4 is "safely unguessable": it survives
  * an offline attack on a slow hash, so it still holds if the database ever leaks.
  */
-export const MIN_PASSWORD_SCORE = 3;
+const MIN_PASSWORD_SCORE = 3;
 
 let factory: ZxcvbnFactory | undefined;
 const estimator = () => (factory ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs }));

@@ -1,6 +1,6 @@
 import { getCountries, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
-import { DEFAULT_SMS_ALLOWED_COUNTRIES } from "@/shared/limits";
+import { DEFAULT_SMS_ALLOWED_COUNTRIES } from "@/common/limits";
 import { chooseDurableExecution, chooseSmsProvider } from "./runtime";
 
 /**

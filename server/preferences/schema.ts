@@ -1,8 +1,8 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
-import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "@/shared/limits";
-import { canonicalTimeZone } from "@/shared/time-zones";
+import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "@/common/limits";
+import { canonicalTimeZone } from "@/common/time-zones";
 
 /** A local wall-clock time; `label` is the form's label, so the message names the field the user sees. */
 const localTime = (label: string) =>

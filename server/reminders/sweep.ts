@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
-import { REMINDER_LEAD_MINUTES } from "@/shared/limits";
+import { REMINDER_LEAD_MINUTES } from "@/common/limits";
 import { reachableRecipient } from "../sms/recipients";
 
 /** Where the last page ended: the sweep walks open tasks in (due_at, id) order. */

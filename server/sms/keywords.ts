@@ -1,4 +1,4 @@
-import { SMS_KEYWORDS } from "@/shared/limits";
+import { SMS_KEYWORDS } from "@/common/limits";
 
 /** Carrier/CTIA keywords (design §7): the whole message, one word, any case, surrounding space ignored. */
 const OPT_OUT = new Set<string>(SMS_KEYWORDS.stop);

@@ -1,8 +1,8 @@
 import { createInsertSchema, createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { tasks } from "@/db/schema";
-import { TASKS_PAGE_SIZE, TEXT_LIMITS } from "@/shared/limits";
-import { boundedDate, oneLineText } from "@/shared/text";
+import { TASKS_PAGE_SIZE, TEXT_LIMITS } from "@/common/limits";
+import { boundedDate, oneLineText } from "@/common/text";
 
 /** A new task as its owner submits it, derived from the table (owner and timestamps come from the server). */
 export const taskCreateSchema = createInsertSchema(tasks, {
@@ -19,7 +19,7 @@ export type TaskCreate = z.infer<typeof taskCreateSchema>;
  * Where the previous page of tasks ended, in list order: open before completed, then by due
  * date (none last), creation time and id. The id makes every position unique.
  */
-export const taskCursorSchema = z
+const taskCursorSchema = z
   .object({
     completed: z.boolean(),
     dueAt: boundedDate("Not a task cursor").nullable(),
@@ -37,7 +37,9 @@ export const taskListSchema = z
     // Sent by tRPC's infinite queries; the list only pages forward.
     direction: z.literal("forward").optional(),
   })
-  .strict();
+  .strict()
+  // No input at all is the first page.
+  .prefault({});
 
 export type TaskListInput = z.infer<typeof taskListSchema>;
 

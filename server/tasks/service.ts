@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { tasks, users } from "@/db/schema";
-import { MAX_TASKS_PER_USER } from "@/shared/limits";
+import { MAX_TASKS_PER_USER } from "@/common/limits";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
 import type { TaskCreate, TaskCursor, TaskListInput, TaskUpdate } from "./schema";

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { BODY_LIMITS, TRPC_MAX_BATCH } from "@/shared/limits";
+import { BODY_LIMITS, TRPC_MAX_BATCH } from "@/common/limits";
 import { payloadTooLarge, readBodyWithin, withBody } from "../http/body";
 import { isForeignOrigin } from "../http/origins";
 import type { Context } from "./context";

@@ -6,7 +6,7 @@ import {
   type CountryCode,
   type NumberType,
 } from "libphonenumber-js/max";
-import { countryName, countryNames } from "@/shared/countries";
+import { countryName, countryNames } from "@/common/countries";
 
 export type PhoneCheck =
   | { ok: true; e164: string; country: CountryCode }

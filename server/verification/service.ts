@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js/max";
 import { userSmsPreferences } from "@/db/schema";
-import { VERIFICATION_CODE_PATTERN, VERIFY_CODE_TTL_SECONDS, RESEND_CODE_AFTER_SECONDS } from "@/shared/limits";
+import { VERIFICATION_CODE_PATTERN, VERIFY_CODE_TTL_SECONDS, RESEND_CODE_AFTER_SECONDS } from "@/common/limits";
 import { DomainError } from "../errors";
 import { getPreferences, type Preferences } from "../preferences/service";
 import type { ServiceContext, UserActor } from "../service-context";

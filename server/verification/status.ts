@@ -1,5 +1,5 @@
 import type { userSmsPreferences } from "@/db/schema";
-import { RESEND_CODE_AFTER_SECONDS, VERIFY_CODE_TTL_SECONDS } from "@/shared/limits";
+import { RESEND_CODE_AFTER_SECONDS, VERIFY_CODE_TTL_SECONDS } from "@/common/limits";
 import { formatPhoneNumber } from "./phone-number";
 
 type Preferences = typeof userSmsPreferences.$inferSelect;

@@ -1,4 +1,4 @@
-import { BODY_LIMITS } from "@/shared/limits";
+import { BODY_LIMITS } from "@/common/limits";
 import { readBodyWithin } from "../http/body";
 import type { SmsProvider } from "../sms/provider";
 

@@ -1,7 +1,7 @@
 import { requireUser } from "@/server/auth/guards";
 import { env } from "@/server/config/env";
 import { phoneCountryOptions } from "@/server/verification/phone-number";
-import { countryNames } from "@/shared/countries";
+import { countryNames } from "@/common/countries";
 import { MessageHistory, messageHistoryInput } from "@/components/settings/message-history";
 import { PhoneCard } from "@/components/settings/phone-card";
 import { PreferencesForm } from "@/components/settings/preferences-form";

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { openDb, type DbTarget } from "@/db/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb, type DbHandle, type DbTarget } from "@/db/client";
 import type { Auth } from "@/server/auth/auth";
 import { adminLoginFile } from "@/server/bootstrap/admin-login-file";
 import { seed } from "@/server/bootstrap/seed";
@@ -14,17 +14,27 @@ const fakeAuth = {
 
 describe("the generated admin login", () => {
   const root = mkdtempSync(path.join(tmpdir(), "admin-login-"));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // Two instances, each with its own fresh database. They are opened in memory to keep the test
+  // quick: only the instance's data directory decides where the file goes.
+  const instances: { name: string; handle: DbHandle }[] = [];
+  beforeAll(async () => {
+    for (const name of ["first", "second"]) {
+      const handle = openDb({ kind: "pglite", dataDir: "memory://" });
+      await handle.migrate();
+      instances.push({ name, handle });
+    }
+  });
+  afterAll(async () => {
+    for (const { handle } of instances) await handle.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it("is kept with each instance's own database, so a second instance never overwrites the first's", async () => {
     const logins: string[] = [];
-    for (const name of ["first", "second"]) {
+    for (const { name, handle } of instances) {
       const target: DbTarget = { kind: "pglite", dataDir: path.join(root, name, "pglite") };
-      const handle = openDb(target);
-      await handle.migrate();
       const file = adminLoginFile(target, root);
       await seed(handle.db, fakeAuth, logger, { credentialsFile: file });
-      await handle.close();
       expect(file).toBe(path.join(root, name, "pglite", "admin-login.txt"));
       logins.push(readFileSync(file!, "utf8"));
     }

@@ -5,7 +5,7 @@ import type { DbHandle } from "@/db/client";
 import { tasks } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { handleTrpcRequest } from "@/server/trpc/http-handler";
-import { MAX_TASKS_PER_USER, TRPC_MAX_BATCH } from "@/shared/limits";
+import { MAX_TASKS_PER_USER, TRPC_MAX_BATCH } from "@/common/limits";
 import { createUser } from "../../helpers/factories";
 import { testDatabases } from "../../helpers/test-db";
 import { testContext } from "../../helpers/trpc";

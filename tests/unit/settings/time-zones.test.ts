@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TIME_ZONE_ALIASES } from "@/shared/time-zones.generated";
-import { canonicalTimeZone, countryOfTimeZone, TIME_ZONES, timeZoneCity, utcOffsetLabel } from "@/shared/time-zones";
+import { TIME_ZONE_ALIASES } from "@/common/time-zones.generated";
+import { canonicalTimeZone, countryOfTimeZone, TIME_ZONES, timeZoneCity, utcOffsetLabel } from "@/common/time-zones";
 
 describe("the time zones a person can pick", () => {
   it("are IANA's current names, without legacy aliases, each one the runtime can format", () => {
