@@ -16,7 +16,8 @@ export const TEXT_LIMITS = {
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-/** Most texts a user can allow per day. */
+/** Texts a user can allow per day: at least one, at most fifty (the form shows the range). */
+export const DAILY_CAP_MIN = 1;
 export const DAILY_CAP_MAX = 50;
 
 /** How long before a task is due its reminder goes out, in minutes (a CHECK enforces the bounds too). */
@@ -30,8 +31,17 @@ export type Priority = (typeof PRIORITIES)[number];
 export const MAX_TASKS_PER_USER = 1000;
 /** Tasks per "Load more" page. */
 export const TASKS_PAGE_SIZE = 50;
-/** Texts shown in the message history (the page prefetch and the client query must agree). */
+/** Texts per "Load more" page of the message history (the page prefetch and the client query must agree). */
 export const MESSAGE_HISTORY_PAGE_SIZE = 25;
+
+/** Where verification codes (and so texts) may go unless SMS_ALLOWED_COUNTRIES says otherwise (ISO 3166). */
+export const DEFAULT_SMS_ALLOWED_COUNTRIES = ["US", "CA"] as const;
+/** A new code can be requested this long after the last one (the form counts it down). */
+export const RESEND_CODE_AFTER_SECONDS = 30;
+/** Twilio Verify: a code is valid for 10 minutes; 5 sends and 5 checks per verification. */
+export const VERIFY_CODE_TTL_SECONDS = 10 * 60;
+/** Twilio Verify sends 4 to 10 digits (6 by default). */
+export const VERIFICATION_CODE_PATTERN = /^\d{4,10}$/;
 
 /**
  * Dates a user can enter (due dates, cursors). PostgreSQL's timestamptz cannot hold year 0 and

@@ -1,9 +1,11 @@
 import { AuthForm } from "@/components/auth/auth-form";
+import { redirectSignedInUser } from "@/server/auth/guards";
 import { signUpAction } from "./actions";
 
 export const metadata = { title: "Create account · BuildOS SMS" };
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  await redirectSignedInUser();
   const { next } = await searchParams;
   return (
     <div className="mx-auto max-w-sm">

@@ -1,8 +1,12 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { preparedQuery } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
+import { boundedDate } from "@/common/text";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
+import { plainReason } from "./reasons";
 
 /** Columns a user may see of their own messages (no raw provider payloads). */
 const ownMessageColumns = {
@@ -12,7 +16,7 @@ const ownMessageColumns = {
   category: smsMessages.category,
   status: smsMessages.status,
   skipReason: smsMessages.skipReason,
-  /** Plain words (server/sms/error-reasons.ts), never Twilio's raw payload. */
+  errorCode: smsMessages.errorCode,
   failReason: smsMessages.failReason,
   scheduledFor: smsMessages.scheduledFor,
   /** While `scheduled`: when it will go at the earliest, and why it waits (its time, or quiet hours). */
@@ -23,7 +27,32 @@ const ownMessageColumns = {
   createdAt: smsMessages.createdAt,
 };
 
-/** Newest first; `before` pages back. One prepared statement per shape (with or without `before`). */
+/** Where the previous page ended: the history is ordered newest first, by creation time then id. */
+const cursorMessage = "Not a position in your history";
+const messageCursorSchema = z.object({ createdAt: boundedDate(cursorMessage), id: z.uuid({ message: cursorMessage }) }).strict();
+
+export const messageListSchema = z
+  .object({
+    limit: z.number().int().min(1).max(100).default(MESSAGE_HISTORY_PAGE_SIZE),
+    cursor: messageCursorSchema.nullish(),
+    /** Sent by tRPC's infinite queries with every page; only forward paging exists. */
+    direction: z.literal("forward").optional(),
+  })
+  .strict();
+
+type MessageRow = { status: (typeof smsMessages.$inferSelect)["status"] } & Pick<
+  typeof smsMessages.$inferSelect,
+  "skipReason" | "errorCode" | "failReason"
+>;
+const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail, ...message }: M) => ({
+  ...message,
+  reason: plainReason({ status: message.status, skipReason: message.skipReason, errorCode: _code, failReason: _fail }),
+});
+
+/** The history order: creation time to the millisecond (the precision a cursor keeps through JavaScript), then id. */
+const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;
+
+/** One prepared statement per shape (first page, or after a cursor): the hot read of the settings page. */
 const ownMessagesPage = (paged: boolean) =>
   preparedQuery((db) =>
     db
@@ -32,25 +61,32 @@ const ownMessagesPage = (paged: boolean) =>
       .where(
         and(
           eq(smsMessages.userId, sql.placeholder("userId")),
-          paged ? lt(smsMessages.createdAt, sql.placeholder("before")) : undefined,
+          // A placeholder skips the column's own encoding, so the time goes in as ISO text.
+          paged ? sql`${position} < (${sql.placeholder("afterAt")}::timestamptz, ${sql.placeholder("afterId")}::uuid)` : undefined,
         ),
       )
-      .orderBy(desc(smsMessages.createdAt))
+      .orderBy(desc(sql`date_trunc('milliseconds', ${smsMessages.createdAt})`), desc(smsMessages.id))
       .limit(sql.placeholder("limit"))
-      .prepare(paged ? "own_messages_before" : "own_messages"),
+      .prepare(paged ? "own_messages_after" : "own_messages"),
   );
 const latestOwnMessages = ownMessagesPage(false);
 const olderOwnMessages = ownMessagesPage(true);
 
+/**
+ * One page of the actor's own texts, newest first (keyset pagination: a page does not shift
+ * when new texts arrive while the user reads).
+ */
 export async function listOwnMessages(
   { db, actor }: ServiceContext<UserActor>,
-  { limit, before }: { limit: number; before?: Date },
+  { limit, cursor }: Pick<z.infer<typeof messageListSchema>, "limit" | "cursor">,
 ) {
   const userId = actor.userId;
-  // A placeholder skips the column's own encoding, so the time goes in as ISO text.
-  return before
-    ? olderOwnMessages(db).execute({ userId, limit, before: before.toISOString() })
-    : latestOwnMessages(db).execute({ userId, limit });
+  const rows = cursor
+    ? await olderOwnMessages(db).execute({ userId, limit: limit + 1, afterAt: cursor.createdAt.toISOString(), afterId: cursor.id })
+    : await latestOwnMessages(db).execute({ userId, limit: limit + 1 });
+  const items = rows.slice(0, limit).map(withReason);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
 
 /** One of the actor's own messages with its status timeline; another user's id is simply not found. */
@@ -61,9 +97,20 @@ export async function getOwnMessage({ db, actor }: ServiceContext<UserActor>, id
     .where(and(eq(smsMessages.id, id), eq(smsMessages.userId, actor.userId)));
   if (!message) throw new DomainError("NOT_FOUND", "Message not found");
   const events = await db
-    .select({ status: smsMessageEvents.status, createdAt: smsMessageEvents.createdAt, applied: smsMessageEvents.applied })
+    .select({
+      status: smsMessageEvents.status,
+      source: smsMessageEvents.source,
+      createdAt: smsMessageEvents.createdAt,
+      applied: smsMessageEvents.applied,
+      // A hold records until when and why (the payload's other contents stay server-side).
+      heldUntil: sql<string | null>`${smsMessageEvents.payload}->>'heldUntil'`,
+      holdReason: sql<"scheduled" | "quiet_hours" | null>`${smsMessageEvents.payload}->>'holdReason'`,
+    })
     .from(smsMessageEvents)
     .where(eq(smsMessageEvents.messageId, id))
-    .orderBy(smsMessageEvents.id);
-  return { ...message, events };
+    .orderBy(smsMessageEvents.createdAt, smsMessageEvents.id);
+  return {
+    ...withReason(message),
+    events: events.map(({ heldUntil, ...event }) => ({ ...event, heldUntil: heldUntil ? new Date(heldUntil) : null })),
+  };
 }

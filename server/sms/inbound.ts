@@ -50,22 +50,24 @@ export async function handleInboundText(
       return { reply: previous?.reply ?? null, duplicate: true };
     }
     if (keyword === "stop") await optOutNumber(tx, text.from, "keyword", now);
-    if (keyword === "start") await optInNumber(tx, text.from);
+    // START's TwiML reply (startReply) is the opt-in confirmation here: no welcome_sms on top of it.
+    if (keyword === "start") await optInNumber(tx, text.from, now);
     return { reply, duplicate: false };
   });
 }
 
-/** Marks every user with this verified number as opted out (kept if already opted out). */
+/** Marks every user with this number as opted out (when and how are kept if already opted out). */
 export async function optOutNumber(db: DbOrTx, phone: string, source: "keyword" | "settings" | "twilio_21610", now = new Date()) {
   await db
     .update(userSmsPreferences)
-    .set({ optedOutAt: now, optOutSource: source, updatedAt: now })
+    .set({ optedOutAt: now, optOutSource: source, optedInAt: null, optInSource: null, updatedAt: now })
     .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)));
 }
 
-export async function optInNumber(db: DbOrTx, phone: string) {
+/** START from the phone: every opted-out user with this number gets texts again, recorded as a keyword opt-in. */
+export async function optInNumber(db: DbOrTx, phone: string, now = new Date()) {
   await db
     .update(userSmsPreferences)
-    .set({ optedOutAt: null, optOutSource: null, updatedAt: new Date() })
-    .where(eq(userSmsPreferences.phone, phone));
+    .set({ optedOutAt: null, optOutSource: null, optedInAt: now, optInSource: "keyword", updatedAt: now })
+    .where(and(eq(userSmsPreferences.phone, phone), isNotNull(userSmsPreferences.optedOutAt)));
 }

@@ -1,4 +1,4 @@
-import { createInsertSchema } from "drizzle-zod";
+import { createInsertSchema, createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { tasks } from "@/db/schema";
 import { TASKS_PAGE_SIZE, TEXT_LIMITS } from "@/common/limits";
@@ -42,3 +42,15 @@ export const taskListSchema = z
   .prefault({});
 
 export type TaskListInput = z.infer<typeof taskListSchema>;
+
+/** Changes to one of the owner's tasks: any of title, due time and priority (null due = no due time). */
+export const taskUpdateSchema = createUpdateSchema(tasks, {
+  title: oneLineText("Title", TEXT_LIMITS.taskTitle).pipe(z.string().min(1, "Give the task a title")).optional(),
+  dueAt: boundedDate("Choose a due date between the years 1900 and 9999").nullable().optional(),
+})
+  .pick({ title: true, dueAt: true, priority: true })
+  .extend({ id: z.uuid({ message: "Not a task id" }) })
+  .strict()
+  .refine((update) => Object.keys(update).length > 1, { message: "Change the title, due time or priority", path: ["title"] });
+
+export type TaskUpdate = z.infer<typeof taskUpdateSchema>;

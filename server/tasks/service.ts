@@ -3,7 +3,7 @@ import { tasks, users } from "@/db/schema";
 import { MAX_TASKS_PER_USER } from "@/common/limits";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
-import type { TaskCreate, TaskCursor, TaskListInput } from "./schema";
+import type { TaskCreate, TaskCursor, TaskListInput, TaskUpdate } from "./schema";
 
 type Task = typeof tasks.$inferSelect;
 
@@ -43,7 +43,15 @@ export async function listOwnTasks({ db, actor }: ServiceContext<UserActor>, { l
   return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
 }
 
+/** A due time must be ahead: a reminder for a moment already gone could never be sent. */
+function assertDueAhead(dueAt: Date | null | undefined, now: Date) {
+  if (dueAt && dueAt.getTime() <= now.getTime()) {
+    throw new DomainError("BAD_REQUEST", "Choose a due time in the future", { field: "dueAt" });
+  }
+}
+
 export async function createTask({ db, actor }: ServiceContext<UserActor>, input: TaskCreate) {
+  assertDueAhead(input.dueAt, new Date());
   return db.transaction(async (tx) => {
     // The owner's row lock makes count-then-insert exact when requests race.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
@@ -63,6 +71,18 @@ export async function completeTask({ db, actor }: ServiceContext<UserActor>, id:
   const [task] = await db
     .update(tasks)
     .set({ completedAt: new Date() })
+    .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId), isNull(tasks.completedAt)))
+    .returning();
+  if (!task) throw new DomainError("NOT_FOUND", "Task not found or already completed");
+  return task;
+}
+
+/** Changes the title, due time or priority of one of the actor's open tasks. */
+export async function updateTask({ db, actor }: ServiceContext<UserActor>, { id, ...changes }: TaskUpdate) {
+  assertDueAhead(changes.dueAt, new Date());
+  const [task] = await db
+    .update(tasks)
+    .set(changes)
     .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId), isNull(tasks.completedAt)))
     .returning();
   if (!task) throw new DomainError("NOT_FOUND", "Task not found or already completed");

@@ -1,7 +1,10 @@
 import { sessionUser } from "../auth/session";
+import { env } from "../config/env";
 import { db } from "../db";
+import { clientAddress } from "../http/client-address";
 import { appJobs } from "../jobs/inngest-client";
 import { requestLogger } from "../logger";
+import { appVerificationDeps } from "../verification/app-deps";
 
 export async function createContext({ headers }: { headers: Headers }) {
   const { requestId, log } = requestLogger(headers);
@@ -15,6 +18,7 @@ export async function createContext({ headers }: { headers: Headers }) {
     requestId,
     log,
     headers,
+    verification: appVerificationDeps(clientAddress(headers, env().TRUST_PROXY)),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { createAuth, type Auth } from "@/server/auth/auth";
 import type { AuthDeps } from "@/server/auth/auth-deps";
 
-const TEST_PUBLIC_URL = "http://localhost:3000";
+export const TEST_PUBLIC_URL = "http://localhost:3000";
 
 /** The real better-auth over a test database. */
 export function testAuth(db: Db): Auth {

@@ -21,14 +21,16 @@ describe.each(testDatabases())("signed-in reads on $name", (database) => {
   });
   afterAll(() => handle?.drop());
 
-  it("lists the user's own messages newest first, as many as asked, and pages back with `before`", async () => {
+  it("lists the user's own messages newest first, as many as asked, and pages back from the cursor", async () => {
     const asDana = callerFor(handle.db, dana);
     const first = await asDana.messages.list({ limit: 2 });
-    expect(first.map((m) => m.body)).toEqual(["Dana 3", "Dana 2"]);
-    expect(first[0]!.createdAt).toBeInstanceOf(Date);
-    const older = await asDana.messages.list({ limit: 2, before: first[1]!.createdAt });
-    expect(older.map((m) => m.body)).toEqual(["Dana 1"]);
-    expect((await asDana.messages.list({ limit: 25 })).map((m) => m.body)).toEqual(["Dana 3", "Dana 2", "Dana 1"]);
+    expect(first.items.map((m) => m.body)).toEqual(["Dana 3", "Dana 2"]);
+    expect(first.items[0]!.createdAt).toBeInstanceOf(Date);
+    expect(first.nextCursor).toEqual({ createdAt: first.items[1]!.createdAt, id: first.items[1]!.id });
+    const older = await asDana.messages.list({ limit: 2, cursor: first.nextCursor });
+    expect(older.items.map((m) => m.body)).toEqual(["Dana 1"]);
+    expect(older.nextCursor).toBeNull();
+    expect((await asDana.messages.list({ limit: 25 })).items.map((m) => m.body)).toEqual(["Dana 3", "Dana 2", "Dana 1"]);
   });
 
   it("creates a user's preferences on first read and reads the same row after", async () => {

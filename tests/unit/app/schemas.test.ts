@@ -14,8 +14,8 @@ describe("preferences input", () => {
     const result = preferencesUpdateSchema.safeParse({ dailyCap: 51, timeZone: "Mars/Base", quietHoursStart: "9pm" });
     expect(fieldErrors(result)).toEqual({
       dailyCap: "Daily limit can be at most 50",
-      timeZone: "Choose a time zone from the list (an IANA name such as America/Chicago)",
-      quietHoursStart: "Use 24-hour HH:MM, for example 21:30",
+      timeZone: "Time zone must be one from the list, such as America/Chicago",
+      quietHoursStart: "Quiet hours start must be a time such as 21:30",
     });
   });
 
