@@ -6,7 +6,7 @@ export const metadata = { title: "Admin · BuildOS SMS" };
 
 export default async function AdminPage() {
   await requireAdmin("/admin");
-  await Promise.all([prefetch(trpc.admin.templates.queryOptions()), prefetch(trpc.admin.users.queryOptions())]);
+  await Promise.all([prefetch(trpc.admin.templates.list.queryOptions()), prefetch(trpc.admin.users.queryOptions())]);
   return (
     <HydrateClient>
       <div className="space-y-6">

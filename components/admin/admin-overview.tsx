@@ -9,7 +9,7 @@ import { Table, Td } from "../ui/table";
 
 export function AdminOverview() {
   const trpc = useTRPC();
-  const templates = useQuery(trpc.admin.templates.queryOptions());
+  const templates = useQuery(trpc.admin.templates.list.queryOptions());
   const users = useQuery(trpc.admin.users.queryOptions());
   return (
     <div className="space-y-6">
