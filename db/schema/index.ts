@@ -7,3 +7,4 @@ export * from "./limits";
 export * from "./inbound";
 export * from "./tasks";
 export * from "./audit";
+export * from "./stats";

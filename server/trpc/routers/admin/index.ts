@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/summary";
 import { listUsers } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminTemplatesRouter } from "./templates";
@@ -5,4 +7,7 @@ import { adminTemplatesRouter } from "./templates";
 export const adminRouter = router({
   users: adminProcedure.query(({ ctx }) => listUsers(ctx.service)),
   templates: adminTemplatesRouter,
+  dashboard: adminProcedure
+    .input(z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict())
+    .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
 });
