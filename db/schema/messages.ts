@@ -57,6 +57,9 @@ export const smsMessages = pgTable(
     index("sms_messages_created_idx").on(t.createdAt.desc()),
     index("sms_messages_status_created_idx").on(t.status, t.createdAt.desc()),
     index("sms_messages_template_created_idx").on(t.templateId, t.createdAt.desc()),
+    // The admin log's recipient and category filters (keyset on created_at within each).
+    index("sms_messages_to_created_idx").on(t.to, t.createdAt.desc()),
+    index("sms_messages_category_created_idx").on(t.category, t.createdAt.desc()),
     index("sms_messages_unknown_idx")
       .on(t.createdAt)
       .where(sql`${t.status} = 'unknown'`),
