@@ -29,9 +29,15 @@ export const smsSkipReason = pgEnum("sms_skip_reason", [
   "daily_cap",
   "template_inactive",
   "invalid_vars",
+  /** The text's validity ended before it could be sent (it would only have arrived late). */
+  "expired",
 ]);
 
-export const smsEventSource = pgEnum("sms_event_source", ["api", "callback", "reconcile", "system"]);
+/** Why a message is held (`scheduled`): its own send time, or the user's quiet hours. */
+export const smsHoldReason = pgEnum("sms_hold_reason", ["scheduled", "quiet_hours"]);
+
+/** Who caused a status change: our Twilio API call, a Twilio callback, reconciliation, the pipeline, an admin. */
+export const smsEventSource = pgEnum("sms_event_source", ["api", "callback", "reconcile", "system", "admin"]);
 
 export const optOutSource = pgEnum("opt_out_source", ["keyword", "settings", "twilio_21610"]);
 

@@ -8,12 +8,13 @@ import {
   numeric,
   pgTable,
   text,
+  type AnyPgColumn,
   timestamp,
-  unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
-import { smsCategory, smsEventSource, smsPriority, smsSkipReason, smsStatus } from "./enums";
+import { smsCategory, smsEventSource, smsHoldReason, smsPriority, smsSkipReason, smsStatus } from "./enums";
 import { smsTemplates, smsTemplateVersions } from "./templates";
 
 export const smsMessages = pgTable(
@@ -23,8 +24,8 @@ export const smsMessages = pgTable(
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    /** E.164, copied from the verified number when the message was requested. */
-    to: text().notNull(),
+    /** E.164, copied from the verified number when the message was requested (null: there was none, skipped). */
+    to: text(),
     body: text().notNull(),
     templateId: uuid().references(() => smsTemplates.id, { onDelete: "set null" }),
     templateVersionId: uuid().references(() => smsTemplateVersions.id, { onDelete: "set null" }),
@@ -35,6 +36,11 @@ export const smsMessages = pgTable(
     skipReason: smsSkipReason(),
     failReason: text(),
     scheduledFor: timestamp({ withTimezone: true }),
+    /** While `scheduled`: when the pipeline will look at it again, and why it waits. */
+    heldUntil: timestamp({ withTimezone: true }),
+    holdReason: smsHoldReason(),
+    /** Past this moment the text is useless (a reminder after its task is due): never sent after it. */
+    validUntil: timestamp({ withTimezone: true }),
     sentAt: timestamp({ withTimezone: true }),
     deliveredAt: timestamp({ withTimezone: true }),
     twilioSid: text().unique(),
@@ -49,6 +55,8 @@ export const smsMessages = pgTable(
     dedupeKey: text().notNull().unique(),
     /** Verification time of the phone when requested: a later re-verification means the number changed. */
     phoneVerifiedAt: timestamp({ withTimezone: true }),
+    /** An admin's retry of a failed or undelivered text points at the text it retries. */
+    retryOfId: uuid().references((): AnyPgColumn => smsMessages.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -60,13 +68,16 @@ export const smsMessages = pgTable(
     // The admin log's recipient and category filters (keyset on created_at within each).
     index("sms_messages_to_created_idx").on(t.to, t.createdAt.desc()),
     index("sms_messages_category_created_idx").on(t.category, t.createdAt.desc()),
+    index("sms_messages_retry_of_idx")
+      .on(t.retryOfId)
+      .where(sql`${t.retryOfId} is not null`),
     index("sms_messages_unknown_idx")
       .on(t.createdAt)
       .where(sql`${t.status} = 'unknown'`),
   ],
 );
 
-/** One row per distinct status change; the unique key absorbs duplicate callbacks. */
+/** One row per status change; the unique index absorbs duplicate callbacks. */
 export const smsMessageEvents = pgTable(
   "sms_message_events",
   {
@@ -82,5 +93,12 @@ export const smsMessageEvents = pgTable(
     payload: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("sms_message_events_message_status").on(t.messageId, t.status)],
+  (t) => [
+    // Only Twilio's callbacks repeat (retried or duplicated webhooks); our own state changes may
+    // legitimately repeat a status (held twice, queued again after a 429), so each is kept.
+    uniqueIndex("sms_message_events_callback_unique")
+      .on(t.messageId, t.status)
+      .where(sql`${t.source} = 'callback'`),
+    index("sms_message_events_message_idx").on(t.messageId, t.id),
+  ],
 );

@@ -1,7 +1,16 @@
 import type { InngestFunction } from "inngest";
-import { appDispatchDeps } from "@/server/sms/app-deps";
+import { env } from "@/server/config/env";
+import { appSmsPipelineDeps } from "@/server/sms/app-deps";
+import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
 import { createDispatchMessageFunction } from "./dispatch-message";
 
-/** Every function the app serves; each is a thin adapter over a server/ service. */
-export const functions: InngestFunction.Any[] = [createDispatchMessageFunction(inngest, appDispatchDeps)];
+/**
+ * Every function the app serves; each is a thin adapter over a server/ service. Built on first
+ * use, not at import: flow control (the throughput cap) comes from configuration, and the
+ * build imports this module without the runtime configuration.
+ */
+export function appFunctions(): InngestFunction.Any[] {
+  const config = env();
+  return [createDispatchMessageFunction(inngest, appSmsPipelineDeps, { maxPerSecond: smsMaxPerSecond(config) })];
+}

@@ -54,6 +54,7 @@ export const twilioErrors = {
   regionNotEnabled: (to: string) =>
     badRequest(21408, `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`),
   unsubscribed: () => badRequest(21610, "Attempt to send to unsubscribed recipient"),
+  invalidValidityPeriod: () => badRequest(90007, "Invalid validity period value: must be an integer from 1 to 36000 seconds."),
   queueFull: () => badRequest(21611, "This 'From' number has exceeded the maximum number of queued messages"),
   unreachable: (to: string, from: string) =>
     badRequest(21612, `The 'To' phone number: ${to}, is not currently reachable using the 'From' phone number: ${from} via SMS.`),
@@ -78,4 +79,5 @@ export const DELIVERY_ERROR_MESSAGES: Record<number, string> = {
   30006: "Landline or unreachable carrier",
   30007: "Message filtered",
   30008: "Unknown error",
+  30036: "Validity Period Expired",
 };

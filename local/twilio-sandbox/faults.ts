@@ -12,6 +12,8 @@ export const faultsSchema = z.object({
   retryAfterSeconds: z.number().int().min(0),
   /** Next N message creates succeed, then the socket is destroyed before the response: the ambiguous case. */
   dropConnections: z.number().int().min(0),
+  /** Next N message creates are accepted, then expire in the sender queue: `failed` with 30036, never sent. */
+  validityExpiries: z.number().int().min(0),
   /** Added before every Twilio API response (after the work is done, so a client timeout is ambiguous). */
   latencyMs: z.number().int().min(0),
   /** Every status callback is POSTed twice. */
@@ -31,6 +33,7 @@ export function noFaults(): Faults {
     rateLimits: 0,
     retryAfterSeconds: 1,
     dropConnections: 0,
+    validityExpiries: 0,
     latencyMs: 0,
     duplicateCallbacks: false,
     outOfOrderCallbacks: false,
@@ -38,7 +41,7 @@ export function noFaults(): Faults {
 }
 
 /** Takes one from a "next N" counter; true when the fault fires for this request. */
-export function consume(faults: Faults, name: "serverErrors" | "rateLimits" | "dropConnections"): boolean {
+export function consume(faults: Faults, name: "serverErrors" | "rateLimits" | "dropConnections" | "validityExpiries"): boolean {
   if (faults[name] <= 0) return false;
   faults[name] -= 1;
   return true;

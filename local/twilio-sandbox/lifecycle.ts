@@ -5,6 +5,9 @@ import type { MessageRecord, MessageStatus } from "./state";
 
 const PRICE_PER_SEGMENT_USD = 0.0079;
 
+/** A message that outstayed its ValidityPeriod in the sender queue: dropped, never sent. */
+export const VALIDITY_EXPIRED = { status: "failed", errorCode: 30036 } as const;
+
 /** Applies a status change and announces it to the message's StatusCallback. */
 export function transition(ctx: SandboxContext, m: MessageRecord, status: MessageStatus): void {
   const at = now(ctx);
@@ -31,6 +34,10 @@ export function transition(ctx: SandboxContext, m: MessageRecord, status: Messag
 export function beginDelivery(ctx: SandboxContext, m: MessageRecord): void {
   const steps: MessageStatus[] = [];
   if (m.status === "accepted") steps.push("queued");
+  if (m.outcome.errorCode === VALIDITY_EXPIRED.errorCode) {
+    runSteps(ctx, m.sid, [...steps, "failed"]);
+    return;
+  }
   steps.push("sending");
   if (m.outcome.status === "failed") steps.push("failed");
   else steps.push("sent", m.outcome.status);
@@ -43,9 +50,22 @@ function runSteps(ctx: SandboxContext, sid: string, steps: MessageStatus[]): voi
   later(ctx, ctx.config.deliveryDelayMs, () => {
     const m = ctx.state.messages.get(sid);
     if (!m || m.status === "canceled") return;
+    if (next === "sending" && outstayedValidity(ctx, m)) {
+      // Leaving the queue too late: Twilio drops it rather than deliver it late.
+      m.outcome = { ...VALIDITY_EXPIRED };
+      transition(ctx, m, "failed");
+      return;
+    }
     transition(ctx, m, next);
     runSteps(ctx, sid, rest);
   });
+}
+
+/** Whether the message waited in the queue (sandbox clock) longer than its ValidityPeriod. */
+function outstayedValidity(ctx: SandboxContext, m: MessageRecord): boolean {
+  if (m.validityPeriod === null) return false;
+  const queuedSince = (m.sendAt ?? m.dateCreated).getTime();
+  return now(ctx).getTime() - queuedSince > m.validityPeriod * 1000;
 }
 
 /** Scheduled messages whose SendAt has come (by the sandbox clock) enter the queue. */

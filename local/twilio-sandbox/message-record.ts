@@ -24,6 +24,7 @@ export function newMessageRecord(fields: Required & Partial<MessageRecord>, at: 
     dateSent: at,
     sendAt: null,
     statusCallback: null,
+    validityPeriod: null,
     outcome: { status: "delivered", errorCode: null },
     ...fields,
   };

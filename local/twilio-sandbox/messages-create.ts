@@ -2,7 +2,7 @@ import { now, type SandboxContext } from "./context";
 import { consume } from "./faults";
 import { twilioErrors, type TwilioApiError } from "./errors";
 import { errorReply, json, type Reply, type TwilioRequest } from "./http";
-import { beginDelivery } from "./lifecycle";
+import { beginDelivery, VALIDITY_EXPIRED } from "./lifecycle";
 import { magicFromRejection, magicToRejection, plannedOutcome } from "./magic-numbers";
 import { messageJson } from "./message-json";
 import { newMessageRecord } from "./message-record";
@@ -55,7 +55,9 @@ function buildMessage(ctx: SandboxContext, form: URLSearchParams): MessageRecord
   if (state.optedOut.has(to)) throw twilioErrors.unsubscribed();
 
   const sendAt = parseSchedule(ctx, form, serviceSid);
+  const validityPeriod = parseValidityPeriod(form.get("ValidityPeriod"));
   const at = now(ctx);
+  const expires = consume(ctx.state.faults, "validityExpiries");
   const status = sendAt ? "scheduled" : serviceSid ? "accepted" : "queued";
   return newMessageRecord(
     {
@@ -70,7 +72,8 @@ function buildMessage(ctx: SandboxContext, form: URLSearchParams): MessageRecord
       dateSent: sendAt ? null : at,
       sendAt,
       statusCallback: parseCallbackUrl(form.get("StatusCallback")),
-      outcome: plannedOutcome(to),
+      validityPeriod,
+      outcome: expires ? VALIDITY_EXPIRED : plannedOutcome(to),
     },
     at,
   );
@@ -92,6 +95,15 @@ function parseSchedule(ctx: SandboxContext, form: URLSearchParams, serviceSid: s
   const lead = sendAt.getTime() - now(ctx).getTime();
   if (lead < ctx.config.scheduleMinLeadMs || lead > ctx.config.scheduleMaxLeadMs) throw twilioErrors.sendAtOutOfWindow();
   return sendAt;
+}
+
+/** ValidityPeriod: whole seconds from 1 to 36,000 (Twilio's 10-hour queue); absent = 36,000. */
+function parseValidityPeriod(raw: string | null): number | null {
+  if (raw === null || raw === "") return null;
+  if (!/^\d+$/.test(raw.trim())) throw twilioErrors.invalidValidityPeriod();
+  const seconds = Number(raw.trim());
+  if (seconds < 1 || seconds > 36_000) throw twilioErrors.invalidValidityPeriod();
+  return seconds;
 }
 
 /** An unusable StatusCallback does not fail the send on Twilio (only warning 21609); no callbacks then. */

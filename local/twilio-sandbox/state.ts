@@ -31,6 +31,8 @@ export interface MessageRecord {
   dateSent: Date | null;
   sendAt: Date | null;
   statusCallback: string | null;
+  /** Seconds the message may wait in the sender queue (ValidityPeriod); null = Twilio's 36,000. */
+  validityPeriod: number | null;
   outcome: DeliveryOutcome;
 }
 

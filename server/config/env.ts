@@ -46,6 +46,10 @@ export const envSchema = z
     SMS_PROGRAM_NAME: withDefault(z.string().min(1).max(40), "BuildOS SMS"),
     SMS_SUPPORT_URL: optional(z.url({ message: "must be the URL of your SMS help page (sent in HELP replies)" })),
     TWILIO_SANDBOX_URL: withDefault(z.url(), "http://127.0.0.1:8465"),
+    /** What kind of sender the Messaging Service uses; sets the default throughput cap. */
+    SMS_SENDER_TYPE: withDefault(z.enum(["long_code", "toll_free", "short_code"]), "long_code"),
+    /** Texts per second handed to Twilio, across the whole app; unset = the sender type's default. */
+    SMS_MAX_PER_SECOND: optional(z.coerce.number().int().min(1).max(1_000)),
 
     INNGEST_DEV: optional(z.string()),
     INNGEST_BASE_URL: optional(z.url()),

@@ -20,17 +20,17 @@ export class JobPayloadError extends Error {
   }
 }
 
-/** Inngest takes at most 5,000 events (and 3 MB) per send; 500 keeps any payload well under. */
-const EVENTS_PER_SEND = 500;
+/**
+ * Inngest takes at most 5,000 events (and 3 MB) per send. 1,000 keeps any payload of ours well
+ * under that, and lets a cron hand over one batch of 1,000 texts in one send.
+ */
+export const EVENTS_PER_SEND = 1_000;
 
 /**
- * One durable job: the id of the function that runs it, the event that triggers it and the
- * schema of that event's data. Server code triggers jobs through the definition; `inngest/`
- * wires each definition to its function. The contract lives here, once.
+ * An event with its schema: what server code sends and functions parse. Events that only steer
+ * runs (a cancel signal) are defined with this; events that start a function with `defineJob`.
  */
-export function defineJob<const N extends string, S extends z.ZodType>(definition: {
-  /** The Inngest function id (the app id is prefixed by the SDK). */
-  id: string;
+export function defineEvent<const N extends string, S extends z.ZodType>(definition: {
   eventName: N;
   schema: S;
   description: string;
@@ -60,6 +60,21 @@ export function defineJob<const N extends string, S extends z.ZodType>(definitio
       }
     },
   };
+}
+
+/**
+ * One durable job: the id of the function that runs it, the event that triggers it and the
+ * schema of that event's data. Server code triggers jobs through the definition; `inngest/`
+ * wires each definition to its function. The contract lives here, once.
+ */
+export function defineJob<const N extends string, S extends z.ZodType>(definition: {
+  /** The Inngest function id (the app id is prefixed by the SDK). */
+  id: string;
+  eventName: N;
+  schema: S;
+  description: string;
+}) {
+  return { ...defineEvent(definition), id: definition.id };
 }
 
 export type JobDefinition = ReturnType<typeof defineJob>;

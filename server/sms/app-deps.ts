@@ -1,13 +1,23 @@
+import { appJobs } from "../jobs/inngest-client";
+import type { JobSender } from "../jobs/define";
 import { env } from "../config/env";
 import { db } from "../db";
-import type { DispatchDeps } from "./dispatch";
+import type { Db } from "@/db/client";
+import type { SmsSender } from "./dispatch";
 import { smsProvider } from "./provider-instance";
 
-/** Dispatch dependencies of the running app, from configuration (read on first use, not at import). */
-export function appDispatchDeps(): DispatchDeps {
+/** What the SMS pipeline's durable functions need: the database, the job sender, and how texts leave. */
+export interface SmsPipelineDeps {
+  db: Db;
+  jobs: JobSender;
+  sender: SmsSender;
+}
+
+/** The pipeline dependencies of the running app, from configuration (read on first use, not at import). */
+export function appSmsPipelineDeps(): SmsPipelineDeps {
   return {
     db: db(),
-    provider: smsProvider(),
-    statusCallbackUrl: `${env().PUBLIC_URL}/api/webhooks/twilio/status`,
+    jobs: appJobs(),
+    sender: { provider: smsProvider(), statusCallbackUrl: `${env().PUBLIC_URL}/api/webhooks/twilio/status` },
   };
 }

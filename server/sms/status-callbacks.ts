@@ -1,4 +1,5 @@
 import { preparedRows, type Db } from "@/db/client";
+import { plainFailureReason } from "./error-reasons";
 import type { StatusCallback } from "./provider";
 import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "./status";
 
@@ -24,6 +25,8 @@ interface CallbackRow {
   at: string;
   error_code: number | null;
   error_message: string | null;
+  /** Plain words for the user and admin (server/sms/error-reasons.ts). */
+  fail_reason: string | null;
   price: string | null;
   price_unit: string | null;
   twilio_status: string;
@@ -43,7 +46,7 @@ const APPLY_BATCH = `
   with input as (
     select * from jsonb_to_recordset($1::jsonb) as i(
       n int, sid text, message_id uuid, status sms_status, rank int, at timestamptz, error_code int,
-      error_message text, price numeric, price_unit text, twilio_status text, payload jsonb)
+      error_message text, fail_reason text, price numeric, price_unit text, twilio_status text, payload jsonb)
   ),
   target as (
     select i.*, found.id
@@ -63,7 +66,7 @@ const APPLY_BATCH = `
       delivered_at = case when t.status = 'delivered' then coalesce(m.delivered_at, t.at) else m.delivered_at end,
       error_code = coalesce(t.error_code, m.error_code),
       error_message = coalesce(t.error_message, m.error_message),
-      fail_reason = case when t.status in ('failed', 'undelivered') then coalesce(t.error_message, m.fail_reason) else m.fail_reason end,
+      fail_reason = case when t.status in ('failed', 'undelivered') then coalesce(t.fail_reason, t.error_message, m.fail_reason) else m.fail_reason end,
       price = coalesce(t.price, m.price),
       price_unit = coalesce(t.price_unit, m.price_unit),
       updated_at = t.at
@@ -79,7 +82,7 @@ const APPLY_BATCH = `
     insert into sms_message_events (message_id, status, source, applied, error_code, payload, created_at)
     select t.id, t.twilio_status, 'callback', t.id in (select id from moved), t.error_code, t.payload, t.at
     from target t
-    on conflict (message_id, status) do nothing
+    on conflict (message_id, status) where source = 'callback' do nothing
     returning message_id
   )
   select t.n, t.id as message_id,
@@ -200,6 +203,7 @@ export function applyStatusCallback(
     at: (input.receivedAt ?? new Date()).toISOString(),
     error_code: errorCode,
     error_message: errorReason,
+    fail_reason: plainFailureReason(errorCode),
     price: input.payload.Price ?? null,
     price_unit: input.payload.PriceUnit ?? null,
     twilio_status: input.callback.status,

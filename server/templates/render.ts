@@ -43,3 +43,10 @@ export function segmentInfo(text: string): SegmentInfo {
     nonGsmCharacters: message.getNonGsmCharacters(),
   };
 }
+
+/** Twilio refuses longer bodies (21617); it counts Unicode code points. */
+export const MAX_BODY_CHARACTERS = 1_600;
+
+export function bodyCharacters(text: string): number {
+  return [...text].length;
+}

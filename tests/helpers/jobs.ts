@@ -10,3 +10,12 @@ export function recordingJobs(): JobSender & { sent: JobEvent[] } {
     },
   };
 }
+
+/** A JobSender that sends through an Inngest client (e.g. one pointed at a test executor). */
+export function clientJobs(client: { send(events: JobEvent[]): Promise<unknown> }): JobSender {
+  return {
+    async send(events) {
+      if (events.length > 0) await client.send(events);
+    },
+  };
+}

@@ -76,12 +76,13 @@ export function createTwilioProvider(input: TwilioProviderConfig): SmsProvider {
     : { from: config.fromNumber };
 
   return {
-    async send({ to, body, statusCallbackUrl, sendAt }) {
+    async send({ to, body, statusCallbackUrl, sendAt, validityPeriodSeconds }) {
       const message = await client.messages.create({
         to,
         body,
         ...sender,
         ...(statusCallbackUrl ? { statusCallback: statusCallbackUrl } : {}),
+        ...(validityPeriodSeconds !== undefined ? { validityPeriod: validityPeriodSeconds } : {}),
         ...(sendAt ? { sendAt, scheduleType: "fixed" as const } : {}),
       });
       return toSentMessage(message);

@@ -27,6 +27,11 @@ export interface SendInput {
   statusCallbackUrl?: string;
   /** Schedule at Twilio (needs a Messaging Service; 15 min to 35 days ahead). */
   sendAt?: Date;
+  /**
+   * Seconds the text may wait in Twilio's sender queue (1–36,000); past it Twilio drops it with
+   * 30036 instead of delivering it late.
+   */
+  validityPeriodSeconds?: number;
 }
 
 export interface SentMessage {

@@ -10,6 +10,7 @@ import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type Twil
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
+import { clientJobs } from "../../helpers/jobs";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -47,11 +48,11 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const started = await startTestExecutor({ retryBackoffMs: () => 50 });
     executor = started.executor;
     client = testClient("buildos-sms-test", executor.url);
-    const fn = createDispatchMessageFunction(client, () => ({
-      db: handle.db,
-      provider,
-      statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`,
-    }));
+    const fn = createDispatchMessageFunction(
+      client,
+      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` } }),
+      { maxPerSecond: 100 },
+    );
     const app = await serveApp(client, [fn]);
     await executor.sync(app.url);
     closers.push(app.close, started.close, webhooks.close, () => sandbox.stop(), () => handle.drop());
@@ -84,9 +85,13 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550162" });
     sandbox.setFaults({ serverErrors: 1_000 });
     await client.send(dispatchMessageJob.event({ messageId: id }));
+    // The retries span about an hour (server/sms/retry-schedule.ts): move the engine's clock
+    // past each wait as soon as the next attempt is pending.
     const failed = await waitFor(async () => {
       const m = await statusOf(id);
-      return m.status === "failed" ? m : undefined;
+      if (m.status === "failed") return m;
+      await executor.advanceClock(15 * 60_000);
+      return undefined;
     }, "message failed after retries");
     expect(failed.attemptCount).toBe(DISPATCH_RETRIES + 1);
     expect(failed.failReason).toMatch(/^not accepted by Twilio after retries/);

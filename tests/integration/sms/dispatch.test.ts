@@ -4,6 +4,8 @@ import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { dispatchMessage } from "@/server/sms/dispatch";
+import { systemContext } from "@/server/service-context";
+import { recordingJobs } from "../../helpers/jobs";
 import { handleInboundWebhook, handleStatusWebhook, type TwilioWebhookDeps } from "@/server/webhooks/twilio-handlers";
 import { createMessage } from "../../helpers/factories";
 import { createVerifiedUser, preferencesOf, sandboxProvider } from "../../helpers/sms";
@@ -47,7 +49,7 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
   });
 
   const dispatch = (id: string) =>
-    dispatchMessage({ db: handle.db, provider, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` }, id);
+    dispatchMessage(systemContext(handle.db, recordingJobs(), "test"), { provider, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` }, id);
 
   async function messageState(id: string) {
     const [message] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, id));

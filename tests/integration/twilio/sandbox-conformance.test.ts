@@ -595,6 +595,36 @@ describe("fault injection", () => {
   });
 });
 
+describe("validity period", () => {
+  it("takes ValidityPeriod from 1 to 36,000 seconds and refuses anything else with 90007", async () => {
+    const accepted = await serviceProvider.send({ to: USER, body: "soon", validityPeriodSeconds: 36_000 });
+    expect(accepted.status).toBe("accepted");
+    for (const bad of [0, 36_001]) {
+      const error = await providerError(serviceProvider.send({ to: USER, body: "soon", validityPeriodSeconds: bad }));
+      expect(error).toMatchObject({ kind: "permanent", code: 90007, httpStatus: 400 });
+    }
+  });
+
+  it("a text that outstays its validity in the sender queue fails with 30036 and is never sent", async () => {
+    sandbox.setFaults({ validityExpiries: 1 });
+    const callbacks = await receiver();
+    const sent = await serviceProvider.send({
+      to: USER,
+      body: "Reminder: standup in 5 minutes",
+      validityPeriodSeconds: 300,
+      statusCallbackUrl: `${callbacks.url}/status`,
+    });
+    const requests = await callbacks.waitFor(hasFinalStatus);
+    expect(statuses(requests)).toEqual(["queued", "failed"]);
+    expect(requests.at(-1)?.params).toMatchObject({ MessageStatus: "failed", ErrorCode: "30036" });
+    expect(serviceProvider.parseStatusCallback(requests.at(-1)?.params ?? {})).toMatchObject({ status: "failed", errorCode: 30036 });
+    expect(await serviceProvider.fetch(sent.sid)).toMatchObject({ status: "failed", errorCode: 30036 });
+    // Only the next create was affected.
+    const next = await serviceProvider.send({ to: USER, body: "fine", statusCallbackUrl: `${callbacks.url}/status` });
+    await callbacks.waitFor((r) => r.some((x) => x.params.MessageSid === next.sid && x.params.MessageStatus === "delivered"));
+  });
+});
+
 describe("the sandbox's own API", () => {
   it("shows state, validates fault input and resets", async () => {
     await serviceProvider.send({ to: USER, body: "hi" });

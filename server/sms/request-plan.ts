@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { smsCategory, smsSkipReason } from "@/db/schema";
+import { DomainError } from "../errors";
+import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
+import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
+import { decideSend, type DecisionInput } from "./send-decision";
+import type { SmsStatus } from "./status";
+
+type SkipReason = (typeof smsSkipReason.enumValues)[number];
+
+/** A text request after its input was checked (see request.ts). */
+export interface CheckedRequest {
+  userId: string;
+  templateKey: string;
+  variables: Record<string, string>;
+  priority?: SmsPriority;
+  scheduledFor?: Date;
+  dedupeKey?: string;
+  validUntil?: Date;
+}
+
+/** A template's current version, as the request reads it. */
+export interface RequestTemplate {
+  key: string;
+  id: string;
+  category: (typeof smsCategory.enumValues)[number];
+  active: boolean;
+  versionId: string;
+  body: string;
+}
+
+/** The user as the request reads them: their preferences row, or null when they never set any. */
+export interface RequestRecipient {
+  userId: string;
+  preferences: DecisionInput["preferences"];
+}
+
+/** What a batch of requests was checked against, loaded in one round trip. */
+export interface RequestContext {
+  templates: Map<string, RequestTemplate>;
+  recipients: Map<string, RequestRecipient>;
+  existing: Map<string, { id: string; status: SmsStatus }>;
+}
+
+/** A row of sms_messages as the insert statement reads it. */
+export interface MessageRow {
+  id: string;
+  user_id: string;
+  to: string | null;
+  body: string;
+  template_id: string;
+  template_version_id: string;
+  template_vars: Record<string, string>;
+  category: SmsCategory;
+  priority: SmsPriority;
+  status: "pending" | "skipped";
+  skip_reason: SkipReason | null;
+  fail_reason: string | null;
+  scheduled_for: string | null;
+  valid_until: string | null;
+  segments: number;
+  encoding: "GSM-7" | "UCS-2";
+  dedupe_key: string;
+  phone_verified_at: string | null;
+  created_at: string;
+}
+
+export type Planned = { row: MessageRow } | { error: DomainError; invalidVars?: MessageRow };
+
+/**
+ * Renders and checks one request against what was loaded; pure. The body comes from the
+ * template's current version (recorded on the row); every variable it names must be given (a
+ * missing one is an error naming it, never an empty string); at most 1,600 characters. Segments
+ * and encoding are computed here, because Twilio answers num_segments "0" through a Messaging
+ * Service. A request the send decision would skip now (no verified number, opted out, category
+ * or template switched off) or whose deadline has passed becomes a skipped row, not an error.
+ */
+export function planMessage(input: CheckedRequest, loaded: RequestContext, now: Date): Planned {
+  const template = loaded.templates.get(input.templateKey);
+  if (!template) {
+    return { error: new DomainError("BAD_REQUEST", `Unknown template "${input.templateKey}"`, { field: "templateKey" }) };
+  }
+  const recipient = loaded.recipients.get(input.userId);
+  if (!recipient) return { error: new DomainError("NOT_FOUND", `User ${input.userId} not found`, { field: "userId" }) };
+
+  const id = randomUUID();
+  const vars = Object.fromEntries(
+    templateVariables(template.body).flatMap((name) => (input.variables[name] !== undefined ? [[name, input.variables[name]]] : [])),
+  );
+  const prefs = recipient.preferences;
+  const phone = prefs?.phone && prefs.phoneVerifiedAt ? { to: prefs.phone, verifiedAt: prefs.phoneVerifiedAt } : null;
+  const priority = input.priority ?? CATEGORY_DEFAULTS[template.category].priority;
+  const base = {
+    id,
+    user_id: input.userId,
+    to: phone?.to ?? null,
+    template_id: template.id,
+    template_version_id: template.versionId,
+    template_vars: vars,
+    category: template.category,
+    priority,
+    fail_reason: null,
+    scheduled_for: input.scheduledFor?.toISOString() ?? null,
+    valid_until: input.validUntil?.toISOString() ?? null,
+    dedupe_key: input.dedupeKey ?? `message:${id}`,
+    phone_verified_at: phone?.verifiedAt.toISOString() ?? null,
+    created_at: now.toISOString(),
+  } satisfies Partial<MessageRow>;
+
+  const rendered = renderTemplate(template.body, input.variables);
+  const problem = !rendered.ok
+    ? `Missing template variable${rendered.missing.length > 1 ? "s" : ""} ` +
+      `${rendered.missing.map((name) => `"${name}"`).join(", ")} for template "${template.key}"`
+    : bodyCharacters(rendered.body) > MAX_BODY_CHARACTERS
+      ? `The text would be ${bodyCharacters(rendered.body)} characters; at most ${MAX_BODY_CHARACTERS} can be sent`
+      : null;
+  if (!rendered.ok || problem) {
+    const field = !rendered.ok ? `variables.${rendered.missing[0]}` : "variables";
+    const info = segmentInfo(template.body);
+    return {
+      error: new DomainError("BAD_REQUEST", problem ?? "invalid variables", { field }),
+      invalidVars: {
+        ...base,
+        body: template.body,
+        status: "skipped",
+        skip_reason: "invalid_vars",
+        fail_reason: problem,
+        segments: info.segments,
+        encoding: info.encoding,
+      },
+    };
+  }
+  const info = segmentInfo(rendered.body);
+  // The same decision the send function makes (one home, server/sms/send-decision.ts): a text
+  // that would be skipped now is recorded skipped at once. Waits are the send function's.
+  const decision = decideSend({
+    now,
+    message: {
+      category: template.category,
+      priority,
+      to: phone?.to ?? "",
+      scheduledFor: input.scheduledFor ?? null,
+      phoneVerifiedAt: phone?.verifiedAt ?? null,
+      templateActive: template.active,
+    },
+    preferences: prefs,
+  });
+  const skip: SkipReason | null =
+    decision.action === "skip" ? decision.reason : input.validUntil && input.validUntil <= now ? "expired" : null;
+  return {
+    row: {
+      ...base,
+      body: rendered.body,
+      status: skip ? "skipped" : "pending",
+      skip_reason: skip,
+      segments: info.segments,
+      encoding: info.encoding,
+    },
+  };
+}
+
