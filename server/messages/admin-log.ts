@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import { adminAuditLog, smsCategory, smsMessageEvents, smsMessages, smsStatus, smsTemplates, smsTemplateVersions, users } from "@/db/schema";
 import { DomainError } from "../errors";
+import { plainFailureReason } from "../sms/error-reasons";
 import type { AdminActor, ServiceContext } from "../service-context";
 
 export const MESSAGE_LOG_PAGE_SIZE = 50;
@@ -53,11 +54,9 @@ export async function listMessageLog({ db }: ServiceContext<AdminActor>, query: 
     recipient,
     query.from ? sql`${smsMessages.createdAt} >= ${query.from.toISOString()}::timestamptz` : undefined,
     query.to ? sql`${smsMessages.createdAt} < ${query.to.toISOString()}::timestamptz` : undefined,
+    // A row comparison, so the index's (created_at, id) order continues exactly where the page ended.
     query.cursor
-      ? or(
-          lt(smsMessages.createdAt, query.cursor.createdAt),
-          and(eq(smsMessages.createdAt, query.cursor.createdAt), lt(smsMessages.id, query.cursor.id)),
-        )
+      ? sql`(${smsMessages.createdAt}, ${smsMessages.id}) < (${query.cursor.createdAt.toISOString()}::timestamptz, ${query.cursor.id}::uuid)`
       : undefined,
   );
   const rows = await db
@@ -85,7 +84,11 @@ export async function listMessageLog({ db }: ServiceContext<AdminActor>, query: 
   return { items, nextCursor: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
 
-/** One message with everything an admin needs to understand it: version, variables, every event, audit entries. */
+/**
+ * One message with everything an admin needs to understand it: template version, variables,
+ * every event in order with its source, the failure in plain words, the text it retries and
+ * the retries made of it, and the admin actions taken on it.
+ */
 export async function getMessageForAdmin({ db }: ServiceContext<AdminActor>, id: string) {
   const [row] = await db
     .select({
@@ -108,6 +111,7 @@ export async function getMessageForAdmin({ db }: ServiceContext<AdminActor>, id:
       source: smsMessageEvents.source,
       applied: smsMessageEvents.applied,
       errorCode: smsMessageEvents.errorCode,
+      payload: smsMessageEvents.payload,
       createdAt: smsMessageEvents.createdAt,
     })
     .from(smsMessageEvents)
@@ -118,11 +122,25 @@ export async function getMessageForAdmin({ db }: ServiceContext<AdminActor>, id:
     .from(adminAuditLog)
     .leftJoin(users, eq(users.id, adminAuditLog.actorUserId))
     .where(and(eq(adminAuditLog.targetType, "message"), eq(adminAuditLog.targetId, id)))
-    .orderBy(adminAuditLog.createdAt);
+    .orderBy(adminAuditLog.createdAt, adminAuditLog.id);
+  // The text this one retries and the retries made of it, in one query.
+  const related = await db
+    .select({ id: smsMessages.id, status: smsMessages.status, createdAt: smsMessages.createdAt, retryOfId: smsMessages.retryOfId })
+    .from(smsMessages)
+    .where(
+      row.message.retryOfId
+        ? or(eq(smsMessages.retryOfId, id), eq(smsMessages.id, row.message.retryOfId))
+        : eq(smsMessages.retryOfId, id),
+    )
+    .orderBy(asc(smsMessages.createdAt), asc(smsMessages.id));
+  const strip = ({ retryOfId: _, ...rest }: (typeof related)[number]) => rest;
   return {
     ...row.message,
     userEmail: row.userEmail,
     template: row.templateKey ? { key: row.templateKey, name: row.templateName, version: row.templateVersion } : null,
+    errorMeaning: plainFailureReason(row.message.errorCode),
+    retryOf: related.filter((m) => m.id === row.message.retryOfId).map(strip)[0] ?? null,
+    retries: related.filter((m) => m.retryOfId === id).map(strip),
     events,
     audit,
   };
