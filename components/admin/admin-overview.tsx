@@ -39,11 +39,11 @@ export function AdminOverview() {
           <Loading />
         ) : users.isError ? (
           <Alert>Could not load users: {users.error.message}</Alert>
-        ) : users.data.length === 0 ? (
+        ) : users.data.items.length === 0 ? (
           <Empty>No users.</Empty>
         ) : (
           <Table head={["Email", "Name", "Role", "Joined"]}>
-            {users.data.map((u) => (
+            {users.data.items.map((u) => (
               <tr key={u.id}>
                 <Td>{u.email}</Td>
                 <Td>{u.name}</Td>

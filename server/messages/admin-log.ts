@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import { adminAuditLog, smsCategory, smsMessageEvents, smsMessages, smsStatus, smsTemplates, smsTemplateVersions, users } from "@/db/schema";
 import { DomainError } from "../errors";
 import { plainFailureReason } from "../sms/error-reasons";
+import { phoneSearchTerm } from "../users/phone-search";
 import type { AdminActor, ServiceContext } from "../service-context";
 
 export const MESSAGE_LOG_PAGE_SIZE = 50;
@@ -24,20 +24,15 @@ export const messageLogQuerySchema = z
 
 export type MessageLogQuery = z.infer<typeof messageLogQuerySchema>;
 
-/** A phone number in any common form, as E.164 (US numbers may omit +1); null when it is not one. */
-function asPhone(text: string): string | null {
-  const parsed = parsePhoneNumberFromString(text, "US");
-  return parsed?.isPossible() ? parsed.number : null;
-}
-
+/** A whole email address (any case) finds the user's texts; a phone number the texts sent to it. */
 async function recipientFilter(db: ServiceContext["db"], recipient: string): Promise<SQL | "none"> {
-  if (recipient.includes("@")) {
-    const user = await db.query.users.findFirst({ columns: { id: true }, where: sql`lower(${users.email}) = lower(${recipient})` });
+  const term = phoneSearchTerm(recipient);
+  if (term.kind === "phone") return eq(smsMessages.to, term.phone);
+  if (term.kind === "email" && term.text.includes("@")) {
+    const user = await db.query.users.findFirst({ columns: { id: true }, where: sql`lower(${users.email}) = lower(${term.text})` });
     return user ? eq(smsMessages.userId, user.id) : "none";
   }
-  const phone = asPhone(recipient);
-  if (!phone) throw new DomainError("BAD_REQUEST", "Search by an email address or a phone number", { field: "recipient" });
-  return eq(smsMessages.to, phone);
+  throw new DomainError("BAD_REQUEST", "Search by an email address or a phone number", { field: "recipient" });
 }
 
 /**

@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { smsInboundMessages, userSmsPreferences } from "@/db/schema";
 import { classifyKeyword } from "./keywords";
+import { recordOptChanges, type OptChangeSource } from "./opt-changes";
 import { helpReply, startReply, stopReply, type ProgramInfo } from "./replies";
 
 export interface InboundText {
@@ -50,22 +51,27 @@ export async function handleInboundText(
       return { reply: previous?.reply ?? null, duplicate: true };
     }
     if (keyword === "stop") await optOutNumber(tx, text.from, "keyword", now);
-    if (keyword === "start") await optInNumber(tx, text.from);
+    if (keyword === "start") await optInNumber(tx, text.from, now);
     return { reply, duplicate: false };
   });
 }
 
-/** Marks every user with this verified number as opted out (kept if already opted out). */
-export async function optOutNumber(db: DbOrTx, phone: string, source: "keyword" | "settings" | "twilio_21610", now = new Date()) {
-  await db
+/** Marks every user with this verified number as opted out (kept if already opted out); each change is recorded. */
+export async function optOutNumber(db: DbOrTx, phone: string, source: OptChangeSource, now = new Date()) {
+  const changed = await db
     .update(userSmsPreferences)
     .set({ optedOutAt: now, optOutSource: source, updatedAt: now })
-    .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)));
+    .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)))
+    .returning({ userId: userSmsPreferences.userId });
+  await recordOptChanges(db, changed, "opt_out", source, now);
 }
 
-export async function optInNumber(db: DbOrTx, phone: string) {
-  await db
+/** START from the phone: every opted-out user with this number gets texts again; each change is recorded. */
+export async function optInNumber(db: DbOrTx, phone: string, now = new Date()) {
+  const changed = await db
     .update(userSmsPreferences)
-    .set({ optedOutAt: null, optOutSource: null, updatedAt: new Date() })
-    .where(eq(userSmsPreferences.phone, phone));
+    .set({ optedOutAt: null, optOutSource: null, updatedAt: now })
+    .where(and(eq(userSmsPreferences.phone, phone), isNotNull(userSmsPreferences.optedOutAt)))
+    .returning({ userId: userSmsPreferences.userId });
+  await recordOptChanges(db, changed, "opt_in", "keyword", now);
 }

@@ -49,7 +49,7 @@ describe.each(testDatabases())("authorization on $name", (database) => {
     expect(await codeOf(asAlice.admin.users())).toBe("FORBIDDEN");
     expect(await codeOf(asAlice.admin.templates.list())).toBe("FORBIDDEN");
     const users = await callerFor(handle.db, admin).admin.users();
-    expect(users.map((u) => u.id)).toEqual(expect.arrayContaining([alice.id, bob.id, admin.id]));
+    expect(users.items.map((u) => u.id)).toEqual(expect.arrayContaining([alice.id, bob.id, admin.id]));
   });
 
   it("never shows user A another user's messages (IDOR)", async () => {

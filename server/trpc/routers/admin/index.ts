@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/summary";
 import { getMessageForAdmin, listMessageLog, messageLogQuerySchema } from "../../../messages/admin-log";
-import { listUsers } from "../../../users/admin-queries";
+import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminTemplatesRouter } from "./templates";
 
 export const adminRouter = router({
-  users: adminProcedure.query(({ ctx }) => listUsers(ctx.service)),
+  users: adminProcedure
+    .input(userSearchSchema.optional())
+    .query(({ ctx, input }) => searchUsersForAdmin(ctx.service, input ?? userSearchSchema.parse({}))),
   templates: adminTemplatesRouter,
   dashboard: adminProcedure
     .input(z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict())
