@@ -55,6 +55,8 @@ export const envSchema = z
     INNGEST_BASE_URL: optional(z.url()),
     INNGEST_EVENT_KEY: optional(z.string()),
     INNGEST_SIGNING_KEY: optional(z.string()),
+    /** The Inngest dashboard of this environment: the admin console links a message's runs there. */
+    INNGEST_DASHBOARD_URL: withDefault(z.url(), "https://app.inngest.com/env/production"),
   })
   .superRefine((env, ctx) => {
     const twilioKeys = ["TWILIO_ACCOUNT_SID", "TWILIO_VERIFY_SERVICE_SID"] as const;

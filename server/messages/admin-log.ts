@@ -2,6 +2,7 @@ import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { adminAuditLog, smsCategory, smsMessageEvents, smsMessages, smsStatus, smsTemplates, smsTemplateVersions, users } from "@/db/schema";
 import { DomainError } from "../errors";
+import { adminActionsFor } from "./admin-actions";
 import { plainFailureReason } from "../sms/error-reasons";
 import { phoneSearchTerm } from "../users/phone-search";
 import type { AdminActor, ServiceContext } from "../service-context";
@@ -134,6 +135,7 @@ export async function getMessageForAdmin({ db }: ServiceContext<AdminActor>, id:
     userEmail: row.userEmail,
     template: row.templateKey ? { key: row.templateKey, name: row.templateName, version: row.templateVersion } : null,
     errorMeaning: plainFailureReason(row.message.errorCode),
+    actions: adminActionsFor(row.message.status),
     retryOf: related.filter((m) => m.id === row.message.retryOfId).map(strip)[0] ?? null,
     retries: related.filter((m) => m.retryOfId === id).map(strip),
     events,

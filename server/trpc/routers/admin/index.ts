@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/summary";
-import { getMessageForAdmin, listMessageLog, messageLogQuerySchema } from "../../../messages/admin-log";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
+import { adminMessagesRouter } from "./messages";
+import { adminSandboxRouter } from "./sandbox";
 import { adminTemplatesRouter } from "./templates";
 
 export const adminRouter = router({
@@ -13,10 +14,6 @@ export const adminRouter = router({
   dashboard: adminProcedure
     .input(z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict())
     .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
-  messages: router({
-    list: adminProcedure.input(messageLogQuerySchema).query(({ ctx, input }) => listMessageLog(ctx.service, input)),
-    get: adminProcedure
-      .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
-      .query(({ ctx, input }) => getMessageForAdmin(ctx.service, input.id)),
-  }),
+  messages: adminMessagesRouter,
+  sandbox: adminSandboxRouter,
 });
