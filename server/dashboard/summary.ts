@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
+import { smsTemplates } from "@/db/schema";
+import { plainFailureReason } from "../sms/error-reasons";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { latencyRowsSql, statsRowsSql } from "./aggregate";
 import { histogramQuantile } from "./latency-buckets";
@@ -30,7 +32,7 @@ type GroupedRow = {
 };
 
 /**
- * Every dashboard figure for the last `days` UTC days (today included), in four round trips:
+ * Every dashboard figure for the last `days` UTC days (today included), in five round trips:
  * closed days come from the stats rollup, today is aggregated live by the same SQL.
  */
 export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input: { days: DashboardRange }, now = new Date()) {
@@ -84,7 +86,16 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
         from user_sms_preferences`,
   );
 
-  return shapeSummary({ days: input.days, from, today, grouped, latency, optChanges, people });
+  const summary = shapeSummary({ days: input.days, from, today, grouped, latency, optChanges, people });
+  const topIds = summary.topTemplates.map((t) => t.templateId);
+  const names = topIds.length
+    ? await db.select({ id: smsTemplates.id, key: smsTemplates.key, name: smsTemplates.name }).from(smsTemplates).where(inArray(smsTemplates.id, topIds))
+    : [];
+  const byId = new Map(names.map((t) => [t.id, t]));
+  return {
+    ...summary,
+    topTemplates: summary.topTemplates.map((t) => ({ ...t, key: byId.get(t.templateId)?.key ?? null, name: byId.get(t.templateId)?.name ?? null })),
+  };
 }
 
 function shapeSummary(parts: {
@@ -157,7 +168,7 @@ function shapeSummary(parts: {
     latencySeconds: { p50: histogramQuantile(histogram, 0.5), p90: histogramQuantile(histogram, 0.9) },
     errorCodes: parts.grouped
       .filter((r) => r.kind === "error" && r.error_code !== null)
-      .map((r) => ({ code: r.error_code!, messages: n(r.messages) }))
+      .map((r) => ({ code: r.error_code!, meaning: plainFailureReason(r.error_code), messages: n(r.messages) }))
       .sort((a, b) => b.messages - a.messages),
     topTemplates: parts.grouped
       .filter((r) => r.kind === "template" && r.template_id !== null)

@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, sql } from "drizzle-orm";
-import { smsMessages, smsTemplates, smsTemplateVersions, users } from "@/db/schema";
+import { and, desc, eq } from "drizzle-orm";
+import { smsTemplates, smsTemplateVersions, users } from "@/db/schema";
 import { recordAdminAction } from "../audit/log";
+import { templateStats } from "../dashboard/template-stats";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
 import type { TemplateCreate, TemplateSave } from "./admin-schema";
@@ -10,45 +11,35 @@ type AdminContext = ServiceContext<AdminActor>;
 
 const STATS_DAYS = 30;
 
-/** Every template with its current body and the last 30 days' texts and delivery rate. */
+/**
+ * Every template with its current body and the last 30 days' texts sent and delivery rate
+ * (delivered / sent), read from the stats rollup plus today live, so it stays fast at any volume.
+ */
 export async function listTemplatesForAdmin({ db }: AdminContext, now = new Date()) {
-  const since = new Date(now.getTime() - STATS_DAYS * 86_400_000);
-  const stats = db
-    .select({
-      templateId: smsMessages.templateId,
-      sent: sql<number>`count(*) filter (where ${smsMessages.sentAt} is not null)::int`.as("sent"),
-      delivered: sql<number>`count(*) filter (where ${smsMessages.status} = 'delivered')::int`.as("delivered"),
-    })
-    .from(smsMessages)
-    .where(gte(smsMessages.createdAt, since))
-    .groupBy(smsMessages.templateId)
-    .as("stats");
-  const rows = await db
-    .select({
-      id: smsTemplates.id,
-      key: smsTemplates.key,
-      name: smsTemplates.name,
-      category: smsTemplates.category,
-      active: smsTemplates.active,
-      currentVersion: smsTemplates.currentVersion,
-      body: smsTemplateVersions.body,
-      updatedAt: smsTemplates.updatedAt,
-      sent: sql<number>`coalesce(${stats.sent}, 0)`,
-      delivered: sql<number>`coalesce(${stats.delivered}, 0)`,
-    })
-    .from(smsTemplates)
-    .innerJoin(
-      smsTemplateVersions,
-      and(eq(smsTemplateVersions.templateId, smsTemplates.id), eq(smsTemplateVersions.version, smsTemplates.currentVersion)),
-    )
-    .leftJoin(stats, eq(stats.templateId, smsTemplates.id))
-    .orderBy(smsTemplates.key);
-  return rows.map((row) => ({
-    ...row,
-    sent: Number(row.sent),
-    delivered: Number(row.delivered),
-    deliveryRate: Number(row.sent) > 0 ? Number(row.delivered) / Number(row.sent) : null,
-  }));
+  const [rows, stats] = await Promise.all([
+    db
+      .select({
+        id: smsTemplates.id,
+        key: smsTemplates.key,
+        name: smsTemplates.name,
+        category: smsTemplates.category,
+        active: smsTemplates.active,
+        currentVersion: smsTemplates.currentVersion,
+        body: smsTemplateVersions.body,
+        updatedAt: smsTemplates.updatedAt,
+      })
+      .from(smsTemplates)
+      .innerJoin(
+        smsTemplateVersions,
+        and(eq(smsTemplateVersions.templateId, smsTemplates.id), eq(smsTemplateVersions.version, smsTemplates.currentVersion)),
+      )
+      .orderBy(smsTemplates.key),
+    templateStats(db, STATS_DAYS, now),
+  ]);
+  return rows.map((row) => {
+    const { sent, delivered } = stats.get(row.id) ?? { sent: 0, delivered: 0 };
+    return { ...row, sent, delivered, deliveryRate: sent > 0 ? delivered / sent : null };
+  });
 }
 
 /** A template with every version, newest first, and who saved each. */

@@ -97,11 +97,16 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
     expect(summary.deliveryRate).toBeCloseTo(7 / 9); // delivered / (delivered + undelivered + failed)
     // Latencies 3, 5, 7, 10, 20, 40, 100 s: nearest-rank median is the 4th, p90 the 7th.
     expect(summary.latencySeconds).toEqual({ p50: 10, p90: 100 });
-    expect(summary.errorCodes).toEqual(expect.arrayContaining([{ code: 30003, messages: 1 }, { code: 21211, messages: 1 }]));
+    expect(summary.errorCodes).toEqual(
+      expect.arrayContaining([
+        { code: 30003, meaning: expect.stringMatching(/switched off or out of coverage/), messages: 1 },
+        { code: 21211, meaning: "The phone number is not a valid number.", messages: 1 },
+      ]),
+    );
     expect(summary.errorCodes).toHaveLength(2);
     expect(summary.topTemplates).toEqual([
-      { templateId: templateA, messages: 9 },
-      { templateId: templateB, messages: 3 },
+      { templateId: templateA, key: "task_reminder", name: "Task Reminder", messages: 9 },
+      { templateId: templateB, key: "daily_brief_ready", name: "Daily Brief Ready", messages: 3 },
     ]);
     // 5 priced texts at 0.0079; 11 segments in all, 6 unpriced at the same average.
     expect(summary.cost).toEqual({ known: 0.0395, estimated: 0.0869, unit: "USD" });

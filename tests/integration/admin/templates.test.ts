@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { adminAuditLog, smsTemplates, smsTemplateVersions } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
+import { refreshDailyStats } from "@/server/dashboard/rollup";
 import { createMessage, createUser } from "../../helpers/factories";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
@@ -141,8 +142,12 @@ describe.each(testDatabases())("admin templates on $name", (database) => {
       sentAt,
       createdAt: new Date(Date.now() - 31 * 86_400_000),
     });
+    // Ten days ago (a closed day, read from the stats rollup once the cron ran): 1 sent, undelivered.
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+    await createMessage(handle.db, admin.id, { templateId: created.id, status: "undelivered", sentAt: tenDaysAgo, createdAt: tenDaysAgo });
+    await refreshDailyStats(handle.db);
     const row = (await asAdmin().admin.templates.list()).find((t) => t.id === created.id);
-    expect(row).toMatchObject({ sent: 3, delivered: 2, body: "Hi", currentVersion: 1 });
-    expect(row?.deliveryRate).toBeCloseTo(2 / 3);
+    expect(row).toMatchObject({ sent: 4, delivered: 2, body: "Hi", currentVersion: 1 });
+    expect(row?.deliveryRate).toBeCloseTo(2 / 4);
   });
 });
