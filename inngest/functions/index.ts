@@ -4,6 +4,7 @@ import { appSmsPipelineDeps } from "@/server/sms/app-deps";
 import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
 import { createDispatchMessageFunction } from "./dispatch-message";
+import { createSendSmsFunction } from "./send-sms";
 
 /**
  * Every function the app serves; each is a thin adapter over a server/ service. Built on first
@@ -12,5 +13,8 @@ import { createDispatchMessageFunction } from "./dispatch-message";
  */
 export function appFunctions(): InngestFunction.Any[] {
   const config = env();
-  return [createDispatchMessageFunction(inngest, appSmsPipelineDeps, { maxPerSecond: smsMaxPerSecond(config) })];
+  return [
+    createSendSmsFunction(inngest, appSmsPipelineDeps),
+    createDispatchMessageFunction(inngest, appSmsPipelineDeps, { maxPerSecond: smsMaxPerSecond(config) }),
+  ];
 }

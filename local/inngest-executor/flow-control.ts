@@ -4,8 +4,8 @@ import type { FunctionDefinition } from "./function-config";
 import type { StoredEvent } from "./protocol";
 import type { ConcurrencyKey } from "./store/runs";
 
-// Flow control decided at run start (idempotency, throttle, priority, concurrency keys) and the
-// in-memory concurrency accounting used when claiming call jobs.
+// Flow control decided at run start (idempotency, priority, concurrency and throttle keys) and the
+// in-memory accounting used when claiming call jobs (concurrency slots, throttle slots).
 
 export const IDEMPOTENCY_TTL_MS = 86_400_000;
 export const MAX_PRIORITY_SEC = 600;
@@ -18,6 +18,57 @@ export function idempotencyKeyFor(fn: FunctionDefinition, event: StoredEvent): s
 export function throttleKeyFor(fn: FunctionDefinition, event: StoredEvent): string {
   if (!fn.throttle?.key) return "";
   return celKey(fn.throttle.key, { event }) ?? "";
+}
+
+/** What the first call of a throttled run carries, so the queue can hold it until a slot is free. */
+export type ThrottleTicket = { key: string; limit: number; periodMs: number; burst: number };
+
+const throttleTicketSchema = z.object({ key: z.string(), limit: z.number(), periodMs: z.number(), burst: z.number() });
+
+/** The ticket of a run of `fn` for `event` (its key fully qualified by the function), or null. */
+export function throttleTicketFor(fn: FunctionDefinition, event: StoredEvent): ThrottleTicket | null {
+  if (!fn.throttle) return null;
+  const { limit, periodMs, burst } = fn.throttle;
+  return { key: `${fn.id}:${throttleKeyFor(fn, event)}`, limit, periodMs, burst };
+}
+
+export function readThrottleTicket(payload: Record<string, unknown>): ThrottleTicket | null {
+  const parsed = throttleTicketSchema.safeParse(payload.throttle);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Throttle as Inngest applies it: when a run *starts*. A throttled run waits in the queue like any
+ * other, in priority order; when its first call comes up, it starts only if its key has a slot
+ * (GCRA), and otherwise the key is closed until its next slot, so a higher-priority run that
+ * arrives later still starts before the backlog. Kept in memory: one executor owns its store,
+ * and after a restart the spacing simply starts afresh.
+ */
+export class ThrottleGate {
+  private readonly tats = new Map<string, number>();
+  private readonly closedUntil = new Map<string, number>();
+
+  /** Keys without a free slot now: the claim query skips their waiting runs. */
+  closedKeys(nowMs: number): string[] {
+    for (const [key, until] of this.closedUntil) if (until <= nowMs) this.closedUntil.delete(key);
+    return [...this.closedUntil.keys()];
+  }
+
+  /** Starts the run now (taking a slot), or closes its key until the next slot and says no. */
+  tryStart(ticket: ThrottleTicket, nowMs: number): boolean {
+    const schedule = throttleSchedule(this.tats.get(ticket.key) ?? null, nowMs, ticket);
+    if (schedule.startAtMs > nowMs) {
+      this.closedUntil.set(ticket.key, schedule.startAtMs);
+      return false;
+    }
+    this.tats.set(ticket.key, schedule.tatMs);
+    return true;
+  }
+
+  /** When the next closed key opens, to wake the queue then. */
+  nextOpening(): number | null {
+    return this.closedUntil.size > 0 ? Math.min(...this.closedUntil.values()) : null;
+  }
 }
 
 /**

@@ -4,14 +4,13 @@ import {
   IDEMPOTENCY_TTL_MS,
   idempotencyKeyFor,
   prioritySecFor,
-  throttleKeyFor,
-  throttleSchedule,
+  throttleTicketFor,
 } from "./flow-control";
 import type { FunctionDefinition } from "./function-config";
 import { randomUlid } from "./ids";
 import { DISCOVERY_STEP_ID, INTERNAL_EVENTS, type Memo, type SerializedError, type StoredEvent } from "./protocol";
 import type { Sql } from "./store/db";
-import { claimIdempotencyKey, readThrottleTat, writeThrottleTat } from "./store/flow-state";
+import { claimIdempotencyKey } from "./store/flow-state";
 import { countCallJobsOfRun, deleteJob, deleteJobsOfRun, enqueueJob, jobKeys } from "./store/jobs";
 import { ACTIVE_RUN_STATUSES, finishRun, insertRun, lockRun, type RunRecord } from "./store/runs";
 import { cancelPendingSteps, countPendingSteps, getStep, memoizeStep } from "./store/steps";
@@ -48,15 +47,6 @@ export async function startRun(
     }
   }
 
-  let startAt = now;
-  if (fn.throttle) {
-    const key = throttleKeyFor(fn, event);
-    const schedule = throttleSchedule(await readThrottleTat(tx, fn.id, key), now, fn.throttle);
-    await writeThrottleTat(tx, fn.id, key, schedule.tatMs);
-    startAt = schedule.startAtMs;
-    if (startAt > now) ctx.log.info({ function_id: fn.id, run_id: runId, delay_ms: startAt - now }, "run delayed by throttle");
-  }
-
   const prioritySec = prioritySecFor(fn, event);
   await insertRun(
     tx,
@@ -73,12 +63,21 @@ export async function startRun(
     },
     now,
   );
-  await enqueueDiscovery(tx, runId, prioritySec, startAt, now);
+  // A throttled run's first call carries its ticket: the queue starts it when a slot is free.
+  const ticket = throttleTicketFor(fn, event);
+  await enqueueDiscovery(tx, runId, prioritySec, now, now, ticket ? { throttle: ticket } : {});
   ctx.log.info({ function_id: fn.id, run_id: runId, event_name: event.name, event_id: event.id }, "run queued");
   return runId;
 }
 
-async function enqueueDiscovery(tx: Sql, runId: string, prioritySec: number, runAt: number, now: number) {
+async function enqueueDiscovery(
+  tx: Sql,
+  runId: string,
+  prioritySec: number,
+  runAt: number,
+  now: number,
+  payload: Record<string, unknown> = {},
+) {
   await enqueueJob(
     tx,
     {
@@ -89,6 +88,7 @@ async function enqueueDiscovery(tx: Sql, runId: string, prioritySec: number, run
       attempt: 0,
       runAt,
       orderAt: runAt - prioritySec * 1_000,
+      payload,
     },
     now,
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Clock } from "./clock";
-import { ConcurrencyTracker } from "./flow-control";
+import { ConcurrencyTracker, readThrottleTicket, ThrottleGate } from "./flow-control";
 import type { ConcurrencyKey } from "./store/runs";
 import type { Database } from "./store/db";
 import {
@@ -39,6 +39,7 @@ type InFlight = { controller: AbortController; done: Promise<void>; slots: Concu
 export class JobQueue {
   readonly owner = `executor-${randomUUID()}`;
   private readonly concurrency = new ConcurrencyTracker();
+  private readonly throttle = new ThrottleGate();
   private readonly inFlight = new Map<number, InFlight>();
   private readonly maxInFlight: number;
   private readonly leaseMs: number;
@@ -99,6 +100,9 @@ export class JobQueue {
         const jobs = await this.claim();
         if (!this.running) break; // stopping: claimed jobs keep their lease until the next start
         for (const job of jobs.claimed) this.launch(job, jobs.slots.get(job.id) ?? []);
+        // A throttle key closed during this claim: look again at once, skipping its backlog, so
+        // the work queued behind it is not kept waiting for the next wake-up.
+        if (jobs.throttled) this.pumpAgain = true;
         if (this.pumpAgain) continue;
         await this.scheduleWake();
         if (!this.pumpAgain) break; // a poke that arrived while scheduling must not wait for the timer
@@ -110,24 +114,35 @@ export class JobQueue {
     }
   }
 
-  private async claim(): Promise<{ claimed: JobRecord[]; slots: Map<number, ConcurrencyKey[]> }> {
+  private async claim(): Promise<{ claimed: JobRecord[]; slots: Map<number, ConcurrencyKey[]>; throttled: boolean }> {
     const slots = new Map<number, ConcurrencyKey[]>();
+    const nowMs = this.options.clock.now();
+    let throttled = false;
     try {
       const claimed = await claimDueJobs(this.options.db, {
-        nowMs: this.options.clock.now(),
+        nowMs,
         realNowMs: Date.now(),
         owner: this.owner,
         leaseMs: this.leaseMs,
         limit: this.maxInFlight - this.inFlight.size,
         fullConcurrencyKeys: this.concurrency.fullKeys(),
+        closedThrottleKeys: this.throttle.closedKeys(nowMs),
         accept: (job, concurrencyKeys) => {
           if (job.kind !== "call") return true;
           const taken = this.concurrency.tryAcquire(concurrencyKeys);
-          if (taken) slots.set(job.id, taken);
-          return taken !== null;
+          if (!taken) return false;
+          const ticket = readThrottleTicket(job.payload);
+          // Rows come in priority order, so the first waiting run of a key gets its slot.
+          if (ticket && !this.throttle.tryStart(ticket, nowMs)) {
+            this.concurrency.release(taken);
+            throttled = true;
+            return false;
+          }
+          slots.set(job.id, taken);
+          return true;
         },
       });
-      return { claimed, slots };
+      return { claimed, slots, throttled };
     } catch (error) {
       for (const taken of slots.values()) this.concurrency.release(taken);
       throw error;
@@ -159,7 +174,9 @@ export class JobQueue {
 
   private async scheduleWake(): Promise<void> {
     const now = this.options.clock.now();
-    const next = await nextDueTime(this.options.db, now);
+    const due = await nextDueTime(this.options.db, now);
+    const opening = this.throttle.nextOpening();
+    const next = due === null ? opening : opening === null ? due : Math.min(due, opening);
     const delay = next === null ? this.idlePollMs : Math.min(Math.max(next - now, 0), this.idlePollMs);
     clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(() => this.poke(), delay);

@@ -12,7 +12,7 @@ const messageRef = { messageId: z.uuid() };
 export const sendSmsJob = defineJob({
   id: "send-sms",
   eventName: "sms/message.requested",
-  schema: z.object(messageRef),
+  schema: z.object({ ...messageRef, priority: z.enum(smsPriority.enumValues).optional() }),
   description: "Hold a requested text until it may go, decide again, then queue it for dispatch",
 });
 

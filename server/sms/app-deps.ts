@@ -11,6 +11,8 @@ export interface SmsPipelineDeps {
   db: Db;
   jobs: JobSender;
   sender: SmsSender;
+  /** The pipeline's clock (default: the system clock). */
+  now?: () => Date;
 }
 
 /** The pipeline dependencies of the running app, from configuration (read on first use, not at import). */

@@ -56,14 +56,14 @@ const requestSchema = z
  * Errors (nothing recorded): unknown template or user, a missing variable (named), a body over
  * 1,600 characters, a user acting for someone else.
  */
-export async function requestSms(ctx: ServiceContext, request: SmsRequest): Promise<RequestResult> {
+export async function requestSms(ctx: ServiceContext, request: SmsRequest, now = new Date()): Promise<RequestResult> {
   const input = parseRequest(request, "");
   assertMayRequestFor(ctx, input.userId);
   const loaded = await loadRequestContext(ctx.db, [input]);
   const existing = input.dedupeKey ? loaded.existing.get(input.dedupeKey) : undefined;
   if (existing) return { messageId: existing.id, status: existing.status, created: false };
 
-  const planned = planMessage(input, loaded, new Date());
+  const planned = planMessage(input, loaded, now);
   if ("error" in planned) throw planned.error;
   const inserted = await insertMessages(ctx, [planned.row]);
   if (inserted.length === 0) {
@@ -85,6 +85,7 @@ export async function requestSms(ctx: ServiceContext, request: SmsRequest): Prom
 export async function requestSmsBatch(
   ctx: ServiceContext,
   requests: SmsRequest[],
+  now = new Date(),
 ): Promise<{ created: number; existing: number }> {
   const inputs = requests.map((request, index) => parseRequest(request, `[${index}].`));
   for (const input of inputs) assertMayRequestFor(ctx, input.userId);
@@ -93,7 +94,6 @@ export async function requestSmsBatch(
   for (let start = 0; start < inputs.length; start += REQUEST_BATCH_SIZE) {
     const chunk = inputs.slice(start, start + REQUEST_BATCH_SIZE);
     const loaded = await loadRequestContext(ctx.db, chunk);
-    const now = new Date();
     const rows: MessageRow[] = [];
     const seenKeys = new Set<string>();
     for (const input of chunk) {
@@ -256,6 +256,6 @@ async function startSendRuns(ctx: ServiceContext, rows: MessageRow[]) {
   if (pending.length === 0) return;
   await sendSmsJob.triggerMany(
     ctx.jobs,
-    pending.map((row) => ({ data: { messageId: row.id }, id: row.id })),
+    pending.map((row) => ({ data: { messageId: row.id, priority: row.priority }, id: row.id })),
   );
 }

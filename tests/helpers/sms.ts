@@ -8,6 +8,8 @@ import {
   SANDBOX_VERIFY_SERVICE_SID,
 } from "@/local/twilio-sandbox/credentials";
 import { createTwilioProvider } from "@/server/sms/provider";
+import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
+import { ensureTemplate } from "@/server/templates/service";
 import { createUser } from "./factories";
 
 export function sandboxProvider(sandboxUrl = "http://127.0.0.1:1") {
@@ -31,4 +33,20 @@ export async function createVerifiedUser(db: DbOrTx, phone: string) {
 export async function preferencesOf(db: DbOrTx, userId: string) {
   const [row] = await db.select().from(userSmsPreferences).where(eq(userSmsPreferences.userId, userId));
   return row!;
+}
+
+/** The default templates, as the app seeds them. */
+export async function seedTemplates(db: DbOrTx) {
+  for (const template of DEFAULT_TEMPLATES) await ensureTemplate(db, template);
+}
+
+/** A user with a verified phone and the given preferences (quiet hours default 21:00–08:00 New York). */
+export async function createSmsUser(
+  db: DbOrTx,
+  phone: string,
+  preferences: Partial<typeof userSmsPreferences.$inferInsert> = {},
+) {
+  const user = await createUser(db);
+  await db.insert(userSmsPreferences).values({ userId: user.id, phone, phoneVerifiedAt: new Date(), ...preferences });
+  return user;
 }

@@ -1,8 +1,8 @@
-import { z } from "zod";
 import type { Sql } from "./db";
-import { iso, timeMs } from "./values";
+import { iso } from "./values";
 
-// State behind flow control: idempotency keys and throttle (GCRA) theoretical arrival times.
+// State behind flow control: idempotency keys. (Throttle slots are the queue's, in memory: see
+// ThrottleGate in flow-control.ts.)
 
 /** Claims an idempotency key for `ttlMs`. False when an unexpired claim exists (skip the run). */
 export async function claimIdempotencyKey(
@@ -18,20 +18,4 @@ export async function claimIdempotencyKey(
     [claim.functionId, claim.key, claim.runId, iso(nowMs + claim.ttlMs), iso(nowMs)],
   );
   return rows.length > 0;
-}
-
-export async function readThrottleTat(sql: Sql, functionId: string, key: string): Promise<number | null> {
-  const rows = await sql.query(`SELECT tat FROM throttle_state WHERE function_id = $1 AND key = $2 FOR UPDATE`, [
-    functionId,
-    key,
-  ]);
-  return rows[0] ? z.object({ tat: timeMs }).parse(rows[0]).tat : null;
-}
-
-export async function writeThrottleTat(sql: Sql, functionId: string, key: string, tatMs: number): Promise<void> {
-  await sql.query(
-    `INSERT INTO throttle_state (function_id, key, tat) VALUES ($1, $2, $3::timestamptz)
-     ON CONFLICT (function_id, key) DO UPDATE SET tat = EXCLUDED.tat`,
-    [functionId, key, iso(tatMs)],
-  );
 }

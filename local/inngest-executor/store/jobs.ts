@@ -107,6 +107,8 @@ export async function claimDueJobs(
     limit: number;
     /** Concurrency keys without a free slot: call jobs of runs holding any of them are skipped. */
     fullConcurrencyKeys: readonly string[];
+    /** Throttle keys without a free slot: the waiting first calls of their runs are skipped. */
+    closedThrottleKeys: readonly string[];
     accept: (job: JobRecord, concurrencyKeys: unknown) => boolean;
   },
 ): Promise<JobRecord[]> {
@@ -120,10 +122,18 @@ export async function claimDueJobs(
          AND NOT (jobs.kind = 'call' AND runs.concurrency_keys IS NOT NULL AND EXISTS (
            SELECT 1 FROM jsonb_array_elements(runs.concurrency_keys) AS slot
            WHERE slot->>'key' IN (SELECT jsonb_array_elements_text($3::text::jsonb))))
+         AND NOT (jobs.kind = 'call'
+           AND coalesce(jobs.payload->'throttle'->>'key', '') IN (SELECT jsonb_array_elements_text($5::text::jsonb)))
        ORDER BY jobs.order_at, jobs.id
        LIMIT $4
        FOR UPDATE OF jobs SKIP LOCKED`,
-      [iso(options.nowMs), iso(options.realNowMs), json(options.fullConcurrencyKeys), Math.max(options.limit * 4, 50)],
+      [
+        iso(options.nowMs),
+        iso(options.realNowMs),
+        json(options.fullConcurrencyKeys),
+        Math.max(options.limit * 4, 50),
+        json(options.closedThrottleKeys),
+      ],
     );
     const claimed: JobRecord[] = [];
     for (const row of rows) {

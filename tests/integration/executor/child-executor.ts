@@ -28,6 +28,8 @@ export async function launchExecutor(options: {
   appUrl: string;
   storageEnv: Record<string, string>;
   expectedFunctions: number;
+  /** How long to wait for start-up and the first sync (PGlite's boot is slow on a loaded machine). */
+  startTimeoutMs?: number;
 }): Promise<ChildExecutor> {
   const url = `http://127.0.0.1:${options.port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/inngest-executor/main.ts"], {
@@ -59,7 +61,7 @@ export async function launchExecutor(options: {
         return body.functions.length >= options.expectedFunctions;
       },
       "child executor up and app synced",
-      30_000,
+      options.startTimeoutMs ?? 30_000,
     );
   } catch (error) {
     child.kill("SIGKILL");

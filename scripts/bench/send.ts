@@ -1,0 +1,312 @@
+/**
+ * npm run bench:send — texts through the whole local stack on PostgreSQL: requestSmsBatch (as a
+ * cron would call it) → the local executor (its state in PostgreSQL) → send-sms and the throttled
+ * dispatch function served by `next start` → the official Twilio SDK → the sandbox → signed
+ * status callbacks back to the app.
+ *
+ * Scenario 1: BENCH_TEXTS (2,000) texts at once with the cap at BENCH_CAP (50) texts/s. Prints
+ *   the achieved rate against the cap (the baseline of this run), the highest count in any one
+ *   second, p50/p99 from request to `sent` and to `delivered`, database round trips per text,
+ *   and checks that every row reached Twilio exactly once.
+ * Scenario 2: BENCH_HELD (1,000) texts held through quiet hours, woken together by moving the
+ *   executor's clock past the window's end: the highest send rate over any one-second window.
+ *
+ * Round trips are counted by a PostgreSQL wire-protocol proxy between the app and the database:
+ * one per Sync (extended protocol) or simple Query the app sends, attributed to its SQL.
+ *
+ * Env: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else Debian's PostgreSQL is started),
+ *      BENCH_TEXTS (2000), BENCH_HELD (1000), BENCH_CAP (50), BENCH_PORT (3250; +1 executor,
+ *      +2 sandbox), BENCH_DELIVERY_DELAY_MS (100, the sandbox's time per status hop).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Inngest } from "inngest";
+import postgres from "postgres";
+import { openDb } from "@/db/client";
+import { createTwilioSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "@/local/twilio-sandbox";
+import type { JobSender } from "@/server/jobs/define";
+import { systemContext } from "@/server/service-context";
+import { requestSmsBatch, type SmsRequest } from "@/server/sms/request";
+import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
+import { ensureTemplate } from "@/server/templates/service";
+import { startNextServer } from "./lib/next-server";
+import { startPgProxy, type StatementCount } from "./lib/pg-proxy";
+
+const texts = Number(process.env.BENCH_TEXTS ?? 2000);
+const held = Number(process.env.BENCH_HELD ?? 1000);
+const cap = Number(process.env.BENCH_CAP ?? 50);
+const basePort = Number(process.env.BENCH_PORT ?? 3250);
+const deliveryDelayMs = Number(process.env.BENCH_DELIVERY_DELAY_MS ?? 100);
+const [appPort, executorPort, sandboxPort] = [basePort, basePort + 1, basePort + 2];
+const HOUR = 3_600_000;
+
+function adminUrl(): string {
+  const configured = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (configured) return configured;
+  return execFileSync("bash", ["scripts/start-postgres.sh", "buildos_test"], { encoding: "utf8" }).trim();
+}
+
+async function freshDatabase(url: string, name: string) {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+function startExecutor(databaseUrl: string, appUrl: string): { url: string; child: ChildProcess } {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/inngest-executor/main.ts"], {
+    env: {
+      ...process.env,
+      INNGEST_EXECUTOR_PORT: String(executorPort),
+      INNGEST_EXECUTOR_APP_URL: appUrl,
+      INNGEST_EXECUTOR_DATABASE_URL: databaseUrl,
+      INNGEST_EXECUTOR_DATABASE_SCHEMA: "inngest_executor",
+      INNGEST_EXECUTOR_LOG_LEVEL: "warn",
+      INNGEST_EXECUTOR_RESYNC_MS: "0",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return { url: `http://127.0.0.1:${executorPort}`, child };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** The most sends in any window [t, t + 1 s): a sliding window over the sorted send times. */
+function maxInOneSecond(times: number[]): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= 1000) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+/** Which part of the app a statement belongs to: the webhook's callback batch, or the send path. */
+const isCallbackStatement = (sql: string) => sql.includes("jsonb_to_recordset") && sql.includes("'callback'");
+
+function describeStatement(sql: string): string {
+  const flat = sql.replace(/\s+/g, " ").trim();
+  return flat.length > 96 ? `${flat.slice(0, 93)}…` : flat;
+}
+
+async function main() {
+  const databaseUrl = await freshDatabase(adminUrl(), "bench_send");
+  const handle = openDb({ kind: "postgres", url: databaseUrl, poolSize: 4 });
+  await handle.migrate();
+  for (const template of DEFAULT_TEMPLATES) await ensureTemplate(handle.db, template);
+  const direct = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+
+  const appProxy = await startPgProxy(databaseUrl);
+  const requestProxy = await startPgProxy(databaseUrl);
+  const requests = openDb({ kind: "postgres", url: requestProxy.url, poolSize: 2 });
+
+  const sandbox = createTwilioSandbox({
+    accountSid: SANDBOX_ACCOUNT_SID,
+    authToken: SANDBOX_AUTH_TOKEN,
+    port: sandboxPort,
+    deliveryDelayMs,
+    log: () => undefined,
+  });
+  await sandbox.start();
+
+  const publicUrl = `http://127.0.0.1:${appPort}`;
+  const executor = startExecutor(databaseUrl, `${publicUrl}/api/inngest`);
+  const app = await startNextServer(appPort, {
+    DATABASE_URL: appProxy.url,
+    PUBLIC_URL: publicUrl,
+    INNGEST_DEV: "1",
+    INNGEST_BASE_URL: executor.url,
+    TWILIO_SANDBOX_URL: sandbox.url,
+    SMS_MAX_PER_SECOND: String(cap),
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+  });
+  const cleanup = async () => {
+    await app.stop();
+    executor.child.kill("SIGTERM");
+    await sandbox.stop();
+    await requests.close();
+    await appProxy.close();
+    await requestProxy.close();
+    await direct.end();
+    await handle.close();
+  };
+
+  try {
+    await until(
+      async () => {
+        await fetch(`${executor.url}/v0/sync`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+        const body = (await (await fetch(`${executor.url}/v0/functions`)).json()) as { functions: unknown[] };
+        return body.functions.length >= 3 ? true : undefined;
+      },
+      "the executor to sync the app's functions",
+      120_000,
+      1_000,
+    );
+    const client = new Inngest({ id: "bench-send", isDev: true, baseUrl: executor.url });
+    const jobs: JobSender = { send: async (events) => void (events.length > 0 && (await client.send(events))) };
+    const ctx = systemContext(requests.db, jobs, "bench");
+
+    // Users: one text each, so no daily cap gets in the way; quiet hours off for scenario 1.
+    const makeUsers = async (prefix: "w" | "s" | "q", count: number, prefs: { quietStart?: string; quietEnd?: string }) => {
+      const range = { w: "0", s: "1", q: "2" }[prefix];
+      await direct`
+        insert into users (id, email, name)
+        select ${prefix} || i, ${prefix} || i || '@bench.test', 'Bench ' || i from generate_series(1, ${count}::int) i`;
+      await direct`
+        insert into user_sms_preferences (user_id, phone, phone_verified_at, quiet_hours_enabled, quiet_hours_start, quiet_hours_end, time_zone)
+        select ${prefix} || i, '+1555' || ${range} || lpad(i::text, 6, '0'), now(),
+          ${prefs.quietStart !== undefined}, ${prefs.quietStart ?? "21:00"}, ${prefs.quietEnd ?? "08:00"}, 'UTC'
+        from generate_series(1, ${count}::int) i`;
+      return Array.from({ length: count }, (_, k) => `${prefix}${k + 1}`);
+    };
+    const reminder = (userId: string): SmsRequest => ({
+      userId,
+      templateKey: "task_reminder",
+      variables: { task_name: "Pour the slab", due_time: "at 9", task_context: "Site B" },
+    });
+
+    type Row = { id: string; status: string; created_at: Date; sent_at: Date | null; delivered_at: Date | null };
+    const rowsOf = (ids: string[]) => direct<Row[]>`
+      select id, status, created_at, sent_at, delivered_at from sms_messages where user_id in ${direct(ids)}`;
+    const settled = (ids: string[], timeoutMs: number) =>
+      until(
+        async () => {
+          const rows = await rowsOf(ids);
+          return rows.length === ids.length && rows.every((r) => ["delivered", "undelivered", "failed", "skipped", "cancelled"].includes(r.status))
+            ? rows
+            : undefined;
+        },
+        "every text to reach a final status",
+        timeoutMs,
+        500,
+      );
+    /** Sandbox messages per our message id (from the status callback URL), with creation times. */
+    const sandboxSends = () => {
+      const byMessage = new Map<string, number[]>();
+      for (const m of sandbox.state.messages.values()) {
+        const id = m.statusCallback ? new URL(m.statusCallback).searchParams.get("m") : null;
+        if (!id) continue;
+        byMessage.set(id, [...(byMessage.get(id) ?? []), m.dateCreated.getTime()]);
+      }
+      return byMessage;
+    };
+
+    // Warm-up: compile routes, open pools, prepare statements; not measured.
+    const warm = await makeUsers("w", 20, {});
+    await requestSmsBatch(ctx, warm.map(reminder));
+    await settled(warm, 120_000);
+
+    // ── Scenario 1 ──
+    const users = await makeUsers("s", texts, {});
+    appProxy.reset();
+    requestProxy.reset();
+    const started = Date.now();
+    const result = await requestSmsBatch(ctx, users.map(reminder));
+    const requestTrips = requestProxy.total();
+    const rows = await settled(users, Math.max(300_000, (texts / cap) * 4_000));
+    const elapsedMs = Date.now() - started;
+    const appCounts = appProxy.counts();
+    const sends = sandboxSends();
+    const sendTimes = rows.flatMap((r) => sends.get(r.id) ?? []).sort((a, b) => a - b);
+    const duplicated = rows.filter((r) => (sends.get(r.id)?.length ?? 0) > 1).length;
+    const lost = rows.filter((r) => r.status !== "delivered" || (sends.get(r.id)?.length ?? 0) === 0).length;
+    const span = (sendTimes.at(-1)! - sendTimes[0]!) / 1000;
+    const achieved = (sendTimes.length - 1) / span;
+    const toSent = rows.flatMap((r) => (r.sent_at ? [r.sent_at.getTime() - r.created_at.getTime()] : [])).sort((a, b) => a - b);
+    const toDelivered = rows.flatMap((r) => (r.delivered_at ? [r.delivered_at.getTime() - r.created_at.getTime()] : [])).sort((a, b) => a - b);
+    const sum = (counts: StatementCount[]) => counts.reduce((a, c) => a + c.trips, 0);
+    const sendPath = appCounts.filter((c) => !isCallbackStatement(c.sql));
+    const callbackPath = appCounts.filter((c) => isCallbackStatement(c.sql));
+
+    // ── Scenario 2 ──
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    const clock = (await (await fetch(`${executor.url}/v0/clock`)).json()) as { now: number | string };
+    const executorNow = new Date(clock.now).getTime();
+    const heldUsers = await makeUsers("q", held, { quietStart: hhmm(executorNow - HOUR), quietEnd: hhmm(executorNow + HOUR) });
+    const before = new Set(sandbox.state.messages.keys());
+    await requestSmsBatch(ctx, heldUsers.map(reminder));
+    await until(
+      async () => {
+        const [row] = await direct<{ n: number }[]>`
+          select count(*)::int as n from sms_messages where user_id in ${direct(heldUsers)} and status = 'scheduled'`;
+        return row && row.n === held ? true : undefined;
+      },
+      "every held text to show scheduled (quiet hours)",
+      300_000,
+      500,
+    );
+    const sentWhileHeld = [...sandbox.state.messages.keys()].filter((sid) => !before.has(sid)).length;
+    await fetch(`${executor.url}/v0/clock/advance`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ms: HOUR + 60_000 }),
+    });
+    const wokeAt = Date.now();
+    const heldRows = await settled(heldUsers, Math.max(300_000, (held / cap) * 4_000));
+    const heldSends = sandboxSends();
+    const heldTimes = heldRows.flatMap((r) => heldSends.get(r.id) ?? []).sort((a, b) => a - b);
+    const heldDuplicated = heldRows.filter((r) => (heldSends.get(r.id)?.length ?? 0) > 1).length;
+    const heldLost = heldRows.filter((r) => r.status !== "delivered").length;
+    const heldSpan = (heldTimes.at(-1)! - heldTimes[0]!) / 1000;
+
+    // ── Report ──
+    const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
+    const maxWindow = maxInOneSecond(sendTimes);
+    const heldMaxWindow = maxInOneSecond(heldTimes);
+    const perText = (n: number) => (n / texts).toFixed(2);
+    console.log(`\nbench:send — next start + local executor (PostgreSQL state) + Twilio sandbox (${deliveryDelayMs} ms/hop), PostgreSQL`);
+    console.log(`\nscenario 1: ${texts} texts requested at once (${result.created} created), cap SMS_MAX_PER_SECOND=${cap}`);
+    console.log(`  achieved      ${achieved.toFixed(1)} texts/s = ${((achieved / cap) * 100).toFixed(1)} % of the cap (baseline: the cap, ${cap}/s; target ≥ 95 %)`);
+    console.log(`  busiest second ${maxWindow} texts (never above the cap: ${maxWindow <= cap ? "OK" : "EXCEEDED"})`);
+    console.log(`  all done in   ${ms(elapsedMs)} (sends spanned ${span.toFixed(1)} s; ${texts} / ${cap} = ${(texts / cap).toFixed(0)} s at the cap)`);
+    console.log(`  request → sent       p50 ${ms(percentile(toSent, 50))}   p99 ${ms(percentile(toSent, 99))}`);
+    console.log(`  request → delivered  p50 ${ms(percentile(toDelivered, 50))}   p99 ${ms(percentile(toDelivered, 99))}`);
+    console.log(`  (a queue of ${texts} at ${cap}/s puts the last text ~${(texts / cap).toFixed(0)} s behind the first: latency here is mostly the cap)`);
+    console.log(
+      `  database round trips per text (counted by a wire-protocol proxy: one per Sync or simple Query):\n` +
+        `    send path (send-sms + dispatch, in the app) ${perText(sum(sendPath))}   (target ≤ 6; the original plan: ~6 queries + 3 updates)\n` +
+        `    status callbacks (webhook, batched)         ${perText(sum(callbackPath))}\n` +
+        `    request (requestSmsBatch, 1,000 per batch)  ${perText(requestTrips)}`,
+    );
+    for (const c of appCounts.slice(0, 12)) {
+      console.log(`      ${perText(c.trips).padStart(6)}  ${isCallbackStatement(c.sql) ? "callback" : "send    "}  ${describeStatement(c.sql)}`);
+    }
+    console.log(`  exactly one sandbox text per row: ${duplicated === 0 && lost === 0 ? "OK" : "FAILED"} (lost ${lost}, duplicated ${duplicated})`);
+
+    console.log(`\nscenario 2: ${held} texts held through quiet hours, woken at once by the executor's test clock`);
+    console.log(`  sent while held: ${sentWhileHeld} (expected 0)`);
+    console.log(`  busiest second after waking: ${heldMaxWindow} texts (cap ${cap}: ${heldMaxWindow <= cap ? "OK, never above" : "EXCEEDED"})`);
+    console.log(`  drained ${heldTimes.length} texts in ${heldSpan.toFixed(1)} s = ${((heldTimes.length - 1) / heldSpan).toFixed(1)} texts/s; all done ${ms(Date.now() - wokeAt)} after waking`);
+    console.log(`  exactly one sandbox text per row: ${heldDuplicated === 0 && heldLost === 0 ? "OK" : "FAILED"} (lost ${heldLost}, duplicated ${heldDuplicated})`);
+
+    const ok =
+      lost === 0 && duplicated === 0 && heldLost === 0 && heldDuplicated === 0 && maxWindow <= cap && heldMaxWindow <= cap && sentWhileHeld === 0;
+    console.log(ok ? "\nstate check: OK" : "\nstate check: FAILED");
+    await cleanup();
+    process.exit(ok ? 0 : 1);
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
