@@ -1,7 +1,18 @@
 "use client";
 
-import { useId, useState, type ReactNode } from "react";
+import { useId, useState, useSyncExternalStore, type ReactNode } from "react";
 import { Card } from "../ui/card";
+
+const noSubscription = () => () => {};
+
+/**
+ * True in the browser, false while rendering on the server. Charts draw only in the browser:
+ * their inline style attributes in server HTML would be refused by the page's CSP (style-src
+ * with a nonce), while styles React sets in the browser are not.
+ */
+function useInBrowser() {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
+}
 
 /**
  * A chart with its figures as a table one click away. The chart is one labelled image to
@@ -23,6 +34,7 @@ export function ChartCard({
 }) {
   const [view, setView] = useState<"chart" | "table">("chart");
   const id = useId();
+  const inBrowser = useInBrowser();
   const toggle = (
     <div role="group" aria-label={`${title}: show as`} className="inline-flex shrink-0 rounded-md ring-1 ring-slate-300">
       {(["chart", "table"] as const).map((option) => (
@@ -44,7 +56,7 @@ export function ChartCard({
       <div id={id}>
         {view === "chart" ? (
           <div role="img" aria-label={summary} className="h-64 w-full">
-            {chart}
+            {inBrowser ? chart : null}
           </div>
         ) : (
           table
