@@ -14,6 +14,12 @@ test("a new user signs up, signs out and signs back in", async ({ page }) => {
 
   await signIn(page, user);
   await expect(page).toHaveURL(/\/settings\/sms$/);
+
+  // Signed in, the sign-in and sign-up pages have nothing to offer: straight to the settings.
+  await page.goto("/sign-in");
+  await expect(page).toHaveURL(/\/settings\/sms$/);
+  await page.goto("/sign-up");
+  await expect(page).toHaveURL(/\/settings\/sms$/);
 });
 
 test("sign-up and sign-in errors are clear and specific", async ({ page }) => {
@@ -44,9 +50,10 @@ test("sign-up and sign-in errors are clear and specific", async ({ page }) => {
 
 test("preferences save, and a bad value gets a field error and changes nothing", async ({ page }) => {
   await signUp(page, { name: "Finn", email: uniqueEmail("finn"), password: "finn-password-1" });
-  const cap = page.getByLabel("Most texts per day");
+  const cap = page.getByLabel("Daily limit");
   await cap.fill("7");
-  await page.getByLabel("Time zone").selectOption("Europe/Berlin");
+  await page.getByRole("combobox", { name: "Time zone" }).fill("berlin");
+  await page.getByRole("option", { name: /Europe\/Berlin/ }).click();
   await page.getByRole("button", { name: "Save preferences" }).click();
   await expect(page.getByText("Preferences saved.")).toBeVisible();
 
@@ -55,6 +62,6 @@ test("preferences save, and a bad value gets a field error and changes nothing",
   await expect(page.getByText("Daily limit can be at most 50")).toBeVisible();
 
   await page.reload();
-  await expect(page.getByLabel("Most texts per day")).toHaveValue("7");
-  await expect(page.getByLabel("Time zone")).toHaveValue("Europe/Berlin");
+  await expect(page.getByLabel("Daily limit")).toHaveValue("7");
+  await expect(page.getByRole("combobox", { name: "Time zone" })).toHaveValue(/^Europe\/Berlin \(UTC\+0[12]:00\)$/);
 });

@@ -1,9 +1,11 @@
 import { Suspense } from "react";
 import { AuthForm } from "@/components/auth/auth-form";
+import { redirectSignedInUser } from "@/server/auth/guards";
 
 export const metadata = { title: "Create account · BuildOS SMS" };
 
-export default function SignUpPage() {
+export default async function SignUpPage() {
+  await redirectSignedInUser();
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="mb-6 text-2xl font-semibold text-slate-900">Create your account</h1>

@@ -92,11 +92,11 @@ export function AuthForm({ mode }: { mode: Mode }) {
       <p className="text-center text-sm text-slate-500">
         {mode === "sign-up" ? (
           <>
-            Have an account? <Link className="text-indigo-600 hover:underline" href="/sign-in">Sign in</Link>
+            Have an account? <Link className="text-indigo-700 underline hover:text-indigo-900" href="/sign-in">Sign in</Link>
           </>
         ) : (
           <>
-            New here? <Link className="text-indigo-600 hover:underline" href="/sign-up">Create an account</Link>
+            New here? <Link className="text-indigo-700 underline hover:text-indigo-900" href="/sign-up">Create an account</Link>
           </>
         )}
       </p>

@@ -1,36 +1,119 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTRPC } from "../trpc/client";
+import { useUserTimeZone } from "./use-user-time-zone";
+import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Alert, Empty, Loading } from "../ui/states";
 import { LocalTime } from "../ui/local-time";
-import { Table, Td } from "../ui/table";
+import { Alert, Empty, Loading } from "../ui/states";
+import { EVENT_SOURCE_WORDS, EVENT_WORDS, HOLD_WORDS, STATUS_TONE, STATUS_WORDS } from "./message-words";
 
+/** The history query, shared with the page's server prefetch so both use the same key. */
+export const messageHistoryInput = {};
+
+/**
+ * The user's own texts, newest first, a page at a time ("Load more"). Each shows its status in
+ * plain words, the time in the user's zone, the text, and for a text that did not go out, why;
+ * expanding one shows its timeline.
+ */
 export function MessageHistory() {
   const trpc = useTRPC();
-  const messages = useQuery(trpc.messages.list.queryOptions({ limit: 25 }));
+  const timeZone = useUserTimeZone();
+  const history = useInfiniteQuery(
+    trpc.messages.list.infiniteQueryOptions(messageHistoryInput, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  const messages = history.data?.pages.flatMap((page) => page.items) ?? [];
+
   return (
-    <Card title="Your recent texts" description="The last 25 texts we sent or held for you.">
-      {messages.isPending ? (
+    <Card title="Your texts" description="Every text we sent or held for you, newest first.">
+      {history.isPending ? (
         <Loading label="Loading your texts…" />
-      ) : messages.isError ? (
-        <Alert>Could not load your texts: {messages.error.message}</Alert>
-      ) : messages.data.length === 0 ? (
-        <Empty>No texts yet.</Empty>
+      ) : history.isError && messages.length === 0 ? (
+        <Alert>Could not load your texts: {history.error.message}</Alert>
+      ) : messages.length === 0 ? (
+        <Empty>No texts yet. Once your number is verified, your texts show here.</Empty>
       ) : (
-        <Table head={["When", "Text", "Status"]}>
-          {messages.data.map((m) => (
-            <tr key={m.id}>
-              <Td className="whitespace-nowrap">
-                <LocalTime date={m.createdAt} />
-              </Td>
-              <Td>{m.body}</Td>
-              <Td>{m.skipReason ? `${m.status} (${m.skipReason.replace("_", " ")})` : m.status}</Td>
-            </tr>
+        <ul className="divide-y divide-slate-100" aria-label="Your texts">
+          {messages.map((message) => (
+            <MessageItem key={message.id} message={message} timeZone={timeZone} />
           ))}
-        </Table>
+        </ul>
       )}
+      {history.hasNextPage ? (
+        <div className="pt-3 text-center">
+          <Button variant="secondary" pending={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
+            Load more
+          </Button>
+        </div>
+      ) : null}
+      {history.isFetchNextPageError ? <Alert>Could not load more texts: {history.error?.message}</Alert> : null}
     </Card>
+  );
+}
+
+type Message = {
+  id: string;
+  body: string;
+  status: keyof typeof STATUS_WORDS;
+  reason: string | null;
+  createdAt: Date;
+};
+
+function MessageItem({ message, timeZone }: { message: Message; timeZone: string | undefined }) {
+  const [open, setOpen] = useState(false);
+  const timelineId = `timeline-${message.id}`;
+  return (
+    <li className="space-y-1 py-3" data-testid="message">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${STATUS_TONE[message.status]}`}>
+          {STATUS_WORDS[message.status]}
+        </span>
+        <span className="text-xs text-slate-600">
+          <LocalTime date={message.createdAt} timeZone={timeZone} />
+        </span>
+      </div>
+      <p className="break-words text-sm text-slate-900">{message.body}</p>
+      {message.reason ? <p className="text-sm text-slate-700">Why: {message.reason}</p> : null}
+      <button
+        type="button"
+        className="text-sm text-indigo-700 hover:underline"
+        aria-expanded={open}
+        aria-controls={timelineId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {open ? "Hide timeline" : "Show timeline"}
+      </button>
+      {open ? <Timeline id={timelineId} messageId={message.id} timeZone={timeZone} /> : null}
+    </li>
+  );
+}
+
+function Timeline({ id, messageId, timeZone }: { id: string; messageId: string; timeZone: string | undefined }) {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.messages.get.queryOptions({ id: messageId }));
+  if (detail.isPending) return <Loading label="Loading the timeline…" />;
+  if (detail.isError) return <Alert>Could not load the timeline: {detail.error.message}</Alert>;
+  const m = detail.data;
+  const steps: { key: string; what: string; at: Date; by?: string }[] = [
+    { key: "requested", what: "Requested", at: m.createdAt },
+    ...m.events
+      .filter((e) => e.applied)
+      .map((e, i) =>
+        e.status === "scheduled" && e.heldUntil
+          ? { key: `held-${i}`, what: `Held (${HOLD_WORDS[e.holdReason ?? "scheduled"]}) until`, at: e.heldUntil, by: EVENT_SOURCE_WORDS[e.source] }
+          : { key: `${e.status}-${i}`, what: EVENT_WORDS[e.status] ?? e.status, at: e.createdAt, by: EVENT_SOURCE_WORDS[e.source] },
+      ),
+  ];
+  return (
+    <ol id={id} className="mt-2 space-y-1 border-l-2 border-slate-200 pl-3 text-sm" aria-label="Timeline">
+      {steps.map((step) => (
+        <li key={step.key} className="text-slate-700">
+          <span className="font-medium text-slate-900">{step.what}</span> <LocalTime date={step.at} timeZone={timeZone} />
+          {step.by ? <span className="text-slate-600"> · {step.by}</span> : null}
+        </li>
+      ))}
+    </ol>
   );
 }

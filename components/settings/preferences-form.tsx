@@ -1,39 +1,59 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { DAILY_CAP_RANGE, REMINDER_LEAD_MINUTES } from "@/shared/sms-settings";
+import { browserTimeZone } from "@/shared/time-zones";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Checkbox, SelectField, TextField } from "../ui/field";
-import { LocalTime } from "../ui/local-time";
 import { Alert, Loading } from "../ui/states";
+import { TimeZonePicker } from "./time-zone-picker";
 
-/** `timeZones` comes from the server so the server-rendered and hydrated option lists are the same. */
-export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
+/** What the user gets texted, when, and how many: every label here is the name its error messages use. */
+export function PreferencesForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const preferences = useQuery(trpc.preferences.get.queryOptions());
   const [saved, setSaved] = useState(false);
+  const [timeZone, setTimeZone] = useState<string | null>(null);
+  const setPreferences = (data: NonNullable<typeof preferences.data>) => {
+    queryClient.setQueryData(trpc.preferences.get.queryKey(), data);
+    setTimeZone(data.timeZone);
+  };
   const update = useMutation(
     trpc.preferences.update.mutationOptions({
       onSuccess: (data) => {
-        queryClient.setQueryData(trpc.preferences.get.queryKey(), data);
+        setPreferences(data);
         setSaved(true);
       },
     }),
   );
+  const adopt = useMutation(trpc.preferences.adoptDetectedTimeZone.mutationOptions({ onSuccess: setPreferences }));
+
+  // First visit: the stored zone is only a placeholder until the browser's own zone replaces it.
+  const adoptOnce = useRef(false);
+  const needsZone = preferences.data ? preferences.data.timeZoneSetAt === null : false;
+  useEffect(() => {
+    if (!needsZone || adoptOnce.current) return;
+    adoptOnce.current = true;
+    const detected = browserTimeZone();
+    if (detected) adopt.mutate({ timeZone: detected });
+  }, [needsZone, adopt]);
 
   if (preferences.isPending) return <Loading label="Loading your preferences…" />;
   if (preferences.isError) return <Alert>Could not load your preferences: {preferences.error.message}</Alert>;
   const p = preferences.data;
+  const zone = timeZone ?? p.timeZone;
   const errors = fieldErrors(update.error);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setSaved(false);
     const form = new FormData(event.currentTarget);
+    const capText = String(form.get("dailyCap") ?? "").trim();
     update.mutate({
       taskReminders: form.get("taskReminders") === "on",
       dailyBrief: form.get("dailyBrief") === "on",
@@ -41,49 +61,73 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
       quietHoursEnabled: form.get("quietHoursEnabled") === "on",
       quietHoursStart: String(form.get("quietHoursStart")),
       quietHoursEnd: String(form.get("quietHoursEnd")),
-      timeZone: String(form.get("timeZone")),
-      dailyCap: Number(form.get("dailyCap")),
+      timeZone: zone,
+      dailyCap: capText === "" ? Number.NaN : Number(capText),
       dailyBriefTime: String(form.get("dailyBriefTime")),
+      reminderLeadMinutes: Number(form.get("reminderLeadMinutes")),
     });
   }
 
   return (
     <Card title="What we text you" description="Choose which texts you get, when, and how many.">
-      <SmsStatus phone={p.phone} verifiedAt={p.phoneVerifiedAt} optedOutAt={p.optedOutAt} optOutSource={p.optOutSource} />
-      <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label="SMS preferences">
-        {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
-        {saved ? <Alert tone="success">Preferences saved.</Alert> : null}
+      <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label="SMS preferences" onChange={() => setSaved(false)}>
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-slate-800">Texts</legend>
           <Checkbox label="Task reminders" name="taskReminders" defaultChecked={p.taskReminders} />
           <Checkbox label="Daily brief" name="dailyBrief" defaultChecked={p.dailyBrief} />
           <Checkbox label="Urgent alerts (sent even in quiet hours)" name="urgentAlerts" defaultChecked={p.urgentAlerts} />
         </fieldset>
-        <fieldset className="grid gap-4 sm:grid-cols-3">
+        <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-sm font-medium text-slate-800">Quiet hours</legend>
-          <div className="sm:col-span-3">
+          <div className="sm:col-span-2">
             <Checkbox label="Hold non-urgent texts during quiet hours" name="quietHoursEnabled" defaultChecked={p.quietHoursEnabled} />
           </div>
-          <TextField label="From" name="quietHoursStart" type="time" defaultValue={p.quietHoursStart} error={errors.quietHoursStart} />
-          <TextField label="Until" name="quietHoursEnd" type="time" defaultValue={p.quietHoursEnd} error={errors.quietHoursEnd} />
-          <SelectField label="Time zone" name="timeZone" defaultValue={p.timeZone} error={errors.timeZone}>
-            {(timeZones.includes(p.timeZone) ? timeZones : [p.timeZone, ...timeZones]).map((zone) => (
-              <option key={zone}>{zone}</option>
-            ))}
-          </SelectField>
+          <TextField label="Quiet hours start" name="quietHoursStart" type="time" defaultValue={p.quietHoursStart} error={errors.quietHoursStart} />
+          <TextField label="Quiet hours end" name="quietHoursEnd" type="time" defaultValue={p.quietHoursEnd} error={errors.quietHoursEnd} />
+          <div className="sm:col-span-2">
+            <TimeZonePicker
+              label="Time zone"
+              name="timeZone"
+              value={zone}
+              onChange={(next) => {
+                setTimeZone(next);
+                setSaved(false);
+              }}
+              error={errors.timeZone}
+              hint="Quiet hours, the daily brief and the times on this page follow this zone."
+            />
+          </div>
         </fieldset>
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
-            label="Most texts per day"
+            label="Daily limit"
             name="dailyCap"
             type="number"
-            min={1}
-            max={50}
+            inputMode="numeric"
+            min={DAILY_CAP_RANGE.min}
+            max={DAILY_CAP_RANGE.max}
             defaultValue={p.dailyCap}
             error={errors.dailyCap}
+            hint={`From ${DAILY_CAP_RANGE.min} to ${DAILY_CAP_RANGE.max} texts a day.`}
           />
           <TextField label="Daily brief time" name="dailyBriefTime" type="time" defaultValue={p.dailyBriefTime} error={errors.dailyBriefTime} />
+          <SelectField
+            label="Reminder lead time"
+            name="reminderLeadMinutes"
+            defaultValue={String(p.reminderLeadMinutes)}
+            error={errors.reminderLeadMinutes}
+            hint="How long before a task is due its reminder is sent."
+          >
+            {leadChoices(p.reminderLeadMinutes).map((minutes) => (
+              <option key={minutes} value={minutes}>
+                {leadWords(minutes)} before
+              </option>
+            ))}
+          </SelectField>
         </div>
+        {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
+        {update.isError && Object.keys(errors).length > 0 ? <Alert>Nothing was saved: fix the fields marked above.</Alert> : null}
+        {saved ? <Alert tone="success">Preferences saved.</Alert> : null}
         <Button type="submit" pending={update.isPending}>
           Save preferences
         </Button>
@@ -92,40 +136,17 @@ export function PreferencesForm({ timeZones }: { timeZones: string[] }) {
   );
 }
 
-const OPT_OUT_REASONS = {
-  keyword: "you replied STOP",
-  settings: "you turned texts off",
-  twilio_21610: "your carrier reported that this number replied STOP",
-} as const;
+const LEAD_CHOICES = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].filter(
+  (m) => m >= REMINDER_LEAD_MINUTES.min && m <= REMINDER_LEAD_MINUTES.max,
+);
 
-function SmsStatus({
-  phone,
-  verifiedAt,
-  optedOutAt,
-  optOutSource,
-}: {
-  phone: string | null;
-  verifiedAt: Date | null;
-  optedOutAt: Date | null;
-  optOutSource: keyof typeof OPT_OUT_REASONS | null;
-}) {
-  return (
-    <div className="mb-6 space-y-2" data-testid="sms-status">
-      <p className="text-sm text-slate-700">
-        {phone && verifiedAt ? (
-          <>
-            Texts go to <strong>{phone}</strong> (verified <LocalTime date={verifiedAt} dateOnly />).
-          </>
-        ) : (
-          "No verified phone number yet: we send no texts until one is verified."
-        )}
-      </p>
-      {optedOutAt ? (
-        <Alert tone="info">
-          Texts are paused since <LocalTime date={optedOutAt} />: {OPT_OUT_REASONS[optOutSource ?? "keyword"]}. Text START to
-          resume.
-        </Alert>
-      ) : null}
-    </div>
-  );
+/** The usual lead times, plus the saved one if it is another value (set through the API). */
+function leadChoices(current: number): number[] {
+  return LEAD_CHOICES.includes(current) ? LEAD_CHOICES : [...LEAD_CHOICES, current].sort((a, b) => a - b);
+}
+
+function leadWords(minutes: number): string {
+  if (minutes % 60 !== 0) return `${minutes} minutes`;
+  const hours = minutes / 60;
+  return hours === 1 ? "1 hour" : `${hours} hours`;
 }

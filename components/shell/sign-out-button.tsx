@@ -11,7 +11,7 @@ export function SignOutButton() {
     <button
       type="button"
       disabled={pending}
-      className="text-sm text-slate-600 hover:text-slate-900"
+      className="shrink-0 whitespace-nowrap text-sm text-slate-700 hover:text-slate-900"
       onClick={async () => {
         setPending(true);
         await authClient.signOut();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
 import { Button } from "../ui/button";
@@ -17,6 +17,7 @@ export function TaskList() {
   const invalidate = () => queryClient.invalidateQueries(trpc.tasks.pathFilter());
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: invalidate }));
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
+  const [editing, setEditing] = useState<string | null>(null);
   const errors = fieldErrors(create.error);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -66,27 +67,45 @@ export function TaskList() {
         ) : (
           <ul className="divide-y divide-slate-100" aria-label="Tasks">
             {tasks.data.map((task) => (
-              <li key={task.id} className="flex items-center justify-between gap-4 py-3">
-                <div>
-                  <p className={task.completedAt ? "text-slate-400 line-through" : "text-slate-900"}>{task.title}</p>
-                  <p className="text-xs text-slate-500">
-                    {[task.project, task.priority].filter(Boolean).join(" · ")}
-                    {task.dueAt ? (
-                      <>
-                        {" · due "}
-                        <LocalTime date={task.dueAt} />
-                      </>
-                    ) : null}
-                  </p>
-                </div>
-                {task.completedAt ? null : (
-                  <Button
-                    variant="secondary"
-                    pending={complete.isPending && complete.variables?.id === task.id}
-                    onClick={() => complete.mutate({ id: task.id })}
-                  >
-                    Done
-                  </Button>
+              <li key={task.id} className="py-3">
+                {editing === task.id ? (
+                  <TaskEditForm
+                    task={task}
+                    onDone={() => {
+                      setEditing(null);
+                      void invalidate();
+                    }}
+                    onCancel={() => setEditing(null)}
+                  />
+                ) : (
+                  <div className="flex flex-wrap items-center justify-between gap-3">
+                    <div className="min-w-0">
+                      <p className={`break-words ${task.completedAt ? "text-slate-600 line-through" : "text-slate-900"}`}>{task.title}</p>
+                      <p className="text-xs text-slate-600">
+                        {[task.project, task.priority].filter(Boolean).join(" · ")}
+                        {task.dueAt ? (
+                          <>
+                            {" · due "}
+                            <LocalTime date={task.dueAt} />
+                          </>
+                        ) : null}
+                      </p>
+                    </div>
+                    {task.completedAt ? null : (
+                      <div className="flex gap-2">
+                        <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
+                          Edit
+                        </Button>
+                        <Button
+                          variant="secondary"
+                          pending={complete.isPending && complete.variables?.id === task.id}
+                          onClick={() => complete.mutate({ id: task.id })}
+                        >
+                          Done
+                        </Button>
+                      </div>
+                    )}
+                  </div>
                 )}
               </li>
             ))}
@@ -95,5 +114,63 @@ export function TaskList() {
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
       </Card>
     </div>
+  );
+}
+
+/** A Date as the value of a datetime-local input, in the browser's zone. */
+function localInputValue(date: Date | null): string {
+  if (!date) return "";
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+type Priority = "urgent" | "high" | "normal" | "low";
+
+function TaskEditForm({
+  task,
+  onDone,
+  onCancel,
+}: {
+  task: { id: string; title: string; dueAt: Date | null; priority: Priority };
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const trpc = useTRPC();
+  const update = useMutation(trpc.tasks.update.mutationOptions({ onSuccess: onDone }));
+  const errors = fieldErrors(update.error);
+  const id = (field: string) => `edit-${task.id}-${field}`;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const due = String(form.get("dueAt") ?? "");
+    update.mutate({
+      id: task.id,
+      title: String(form.get("title") ?? ""),
+      dueAt: due ? new Date(due) : null,
+      priority: String(form.get("priority")) as Priority,
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="grid gap-3 sm:grid-cols-3" aria-label={`Edit ${task.title}`}>
+      <TextField label="Title" name="title" id={id("title")} defaultValue={task.title} error={errors.title} />
+      <TextField label="Due" name="dueAt" id={id("due")} type="datetime-local" defaultValue={localInputValue(task.dueAt)} error={errors.dueAt} />
+      <SelectField label="Priority" name="priority" id={id("priority")} defaultValue={task.priority}>
+        <option value="urgent">Urgent</option>
+        <option value="high">High</option>
+        <option value="normal">Normal</option>
+        <option value="low">Low</option>
+      </SelectField>
+      <div className="flex flex-wrap gap-2 sm:col-span-3">
+        {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
+        <Button type="submit" pending={update.isPending}>
+          Save task
+        </Button>
+        <Button type="button" variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }

@@ -14,3 +14,4 @@ export function fieldErrors(error: unknown): Record<string, string> {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "Something went wrong. Please try again.";
 }
+

@@ -1,5 +1,11 @@
 import "server-only";
-import { dehydrate, HydrationBoundary, type FetchQueryOptions, type QueryKey } from "@tanstack/react-query";
+import {
+  dehydrate,
+  HydrationBoundary,
+  type FetchInfiniteQueryOptions,
+  type FetchQueryOptions,
+  type QueryKey,
+} from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache } from "react";
@@ -31,4 +37,11 @@ export async function prefetch<TQueryFnData, TError, TData, TQueryKey extends Qu
   options: FetchQueryOptions<TQueryFnData, TError, TData, TQueryKey>,
 ) {
   await getQueryClient().prefetchQuery(options);
+}
+
+/** `prefetch` for a paginated ("Load more") query: its first page. */
+export async function prefetchInfinite<TQueryFnData, TError, TData, TQueryKey extends QueryKey, TPageParam>(
+  options: FetchInfiniteQueryOptions<TQueryFnData, TError, TData, TQueryKey, TPageParam>,
+) {
+  await getQueryClient().prefetchInfiniteQuery(options);
 }

@@ -6,36 +6,42 @@ const control =
 interface FieldProps {
   label: string;
   name: string;
+  /** Defaults to `name`; give one when the same form appears more than once on a page. */
+  id?: string;
   error?: string;
   hint?: ReactNode;
 }
 
-function FieldShell({ label, name, error, hint, children }: FieldProps & { children: ReactNode }) {
+function FieldShell({ label, id, error, hint, children }: { label: string; id: string; error?: string; hint?: ReactNode; children: ReactNode }) {
   return (
     <div className="space-y-1">
-      <label htmlFor={name} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
       {children}
       {error ? (
-        <p id={`${name}-error`} role="alert" className="text-sm text-red-600">
+        <p id={`${id}-error`} role="alert" className="text-sm text-red-600">
           {error}
         </p>
       ) : hint ? (
-        <p className="text-xs text-slate-500">{hint}</p>
+        <p id={`${id}-hint`} className="text-xs text-slate-600">
+          {hint}
+        </p>
       ) : null}
     </div>
   );
 }
 
-export function TextField({ label, name, error, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+const describedBy = (id: string, error?: string, hint?: ReactNode) => (error ? `${id}-error` : hint ? `${id}-hint` : undefined);
+
+export function TextField({ label, name, id = name, error, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <FieldShell label={label} name={name} error={error} hint={hint}>
+    <FieldShell label={label} id={id} error={error} hint={hint}>
       <input
-        id={name}
+        id={id}
         name={name}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
+        aria-describedby={describedBy(id, error, hint)}
         className={control}
         {...props}
       />
@@ -46,14 +52,22 @@ export function TextField({ label, name, error, hint, ...props }: FieldProps & I
 export function SelectField({
   label,
   name,
+  id = name,
   error,
   hint,
   children,
   ...props
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
-    <FieldShell label={label} name={name} error={error} hint={hint}>
-      <select id={name} name={name} aria-invalid={error ? true : undefined} className={control} {...props}>
+    <FieldShell label={label} id={id} error={error} hint={hint}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={control}
+        {...props}
+      >
         {children}
       </select>
     </FieldShell>

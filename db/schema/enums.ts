@@ -41,6 +41,9 @@ export const smsEventSource = pgEnum("sms_event_source", ["api", "callback", "re
 
 export const optOutSource = pgEnum("opt_out_source", ["keyword", "settings", "twilio_21610"]);
 
+/** How a user turned texts back on: START (or YES, UNSTOP) from the phone, or the settings page. */
+export const optInSource = pgEnum("opt_in_source", ["keyword", "settings"]);
+
 export const inboundKeyword = pgEnum("inbound_keyword", ["stop", "start", "help", "none"]);
 
 export const taskPriority = pgEnum("task_priority", ["urgent", "high", "normal", "low"]);

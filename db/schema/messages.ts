@@ -51,6 +51,10 @@ export const smsMessages = pgTable(
     price: numeric({ precision: 10, scale: 5 }),
     priceUnit: text(),
     attemptCount: integer().notNull().default(0),
+    /** Last time reconciliation fetched this message from Twilio while it was in flight. */
+    reconciledAt: timestamp({ withTimezone: true }),
+    /** When reconciliation fetched the price of a finished message (once, whatever came back). */
+    priceFetchedAt: timestamp({ withTimezone: true }),
     /** A cron or a retried caller can never create the same message twice. */
     dedupeKey: text().notNull().unique(),
     /** Verification time of the phone when requested: a later re-verification means the number changed. */
@@ -72,8 +76,15 @@ export const smsMessages = pgTable(
       .on(t.retryOfId)
       .where(sql`${t.retryOfId} is not null`),
     index("sms_messages_unknown_idx")
-      .on(t.createdAt)
+      .on(t.createdAt, t.id)
       .where(sql`${t.status} = 'unknown'`),
+    // Reconciliation sweeps, each walked in keyset order (see server/sms/reconcile/).
+    index("sms_messages_in_flight_idx")
+      .on(sql`greatest(${t.updatedAt}, ${t.reconciledAt})`, t.id)
+      .where(sql`${t.status} in ('sending', 'sent')`),
+    index("sms_messages_unpriced_idx")
+      .on(t.updatedAt, t.id)
+      .where(sql`${t.status} in ('delivered', 'undelivered') and ${t.price} is null and ${t.priceFetchedAt} is null`),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { taskPriority } from "./enums";
@@ -16,5 +17,11 @@ export const tasks = pgTable(
     completedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("tasks_user_due_idx").on(t.userId, t.dueAt)],
+  (t) => [
+    index("tasks_user_due_idx").on(t.userId, t.dueAt),
+    // The reminder sweep walks open tasks by due time (keyset on due_at, id).
+    index("tasks_open_due_idx")
+      .on(t.dueAt, t.id)
+      .where(sql`${t.completedAt} is null and ${t.dueAt} is not null`),
+  ],
 );

@@ -1,10 +1,13 @@
 import type { InngestFunction } from "inngest";
 import { env } from "@/server/config/env";
-import { appSmsPipelineDeps } from "@/server/sms/app-deps";
+import { appReconcileDeps, appSmsPipelineDeps } from "@/server/sms/app-deps";
 import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
+import { createRefreshDashboardStatsFunction } from "./dashboard-stats";
 import { createDispatchMessageFunction } from "./dispatch-message";
 import { createSendSmsFunction } from "./send-sms";
+import { createReconcileMessagesFunction } from "./reconcile-messages";
+import { createDailyBriefFunction, createTaskRemindersFunction } from "./sms-crons";
 
 /**
  * Every function the app serves; each is a thin adapter over a server/ service. Built on first
@@ -16,5 +19,9 @@ export function appFunctions(): InngestFunction.Any[] {
   return [
     createSendSmsFunction(inngest, appSmsPipelineDeps),
     createDispatchMessageFunction(inngest, appSmsPipelineDeps, { maxPerSecond: smsMaxPerSecond(config) }),
+    createTaskRemindersFunction(inngest, appSmsPipelineDeps),
+    createDailyBriefFunction(inngest, appSmsPipelineDeps),
+    createReconcileMessagesFunction(inngest, appReconcileDeps),
+    createRefreshDashboardStatsFunction(inngest, appSmsPipelineDeps),
   ];
 }

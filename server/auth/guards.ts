@@ -26,3 +26,8 @@ export async function requireAdmin(returnTo: string): Promise<SessionUser> {
   if (user.role !== "admin") forbidden();
   return user;
 }
+
+/** For the sign-in and sign-up pages: a signed-in user has nothing to do there and goes to their settings. */
+export async function redirectSignedInUser(): Promise<void> {
+  if (await currentUser()) redirect("/settings/sms");
+}

@@ -1,4 +1,6 @@
+import { getCountries, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
+import { DEFAULT_SMS_ALLOWED_COUNTRIES } from "@/shared/sms-settings";
 
 /**
  * Every setting the app reads, validated once. Empty strings count as unset so a copied
@@ -8,6 +10,22 @@ const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ?
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUnset, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) =>
   z.preprocess(blankAsUnset, schema.default(value as never));
+
+const knownCountries: ReadonlySet<string> = new Set(getCountries());
+/** "US,CA" → ["US", "CA"]: ISO 3166 codes libphonenumber knows. */
+const countryList = (fallback: string) =>
+  z.preprocess(
+    (value) => blankAsUnset(value) ?? fallback,
+    z.string().transform((value, ctx) => {
+      const codes = value.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean);
+      for (const code of codes) {
+        if (!knownCountries.has(code)) ctx.addIssue({ code: "custom", message: `${code} is not an ISO 3166 country code (e.g. US, CA, GB)` });
+      }
+      if (codes.length === 0) ctx.addIssue({ code: "custom", message: "list at least one country code, e.g. US,CA" });
+      return codes as CountryCode[];
+    }),
+  );
+const perHour = (fallback: number) => withDefault(z.coerce.number().int().min(1).max(100_000), fallback);
 
 const boolFlag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
 
@@ -45,6 +63,11 @@ export const envSchema = z
     ),
     SMS_PROGRAM_NAME: withDefault(z.string().min(1).max(40), "BuildOS SMS"),
     SMS_SUPPORT_URL: optional(z.url({ message: "must be the URL of your SMS help page (sent in HELP replies)" })),
+    SMS_ALLOWED_COUNTRIES: countryList(DEFAULT_SMS_ALLOWED_COUNTRIES.join(",")),
+    VERIFY_SENDS_PER_USER_PER_HOUR: perHour(5),
+    VERIFY_SENDS_PER_NUMBER_PER_HOUR: perHour(5),
+    VERIFY_SENDS_PER_ADDRESS_PER_HOUR: perHour(20),
+    VERIFY_CHECKS_PER_USER_PER_HOUR: perHour(15),
     TWILIO_SANDBOX_URL: withDefault(z.url(), "http://127.0.0.1:8465"),
     /** What kind of sender the Messaging Service uses; sets the default throughput cap. */
     SMS_SENDER_TYPE: withDefault(z.enum(["long_code", "toll_free", "short_code"]), "long_code"),

@@ -1,30 +1,48 @@
 import { createUpdateSchema } from "drizzle-zod";
-import { IANAZone } from "luxon";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
+import { DAILY_CAP_RANGE, REMINDER_LEAD_MINUTES } from "@/shared/sms-settings";
+import { canonicalTimeZone } from "@/shared/time-zones";
 
-const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use 24-hour HH:MM, for example 21:30");
+/** A local wall-clock time; `label` is the form's label, so the message names the field the user sees. */
+const localTime = (label: string) =>
+  z.string({ message: `${label} must be a time such as 21:30` }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label} must be a time such as 21:30`);
 
+const timeZoneMessage = "Time zone must be one from the list, such as America/Chicago";
+
+/** A time zone as typed or detected, stored under its current IANA name (`Asia/Calcutta` → `Asia/Kolkata`). */
 export const timeZoneSchema = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), "Choose a time zone from the list (an IANA name such as America/Chicago)");
-
-export const DAILY_CAP_MAX = 50;
+  .string({ message: timeZoneMessage })
+  .max(64, timeZoneMessage)
+  .transform((zone, ctx) => {
+    const canonical = canonicalTimeZone(zone);
+    if (canonical) return canonical;
+    ctx.addIssue({ code: "custom", message: timeZoneMessage });
+    return z.NEVER;
+  });
 
 /**
  * What a user may change on their own preferences, derived from the table. Phone, verification
- * and opt-out state are left out on purpose: only the server writes them.
+ * and opt-out state are left out on purpose: only the server writes them (server/verification).
+ * Rules that need the stored row too (quiet hours must not start and end at the same time)
+ * live in the service.
  */
 export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
-  quietHoursStart: localTime.optional(),
-  quietHoursEnd: localTime.optional(),
-  dailyBriefTime: localTime.optional(),
+  quietHoursStart: localTime("Quiet hours start").optional(),
+  quietHoursEnd: localTime("Quiet hours end").optional(),
+  dailyBriefTime: localTime("Daily brief time").optional(),
   timeZone: timeZoneSchema.optional(),
   dailyCap: z
     .number({ message: "Daily limit must be a number" })
     .int("Daily limit must be a whole number")
-    .min(1, "Daily limit must be at least 1")
-    .max(DAILY_CAP_MAX, `Daily limit can be at most ${DAILY_CAP_MAX}`)
+    .min(DAILY_CAP_RANGE.min, `Daily limit must be at least ${DAILY_CAP_RANGE.min}`)
+    .max(DAILY_CAP_RANGE.max, `Daily limit can be at most ${DAILY_CAP_RANGE.max}`)
+    .optional(),
+  reminderLeadMinutes: z
+    .number({ message: "Reminder lead time must be a number of minutes" })
+    .int("Reminder lead time must be a whole number of minutes")
+    .min(REMINDER_LEAD_MINUTES.min, `Reminder lead time must be at least ${REMINDER_LEAD_MINUTES.min} minutes`)
+    .max(REMINDER_LEAD_MINUTES.max, `Reminder lead time can be at most ${REMINDER_LEAD_MINUTES.max} minutes (${REMINDER_LEAD_MINUTES.max / 60} hours)`)
     .optional(),
 })
   .pick({
@@ -37,12 +55,8 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     timeZone: true,
     dailyCap: true,
     dailyBriefTime: true,
+    reminderLeadMinutes: true,
   })
-  .strict()
-  .superRefine((value, ctx) => {
-    if (value.quietHoursStart && value.quietHoursEnd && value.quietHoursStart === value.quietHoursEnd) {
-      ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Quiet hours must end at a different time than they start" });
-    }
-  });
+  .strict();
 
 export type PreferencesUpdate = z.infer<typeof preferencesUpdateSchema>;

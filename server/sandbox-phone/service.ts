@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { userSmsPreferences, users } from "@/db/schema";
 import type { Env } from "../config/env";
 import { runtimeModes } from "../config/runtime";
@@ -49,21 +49,15 @@ export async function sandboxPhoneOverview({ db }: ServiceContext<AdminActor>, d
     if (!number || own.has(number)) continue;
     conversations.set(number, [...(conversations.get(number) ?? []), message]);
   }
-  const seen = [...new Set([...conversations.keys(), ...state.verifications.map((v) => v.to)])];
-  // Whose numbers these are, and our users' verified numbers the sandbox has not seen yet.
+  // Whose numbers these are (verified numbers only): our users' numbers show even before any text.
   const people = await db
     .select({ phone: userSmsPreferences.phone, email: users.email })
     .from(userSmsPreferences)
     .innerJoin(users, eq(users.id, userSmsPreferences.userId))
-    .where(
-      or(
-        and(isNotNull(userSmsPreferences.phone), isNotNull(userSmsPreferences.phoneVerifiedAt)),
-        seen.length > 0 ? inArray(userSmsPreferences.phone, seen) : undefined,
-      ),
-    );
+    .where(and(isNotNull(userSmsPreferences.phone), isNotNull(userSmsPreferences.phoneVerifiedAt)));
   const owners = new Map<string, string[]>();
   for (const row of people) if (row.phone) owners.set(row.phone, [...(owners.get(row.phone) ?? []), row.email]);
-  const numbers = new Set([...seen, ...owners.keys()]);
+  const numbers = new Set([...conversations.keys(), ...state.verifications.map((v) => v.to), ...owners.keys()]);
 
   const phones = [...numbers].map((number) => {
     const texts = (conversations.get(number) ?? [])

@@ -3,7 +3,9 @@ import type { JobSender } from "../jobs/define";
 import { env } from "../config/env";
 import { db } from "../db";
 import type { Db } from "@/db/client";
+import { logger } from "../logger";
 import type { SmsSender } from "./dispatch";
+import type { ReconcileDeps } from "./reconcile/deps";
 import { smsProvider } from "./provider-instance";
 
 /** What the SMS pipeline's durable functions need: the database, the job sender, and how texts leave. */
@@ -21,5 +23,16 @@ export function appSmsPipelineDeps(): SmsPipelineDeps {
     db: db(),
     jobs: appJobs(),
     sender: { provider: smsProvider(), statusCallbackUrl: `${env().PUBLIC_URL}/api/webhooks/twilio/status` },
+  };
+}
+
+/** Reconciliation's dependencies in the running app: a system actor, the app's engine and Twilio. */
+export function appReconcileDeps(): ReconcileDeps {
+  return {
+    db: db(),
+    actor: { type: "system", reason: "reconcile" },
+    jobs: appJobs(),
+    provider: smsProvider(),
+    log: logger.child({ cron: "reconcile-messages" }),
   };
 }

@@ -51,26 +51,27 @@ export async function handleInboundText(
       return { reply: previous?.reply ?? null, duplicate: true };
     }
     if (keyword === "stop") await optOutNumber(tx, text.from, "keyword", now);
+    // START's TwiML reply (startReply) is the opt-in confirmation here: no welcome_sms on top of it.
     if (keyword === "start") await optInNumber(tx, text.from, now);
     return { reply, duplicate: false };
   });
 }
 
-/** Marks every user with this verified number as opted out (kept if already opted out); each change is recorded. */
+/** Marks every user with this number as opted out (when and how are kept if already opted out); each change is recorded. */
 export async function optOutNumber(db: DbOrTx, phone: string, source: OptChangeSource, now = new Date()) {
   const changed = await db
     .update(userSmsPreferences)
-    .set({ optedOutAt: now, optOutSource: source, updatedAt: now })
+    .set({ optedOutAt: now, optOutSource: source, optedInAt: null, optInSource: null, updatedAt: now })
     .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)))
     .returning({ userId: userSmsPreferences.userId });
   await recordOptChanges(db, changed, "opt_out", source, now);
 }
 
-/** START from the phone: every opted-out user with this number gets texts again; each change is recorded. */
+/** START from the phone: every opted-out user with this number gets texts again, recorded as a keyword opt-in. */
 export async function optInNumber(db: DbOrTx, phone: string, now = new Date()) {
   const changed = await db
     .update(userSmsPreferences)
-    .set({ optedOutAt: null, optOutSource: null, updatedAt: now })
+    .set({ optedOutAt: null, optOutSource: null, optedInAt: now, optInSource: "keyword", updatedAt: now })
     .where(and(eq(userSmsPreferences.phone, phone), isNotNull(userSmsPreferences.optedOutAt)))
     .returning({ userId: userSmsPreferences.userId });
   await recordOptChanges(db, changed, "opt_in", "keyword", now);

@@ -1,6 +1,6 @@
 import { preparedRows, type Db } from "@/db/client";
 import { plainFailureReason } from "./error-reasons";
-import type { StatusCallback } from "./provider";
+import type { MessageStatus, StatusCallback } from "./provider";
 import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "./status";
 
 export type CallbackOutcome =
@@ -30,7 +30,9 @@ interface CallbackRow {
   price: string | null;
   price_unit: string | null;
   twilio_status: string;
-  payload: Record<string, string>;
+  /** `callback` for Twilio's webhooks, `reconcile` for what reconciliation fetched. */
+  source: StatusSource;
+  payload: Record<string, unknown>;
 }
 
 /**
@@ -46,7 +48,8 @@ const APPLY_BATCH = `
   with input as (
     select * from jsonb_to_recordset($1::jsonb) as i(
       n int, sid text, message_id uuid, status sms_status, rank int, at timestamptz, error_code int,
-      error_message text, fail_reason text, price numeric, price_unit text, twilio_status text, payload jsonb)
+      error_message text, fail_reason text, price numeric, price_unit text, twilio_status text, source sms_event_source,
+      payload jsonb)
   ),
   target as (
     select i.*, found.id
@@ -80,7 +83,7 @@ const APPLY_BATCH = `
   ),
   event as (
     insert into sms_message_events (message_id, status, source, applied, error_code, payload, created_at)
-    select t.id, t.twilio_status, 'callback', t.id in (select id from moved), t.error_code, t.payload, t.at
+    select t.id, t.twilio_status, t.source, t.id in (select id from moved), t.error_code, t.payload, t.at
     from target t
     on conflict (message_id, status) where source = 'callback' do nothing
     returning message_id
@@ -183,6 +186,25 @@ function writerFor(db: Db): CallbackWriter {
   return writer;
 }
 
+/** Who reported a Twilio status: its webhook, or reconciliation fetching the message. */
+export type StatusSource = "callback" | "reconcile";
+
+/** One Twilio status for one message, whoever reported it. */
+export interface StatusReport {
+  sid: string;
+  status: MessageStatus;
+  errorCode: number | null;
+  errorReason: string | null;
+  price: string | null;
+  priceUnit: string | null;
+  source: StatusSource;
+  /** Our message id when known (from the signed callback URL, or the row reconciliation looked at). */
+  messageId?: string;
+  /** Kept with the event, as received. */
+  payload: Record<string, unknown>;
+  at?: Date;
+}
+
 /**
  * Applies one status callback: moves the message forward only if the status ranks higher,
  * and keeps the callback as an event (unique per message and status, so duplicates are absorbed).
@@ -192,22 +214,42 @@ export function applyStatusCallback(
   db: Db,
   input: { callback: StatusCallback; messageId?: string; payload: Record<string, string>; receivedAt?: Date },
 ): Promise<CallbackOutcome> {
-  const status = statusFromTwilio(input.callback.status);
-  if (!status) return Promise.resolve({ result: "ignored" });
-  const { messageSid, errorCode, errorReason } = input.callback;
-  const row: Pending["row"] = {
+  const { messageSid, status, errorCode, errorReason } = input.callback;
+  return applyStatusReport(db, {
     sid: messageSid,
-    message_id: input.messageId ?? null,
+    status,
+    errorCode,
+    errorReason,
+    price: input.payload.Price ?? null,
+    priceUnit: input.payload.PriceUnit ?? null,
+    source: "callback",
+    messageId: input.messageId,
+    payload: input.payload,
+    at: input.receivedAt,
+  });
+}
+
+/**
+ * The one monotonic apply path, for callbacks and reconciliation alike: the status moves the
+ * message only if it ranks higher, and is kept as an event with its source.
+ */
+export function applyStatusReport(db: Db, report: StatusReport): Promise<CallbackOutcome> {
+  const status = statusFromTwilio(report.status);
+  if (!status) return Promise.resolve({ result: "ignored" });
+  const row: Pending["row"] = {
+    sid: report.sid,
+    message_id: report.messageId ?? null,
     status,
     rank: STATUS_RANK[status],
-    at: (input.receivedAt ?? new Date()).toISOString(),
-    error_code: errorCode,
-    error_message: errorReason,
-    fail_reason: plainFailureReason(errorCode),
-    price: input.payload.Price ?? null,
-    price_unit: input.payload.PriceUnit ?? null,
-    twilio_status: input.callback.status,
-    payload: input.payload,
+    at: (report.at ?? new Date()).toISOString(),
+    error_code: report.errorCode,
+    error_message: report.errorReason,
+    fail_reason: plainFailureReason(report.errorCode),
+    price: report.price,
+    price_unit: report.priceUnit,
+    twilio_status: report.status,
+    source: report.source,
+    payload: report.payload,
   };
   return new Promise((resolve, reject) => writerFor(db).submit({ row, resolve, reject }));
 }

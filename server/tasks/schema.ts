@@ -1,4 +1,4 @@
-import { createInsertSchema } from "drizzle-zod";
+import { createInsertSchema, createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { tasks } from "@/db/schema";
 
@@ -12,3 +12,15 @@ export const taskCreateSchema = createInsertSchema(tasks, {
   .strict();
 
 export type TaskCreate = z.infer<typeof taskCreateSchema>;
+
+/** Changes to one of the owner's tasks: any of title, due time and priority (null due = no due time). */
+export const taskUpdateSchema = createUpdateSchema(tasks, {
+  title: z.string().trim().min(1, "Give the task a title").max(200, "Keep the title under 200 characters").optional(),
+  dueAt: z.date({ message: "Choose a valid due date" }).nullable().optional(),
+})
+  .pick({ title: true, dueAt: true, priority: true })
+  .extend({ id: z.uuid({ message: "Not a task id" }) })
+  .strict()
+  .refine((update) => Object.keys(update).length > 1, { message: "Change the title, due time or priority", path: ["title"] });
+
+export type TaskUpdate = z.infer<typeof taskUpdateSchema>;

@@ -39,8 +39,8 @@ export const DEFAULT_TEMPLATES: TemplateSeed[] = [
   {
     key: "welcome_sms",
     name: "Welcome Message",
-    description: "Sent once a phone number is verified.",
+    description: "The opt-in confirmation: sent when a number is verified and when texts are turned back on in settings.",
     category: "account",
-    body: "Welcome to BuildOS SMS! You'll get task reminders and alerts you choose. Msg & data rates may apply. Reply HELP for help, STOP to opt out.",
+    body: "{{program_name}}: you're signed up for the task reminders and alerts you choose, up to {{daily_cap}} msgs/day. Msg & data rates may apply. Reply HELP for help, STOP to cancel.",
   },
 ];

@@ -18,6 +18,8 @@ export const t = initTRPC.context<Context>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         field: domain?.field ?? null,
+        /** Seconds to wait before trying again (rate limits), so the form can count down. */
+        retryAfterSeconds: domain?.retryAfterSeconds ?? null,
         fieldErrors: fieldErrors ?? (domain?.field ? { [domain.field]: [domain.message] } : null),
       },
     };

@@ -54,7 +54,7 @@ export async function searchUsersForAdmin({ db }: ServiceContext<AdminActor>, qu
   }
   const filters = [
     term?.kind === "email" ? sql`u.email ilike ${`%${escapeLike(term.text)}%`}` : null,
-    term?.kind === "phone" ? sql`p.phone = ${term.phone}` : null,
+    term?.kind === "phone" ? sql`p.phone = ${term.phone} and p.phone_verified_at is not null` : null,
     query.textableOnly ? sql`p.phone_verified_at is not null and p.opted_out_at is null` : null,
     query.cursor
       ? sql`(u.created_at, u.id) < (${query.cursor.createdAt.toISOString()}::timestamptz, ${query.cursor.id})`

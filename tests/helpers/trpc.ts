@@ -4,14 +4,34 @@ import type { JobSender } from "@/server/jobs/define";
 import { logger } from "@/server/logger";
 import type { Context } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
+import type { VerificationDeps } from "@/server/verification/service";
 import { recordingJobs } from "./jobs";
+import { sandboxProvider } from "./sms";
+
+/** Verification as the app configures it by default, against a sandbox (none reachable unless given). */
+export function testVerificationDeps(overrides: Partial<VerificationDeps> = {}): VerificationDeps {
+  return {
+    verifier: sandboxProvider(),
+    allowedCountries: ["US", "CA"],
+    limits: { sendsPerUserPerHour: 5, sendsPerNumberPerHour: 5, sendsPerAddressPerHour: 20, checksPerUserPerHour: 15 },
+    clientAddress: null,
+    programName: "BuildOS SMS",
+    now: () => new Date(),
+    ...overrides,
+  };
+}
 
 /** The request context a procedure would get for `user` (or anonymous), on a test database. */
-export function testContext(db: Db, user: SessionUser | null, jobs: JobSender = recordingJobs()): Context {
-  return { db, jobs, user, requestId: "test", log: logger.child({ test: true }), headers: new Headers() };
+export function testContext(
+  db: Db,
+  user: SessionUser | null,
+  jobs: JobSender = recordingJobs(),
+  verification: VerificationDeps = testVerificationDeps(),
+): Context {
+  return { db, jobs, user, requestId: "test", log: logger.child({ test: true }), headers: new Headers(), verification };
 }
 
 /** A tRPC caller with the real routers and middleware, as `user` (or anonymous). */
-export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender) {
-  return createCaller(testContext(db, user, jobs));
+export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender, verification?: VerificationDeps) {
+  return createCaller(testContext(db, user, jobs, verification));
 }

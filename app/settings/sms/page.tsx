@@ -1,18 +1,34 @@
 import { requireUser } from "@/server/auth/guards";
-import { MessageHistory } from "@/components/settings/message-history";
+import { env } from "@/server/config/env";
+import { phoneCountryOptions } from "@/server/verification/phone-number";
+import { countryNames } from "@/shared/sms-settings";
+import { MessageHistory, messageHistoryInput } from "@/components/settings/message-history";
+import { PhoneCard } from "@/components/settings/phone-card";
 import { PreferencesForm } from "@/components/settings/preferences-form";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { TextsSwitchCard } from "@/components/settings/texts-switch-card";
+import { HydrateClient, prefetch, prefetchInfinite, trpc } from "@/components/trpc/server";
 
 export const metadata = { title: "SMS settings · BuildOS SMS" };
 
 export default async function SmsSettingsPage() {
   await requireUser("/settings/sms");
-  await Promise.all([prefetch(trpc.preferences.get.queryOptions()), prefetch(trpc.messages.list.queryOptions({ limit: 25 }))]);
+  await Promise.all([
+    prefetch(trpc.preferences.get.queryOptions()),
+    prefetch(trpc.sms.status.queryOptions()),
+    prefetchInfinite(trpc.messages.list.infiniteQueryOptions(messageHistoryInput, { getNextPageParam: (page) => page.nextCursor })),
+  ]);
+  const config = env();
   return (
     <HydrateClient>
       <div className="space-y-6">
         <h1 className="text-2xl font-semibold text-slate-900">SMS settings</h1>
-        <PreferencesForm timeZones={Intl.supportedValuesOf("timeZone")} />
+        <PhoneCard
+          countries={phoneCountryOptions()}
+          allowedCountries={countryNames(config.SMS_ALLOWED_COUNTRIES)}
+          programName={config.SMS_PROGRAM_NAME}
+        />
+        <TextsSwitchCard programName={config.SMS_PROGRAM_NAME} />
+        <PreferencesForm />
         <MessageHistory />
       </div>
     </HydrateClient>

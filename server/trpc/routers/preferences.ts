@@ -1,5 +1,6 @@
-import { getPreferences, updatePreferences } from "../../preferences/service";
-import { preferencesUpdateSchema } from "../../preferences/schema";
+import { z } from "zod";
+import { adoptDetectedTimeZone, getPreferences, updatePreferences } from "../../preferences/service";
+import { preferencesUpdateSchema, timeZoneSchema } from "../../preferences/schema";
 import { protectedProcedure, router } from "../procedures";
 
 export const preferencesRouter = router({
@@ -7,4 +8,8 @@ export const preferencesRouter = router({
   update: protectedProcedure
     .input(preferencesUpdateSchema)
     .mutation(({ ctx, input }) => updatePreferences(ctx.service, input)),
+  /** The browser reports its zone; it is kept only while the user has not chosen one. */
+  adoptDetectedTimeZone: protectedProcedure
+    .input(z.object({ timeZone: timeZoneSchema }).strict())
+    .mutation(({ ctx, input }) => adoptDetectedTimeZone(ctx.service, input.timeZone)),
 });

@@ -41,8 +41,8 @@ describe.each(testDatabases())("admin users on $name", (database) => {
     await handle.db.insert(userSmsPreferences).values([
       { userId: ids.dana!, phone: "+15555550201", phoneVerifiedAt: at("2026-02-01T01:00:00Z") },
       { userId: ids.eli!, phone: "+15555550202", phoneVerifiedAt: at("2026-02-02T01:00:00Z"), optedOutAt: at("2026-03-02T00:00:00Z"), optOutSource: "keyword" },
-      // Fay typed a number but never verified it: no number to show, and not textable.
-      { userId: ids.fay!, pendingPhone: "+15555550203" },
+      // Fay was sent a code but never verified it: no number to show, not found by it, and not textable.
+      { userId: ids.fay!, phone: "+15555550203" },
     ]);
     // Dana: 2 texts sent this month (March), 1 skipped this month, 1 sent last month.
     await createMessage(handle.db, ids.dana!, { createdAt: at("2026-03-02T00:00:00Z"), sentAt: at("2026-03-02T00:00:01Z"), status: "delivered" });
@@ -81,7 +81,7 @@ describe.each(testDatabases())("admin users on $name", (database) => {
     expect(await emails("100%")).toEqual(["eli_100%@site.test"]);
     expect(await emails("_")).toEqual(["eli_100%@site.test"]);
     expect(await emails("(555) 555-0201")).toEqual(["dana.lee@site.test"]);
-    expect(await emails("+1 555 555 0203")).toEqual([]); // only pending, never verified
+    expect(await emails("+1 555 555 0203")).toEqual([]); // sent a code, never verified
     expect(await errorOf(asAdmin().admin.users({ search: "12" }))).toMatchObject({ code: "BAD_REQUEST" });
   });
 

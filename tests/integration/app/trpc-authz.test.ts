@@ -54,7 +54,7 @@ describe.each(testDatabases())("authorization on $name", (database) => {
 
   it("never shows user A another user's messages (IDOR)", async () => {
     const asAlice = callerFor(handle.db, alice);
-    expect(await asAlice.messages.list({ limit: 100 })).toEqual([]);
+    expect(await asAlice.messages.list({ limit: 100 })).toEqual({ items: [], nextCursor: null });
     expect(await codeOf(asAlice.messages.get({ id: bobMessageId }))).toBe("NOT_FOUND");
     const asBob = callerFor(handle.db, bob);
     const own = await asBob.messages.get({ id: bobMessageId });

@@ -1,0 +1,67 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/trpc/root";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+type Status = Outputs["messages"]["list"]["items"][number]["status"];
+type Source = Outputs["messages"]["get"]["events"][number]["source"];
+
+/** A text's status as its recipient would say it. */
+export const STATUS_WORDS: Record<Status, string> = {
+  pending: "Waiting",
+  scheduled: "Scheduled",
+  queued: "About to send",
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  undelivered: "Not delivered",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  skipped: "Not sent",
+  unknown: "Checking with the carrier",
+};
+
+export const STATUS_TONE: Record<Status, string> = {
+  pending: "bg-slate-50 text-slate-700 ring-slate-200",
+  scheduled: "bg-sky-50 text-sky-800 ring-sky-200",
+  queued: "bg-sky-50 text-sky-800 ring-sky-200",
+  sending: "bg-sky-50 text-sky-800 ring-sky-200",
+  sent: "bg-sky-50 text-sky-800 ring-sky-200",
+  delivered: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  undelivered: "bg-red-50 text-red-800 ring-red-200",
+  failed: "bg-red-50 text-red-800 ring-red-200",
+  cancelled: "bg-slate-50 text-slate-700 ring-slate-200",
+  skipped: "bg-amber-50 text-amber-800 ring-amber-200",
+  unknown: "bg-amber-50 text-amber-800 ring-amber-200",
+};
+
+/** Timeline steps: Twilio's and our statuses as they happened. */
+export const EVENT_WORDS: Record<string, string> = {
+  accepted: "Accepted",
+  queued: "Queued",
+  scheduled: "Scheduled",
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  read: "Read",
+  undelivered: "Not delivered",
+  failed: "Failed",
+  canceled: "Cancelled",
+  cancelled: "Cancelled",
+  skipped: "Not sent",
+  unknown: "Outcome unclear",
+};
+
+/** Who reported each step. */
+export const EVENT_SOURCE_WORDS: Record<Source, string> = {
+  api: "our request to Twilio",
+  callback: "reported by Twilio",
+  reconcile: "checked with Twilio later",
+  system: "our text service",
+  admin: "an admin",
+};
+
+/** Why a text was held before sending. */
+export const HOLD_WORDS: Record<"scheduled" | "quiet_hours", string> = {
+  scheduled: "its send time",
+  quiet_hours: "your quiet hours",
+};

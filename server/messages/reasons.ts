@@ -1,0 +1,32 @@
+import type { smsSkipReason, smsStatus } from "@/db/schema";
+import { plainFailureReason } from "../sms/error-reasons";
+
+type SkipReason = (typeof smsSkipReason.enumValues)[number];
+type Status = (typeof smsStatus.enumValues)[number];
+
+/** Why a text was not sent, in words its recipient understands. */
+const SKIP_WORDS: Record<SkipReason, string> = {
+  opted_out: "You had stopped texts.",
+  unverified: "Your phone number was not verified, or it changed after this text was asked for.",
+  category_off: "You had turned this kind of text off.",
+  daily_cap: "Your daily limit of texts was reached.",
+  template_inactive: "This kind of text is switched off for now.",
+  invalid_vars: "The text could not be filled in.",
+  expired: "It could no longer arrive in time to be useful.",
+};
+
+/**
+ * The reason shown beside a skipped, failed or undelivered text, or null for the others. A
+ * failure's reason is the plain-words one the pipeline recorded (server/sms/error-reasons.ts),
+ * or read from its Twilio code for rows recorded without one.
+ */
+export function plainReason(message: {
+  status: Status;
+  skipReason: SkipReason | null;
+  errorCode: number | null;
+  failReason: string | null;
+}): string | null {
+  if (message.status === "skipped") return message.skipReason ? SKIP_WORDS[message.skipReason] : "It was not needed any more.";
+  if (message.status !== "failed" && message.status !== "undelivered") return null;
+  return message.failReason ?? plainFailureReason(message.errorCode) ?? "The carrier did not say why.";
+}

@@ -1,0 +1,62 @@
+import { sql } from "drizzle-orm";
+import { executeRows } from "@/db/client";
+import { ProviderError } from "../provider";
+import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
+import { mapLimited, RECONCILE_POLICY } from "./policy";
+
+export type PriceOutcome = "priced" | "no_price" | "fetch_error";
+
+interface Row extends Record<string, unknown> {
+  id: string;
+  twilio_sid: string;
+  cursor_at: string;
+}
+
+/**
+ * One page of finished texts (delivered, or undelivered: carriers may bill those too) without a
+ * price: status callbacks carry none, so the price is fetched from Twilio once, `priceAfterMs`
+ * after the final status. `price_fetched_at` is set whatever came back, so a text Twilio never
+ * prices is not fetched again; a failed fetch is tried again next tick.
+ */
+export async function fetchMissingPricesPage(
+  deps: ReconcileDeps,
+  { now, after, limit }: { now: Date; after: TimeCursor | null; limit: number },
+): Promise<SweepPage<TimeCursor, PriceOutcome>> {
+  const at = now.toISOString();
+  const rows = await executeRows<Row>(
+    deps.db,
+    sql`
+    select m.id, m.twilio_sid, m.updated_at::text as cursor_at
+    from sms_messages m
+    where m.status in ('delivered', 'undelivered') and m.price is null and m.price_fetched_at is null
+      and m.updated_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.priceAfterMs / 1000})
+      ${after ? sql`and (m.updated_at, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+      and m.twilio_sid is not null
+    order by m.updated_at, m.id
+    limit ${limit}`,
+  );
+  const counts: Record<PriceOutcome, number> = { priced: 0, no_price: 0, fetch_error: 0 };
+  await mapLimited(rows, RECONCILE_POLICY.concurrency, async (row) => {
+    let answer: { price: string | null; priceUnit: string | null };
+    try {
+      answer = await deps.provider.fetch(row.twilio_sid);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio price fetch failed");
+      counts.fetch_error += 1;
+      // A permanent answer (not found, say) will not change: it counts as the one fetch.
+      if (error.kind !== "permanent") return;
+      answer = { price: null, priceUnit: null };
+    }
+    await executeRows(
+      deps.db,
+      sql`update sms_messages set price = coalesce(price, ${answer.price}::numeric), price_unit = coalesce(price_unit, ${answer.priceUnit}::text),
+            price_fetched_at = ${at}::timestamptz
+          where id = ${row.id}::uuid and price_fetched_at is null`,
+    );
+    if (answer.price !== null) counts.priced += 1;
+    else counts.no_price += 1;
+  });
+  const last = rows.at(-1);
+  return { next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id }, counts };
+}
