@@ -84,7 +84,7 @@ export function Dashboard() {
         summary={`Texts per day from ${shortDay(s.from)} to ${shortDay(s.to)}: ${count(s.totals.requested)} requested, ${count(s.totals.delivered)} delivered.`}
         chart={
           <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
-            <BarChart data={daily} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <BarChart data={daily} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" minTickGap={16} />
               <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
@@ -117,7 +117,7 @@ export function Dashboard() {
         summary={`Opt-outs: ${count(daily.reduce((n, d) => n + d.optOuts, 0))}, opt-ins: ${count(daily.reduce((n, d) => n + d.optIns, 0))} in the period.`}
         chart={
           <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
-            <BarChart data={daily} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <BarChart data={daily} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" minTickGap={16} />
               <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />

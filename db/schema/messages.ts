@@ -65,13 +65,14 @@ export const smsMessages = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("sms_messages_user_created_idx").on(t.userId, t.createdAt.desc()),
-    index("sms_messages_created_idx").on(t.createdAt.desc()),
-    index("sms_messages_status_created_idx").on(t.status, t.createdAt.desc()),
-    index("sms_messages_template_created_idx").on(t.templateId, t.createdAt.desc()),
-    // The admin log's recipient and category filters (keyset on created_at within each).
-    index("sms_messages_to_created_idx").on(t.to, t.createdAt.desc()),
-    index("sms_messages_category_created_idx").on(t.category, t.createdAt.desc()),
+    // Newest-first lists keyset-paginated on (created_at, id): each list's filter column, then
+    // both keyset columns, so a page (first or deep) is one index range read of `limit` rows.
+    index("sms_messages_user_created_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index("sms_messages_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("sms_messages_status_created_idx").on(t.status, t.createdAt.desc(), t.id.desc()),
+    index("sms_messages_template_created_idx").on(t.templateId, t.createdAt.desc(), t.id.desc()),
+    index("sms_messages_to_created_idx").on(t.to, t.createdAt.desc(), t.id.desc()),
+    index("sms_messages_category_created_idx").on(t.category, t.createdAt.desc(), t.id.desc()),
     index("sms_messages_retry_of_idx")
       .on(t.retryOfId)
       .where(sql`${t.retryOfId} is not null`),

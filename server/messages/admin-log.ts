@@ -18,7 +18,9 @@ export const messageLogQuerySchema = z
     recipient: z.string().trim().max(254, "Search by an email address or a phone number").optional(),
     from: z.date({ message: "Not a date" }).optional(),
     to: z.date({ message: "Not a date" }).optional(),
-    cursor: z.object({ createdAt: z.date(), id: z.uuid() }).strict().optional(),
+    cursor: z.object({ createdAt: z.date(), id: z.uuid() }).strict().nullish(),
+    // Sent by tRPC's infinite queries; the log only pages forward (older).
+    direction: z.literal("forward").optional(),
     limit: z.number().int().min(1).max(100).default(MESSAGE_LOG_PAGE_SIZE),
   })
   .strict();

@@ -14,7 +14,9 @@ export const userSearchSchema = z
     search: z.string().trim().max(254, "Search by an email address or a phone number").optional(),
     /** Only users who can be texted (a verified number, not opted out): the test-send picker. */
     textableOnly: z.boolean().default(false),
-    cursor: z.object({ createdAt: z.date(), id: z.string().min(1).max(200) }).strict().optional(),
+    cursor: z.object({ createdAt: z.date(), id: z.string().min(1).max(200) }).strict().nullish(),
+    // Sent by tRPC's infinite queries; the list only pages forward.
+    direction: z.literal("forward").optional(),
     limit: z.number().int().min(1).max(100).default(USERS_PAGE_SIZE),
   })
   .strict();

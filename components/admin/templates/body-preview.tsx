@@ -16,9 +16,12 @@ function HighlightedPreview({ check }: { check: BodyCheck }) {
       plain = "";
       const label = hit.replacement === null ? `"${char}" forces UCS-2` : `"${char}" forces UCS-2; its look-alike is "${hit.replacement}"`;
       parts.push(
-        <mark key={index} title={label} aria-label={label} data-testid="ucs2-char" className="rounded bg-amber-200 px-0.5 text-amber-950">
-          {char === "\u00A0" || char.trim() === "" ? "·" : char}
-        </mark>,
+        <span key={index}>
+          <mark title={label} data-testid="ucs2-char" className="rounded bg-amber-200 px-0.5 text-amber-950">
+            {char === "\u00A0" || char.trim() === "" ? "·" : char}
+          </mark>
+          <span className="sr-only"> ({label})</span>
+        </span>,
       );
     } else {
       plain += char;

@@ -92,7 +92,7 @@ export function TestSend() {
         <div className="mb-4 flex flex-wrap items-end gap-2">
           <form
             role="search"
-            aria-label="Find a user"
+            aria-label="User search"
             className="flex min-w-0 flex-1 flex-wrap items-end gap-2"
             onSubmit={(event) => {
               event.preventDefault();

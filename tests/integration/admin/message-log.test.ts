@@ -93,6 +93,8 @@ describe.each(testDatabases())("admin message log on $name", (database) => {
     expect(first.nextCursor).toBeNull();
     expect(await walk({}, 3)).toEqual(all);
     expect(await walk({}, 1)).toEqual(all);
+    // As the page's infinite query sends it (tRPC adds the cursor and the direction).
+    expect((await asAdmin().admin.messages.list({ cursor: null, direction: "forward", limit: 2 })).items.map((m) => m.id)).toEqual(all.slice(0, 2));
   });
 
   it("filters by status, template and category", async () => {

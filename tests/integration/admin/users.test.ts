@@ -73,6 +73,8 @@ describe.each(testDatabases())("admin users on $name", (database) => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual([ids.gus, ids.fay, ids.eli, ids.dana, admin.id]);
+    // As the page's infinite query sends it (tRPC adds the cursor and the direction).
+    expect((await asAdmin().admin.users({ cursor: null, direction: "forward", limit: 1 })).items.map((u) => u.id)).toEqual([ids.gus]);
   });
 
   it("searches part of an email in any case (wildcards typed are literal), or a verified phone in any form", async () => {
