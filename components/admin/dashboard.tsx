@@ -11,7 +11,7 @@ import { ChartCard } from "./chart-card";
 import { count, duration, money, percent, shortDay } from "./format";
 import { SKIP_REASONS, words } from "./words";
 
-export const DASHBOARD_DAYS = [7, 30, 90] as const;
+const DASHBOARD_DAYS = [7, 30, 90] as const;
 type Days = (typeof DASHBOARD_DAYS)[number];
 
 const COLORS = { delivered: "#059669", failed: "#dc2626", skipped: "#64748b", other: "#6366f1", optOuts: "#d97706", optIns: "#0284c7" };

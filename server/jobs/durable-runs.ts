@@ -50,7 +50,7 @@ export type DurableRun = { id: string; functionId: string; status: string; creat
  * The runs an event started, read from the local executor; null when it cannot be asked (Inngest
  * Cloud, or the executor is not answering: the detail view then shows only the link).
  */
-export async function localRunsFor(
+async function localRunsFor(
   config: DurableRunsConfig,
   eventId: string,
   fetchImpl: typeof fetch = fetch,

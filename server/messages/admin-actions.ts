@@ -13,7 +13,7 @@ import type { SmsStatus } from "../sms/status";
 type AdminContext = ServiceContext<AdminActor>;
 
 /** Texts that reached Twilio and did not arrive: the ones an admin may send again. */
-export const RETRYABLE_STATUSES = ["failed", "undelivered"] as const satisfies readonly SmsStatus[];
+const RETRYABLE_STATUSES = ["failed", "undelivered"] as const satisfies readonly SmsStatus[];
 /** A retry that ended like this does not block another one. */
 const RETRY_GAVE_UP: SmsStatus[] = ["failed", "undelivered", "skipped", "cancelled"];
 

@@ -7,7 +7,7 @@ import { plainFailureReason } from "../sms/error-reasons";
 import { phoneSearchTerm } from "../users/phone-search";
 import type { AdminActor, ServiceContext } from "../service-context";
 
-export const MESSAGE_LOG_PAGE_SIZE = 50;
+const MESSAGE_LOG_PAGE_SIZE = 50;
 
 export const messageLogQuerySchema = z
   .object({

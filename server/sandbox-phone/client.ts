@@ -24,7 +24,7 @@ const verificationSchema = z.object({
   expiresAt: z.coerce.date(),
 });
 
-export const sandboxFaultsSchema = z.object({
+const sandboxFaultsSchema = z.object({
   serverErrors: z.number(),
   rateLimits: z.number(),
   retryAfterSeconds: z.number(),
@@ -46,7 +46,6 @@ const inboundSchema = z.object({
 });
 
 export type SandboxMessage = z.infer<typeof messageSchema>;
-export type SandboxState = z.infer<typeof stateSchema>;
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>;
 
 export class SandboxUnavailableError extends Error {

@@ -6,7 +6,7 @@ import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { phoneSearchTerm } from "./phone-search";
 
-export const USERS_PAGE_SIZE = 25;
+const USERS_PAGE_SIZE = 25;
 
 export const userSearchSchema = z
   .object({
@@ -39,7 +39,7 @@ type UserRow = {
 const asDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 
 /** The first instant of the current UTC month: "texts this month" counts from here. */
-export function monthStart(now: Date): Date {
+function monthStart(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
