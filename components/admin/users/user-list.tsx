@@ -55,16 +55,18 @@ export function UserList() {
                     </span>
                   </Td>
                   <Td className="font-mono">{u.phone ?? <span className="font-sans text-slate-500">none</span>}</Td>
-                  <Td data-testid="opt-state">
-                    {u.optedOutAt ? (
-                      <span className="text-amber-800">
-                        opted out ({words(OPT_SOURCES, u.optOutSource)}) <LocalTime date={u.optedOutAt} dateOnly />
-                      </span>
-                    ) : u.phone ? (
-                      "receiving"
-                    ) : (
-                      <span className="text-slate-500">not set up</span>
-                    )}
+                  <Td>
+                    <span data-testid="opt-state">
+                      {u.optedOutAt ? (
+                        <span className="text-amber-800">
+                          opted out ({words(OPT_SOURCES, u.optOutSource)}) <LocalTime date={u.optedOutAt} dateOnly />
+                        </span>
+                      ) : u.phone ? (
+                        "receiving"
+                      ) : (
+                        <span className="text-slate-500">not set up</span>
+                      )}
+                    </span>
                   </Td>
                   <Td>{count(u.textsThisMonth)}</Td>
                   <Td className="whitespace-nowrap">
