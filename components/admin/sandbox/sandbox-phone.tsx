@@ -61,7 +61,7 @@ function Conversation({ phone }: { phone: Phone }) {
                 }`}
               >
                 <p className="whitespace-pre-wrap break-words">{t.body}</p>
-                <p className={`mt-1 text-xs ${t.direction === "from_phone" ? "text-indigo-100" : "text-slate-500"}`}>
+                <p className={`mt-1 text-xs ${t.direction === "from_phone" ? "text-indigo-100" : "text-slate-600"}`}>
                   <LocalTime date={t.at} /> · {t.direction === "from_phone" ? "sent by the phone" : t.status}
                   {t.errorCode ? ` · error ${t.errorCode}` : ""}
                 </p>
