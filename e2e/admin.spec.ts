@@ -214,7 +214,11 @@ test("every admin page fits 390 px and has no serious accessibility violations",
   const page = await adminPage(browser, { width: 390, height: 844 });
   // A message of our own for the detail page: a test text to the admin, who has no number (skipped).
   const me = await trpcCall(page, "admin.users", { search: E2E_ADMIN.email }, "query");
-  const sent = await trpcCall(page, "admin.messages.testSend", { userId: me.body.result.data.json.items[0].id, templateKey: "welcome_sms" }, "mutation");
+  const sent = await trpcCall(page, "admin.messages.testSend", {
+    userId: me.body.result.data.json.items[0].id,
+    templateKey: "welcome_sms",
+    variables: { program_name: "BuildOS SMS", daily_cap: "10" },
+  }, "mutation");
   expect(sent.body.result.data.json.status).toBe("skipped");
   await page.goto("/admin/templates");
   const templateUrl = await page.getByRole("link", { name: "welcome_sms" }).getAttribute("href");
