@@ -51,10 +51,10 @@ CREATE INDEX "admin_audit_log_target_idx" ON "admin_audit_log" USING btree ("tar
 CREATE INDEX "sms_opt_changes_created_idx" ON "sms_opt_changes" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "sms_stats_daily_day_idx" ON "sms_stats_daily" USING btree ("day");--> statement-breakpoint
 ALTER TABLE "sms_messages" ADD CONSTRAINT "sms_messages_retry_of_id_sms_messages_id_fk" FOREIGN KEY ("retry_of_id") REFERENCES "public"."sms_messages"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "sms_messages_to_created_idx" ON "sms_messages" USING btree ("to","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "sms_messages_category_created_idx" ON "sms_messages" USING btree ("category","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "sms_messages_to_created_idx" ON "sms_messages" USING btree ("to","created_at","id");--> statement-breakpoint
+CREATE INDEX "sms_messages_category_created_idx" ON "sms_messages" USING btree ("category","created_at","id");--> statement-breakpoint
 CREATE INDEX "sms_messages_retry_of_idx" ON "sms_messages" USING btree ("retry_of_id") WHERE "sms_messages"."retry_of_id" is not null;--> statement-breakpoint
-CREATE INDEX "sms_messages_user_created_idx" ON "sms_messages" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "sms_messages_created_idx" ON "sms_messages" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "sms_messages_status_created_idx" ON "sms_messages" USING btree ("status","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "sms_messages_template_created_idx" ON "sms_messages" USING btree ("template_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
+CREATE INDEX "sms_messages_user_created_idx" ON "sms_messages" USING btree ("user_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "sms_messages_created_idx" ON "sms_messages" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "sms_messages_status_created_idx" ON "sms_messages" USING btree ("status","created_at","id");--> statement-breakpoint
+CREATE INDEX "sms_messages_template_created_idx" ON "sms_messages" USING btree ("template_id","created_at","id");

@@ -19,7 +19,8 @@
  * Target: every query's p95 ≤ 50 ms. Nothing here is asserted: the table is the result.
  *
  * Env: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else Debian's PostgreSQL is started),
- *      BENCH_MESSAGES (1000000), BENCH_USERS (10000), BENCH_RUNS (50), BENCH_NAIVE_RUNS (= BENCH_RUNS).
+ *      BENCH_MESSAGES (1000000), BENCH_USERS (10000), BENCH_RUNS (50), BENCH_NAIVE_RUNS (= BENCH_RUNS),
+ *      BENCH_REUSE=1 (keep the database a previous run seeded).
  */
 import { execFileSync } from "node:child_process";
 import { sql, type SQL } from "drizzle-orm";
@@ -50,10 +51,14 @@ function adminUrl(): string {
   return execFileSync("bash", ["scripts/start-postgres.sh", "buildos_test"], { encoding: "utf8" }).trim();
 }
 
-async function freshDatabase(url: string, name: string) {
+/** A fresh database, or with BENCH_REUSE=1 the one a previous run seeded (seeding 1,000,000 rows takes minutes). */
+async function freshDatabase(url: string, name: string, reuse: boolean) {
   const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+  if (!reuse || !exists) {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  }
   await admin.end();
   const target = new URL(url);
   target.pathname = `/${name}`;
@@ -221,17 +226,29 @@ function naiveLogPage(query: MessageLogQuery, userId: string | null, offset: num
 }
 
 async function main() {
-  const databaseUrl = await freshDatabase(adminUrl(), "bench_dashboard");
+  const reuse = process.env.BENCH_REUSE === "1";
+  const databaseUrl = await freshDatabase(adminUrl(), "bench_dashboard", reuse);
   const handle = openDb({ kind: "postgres", url: databaseUrl, poolSize: 4 });
   await handle.migrate();
   const db = handle.db;
   const now = new Date();
-  console.log(`Seeding PostgreSQL (${new URL(databaseUrl).pathname.slice(1)}):`);
-  await seed(db, now);
+  const [seeded] = await executeRows<{ n: number | string }>(db, sql`select count(*) as n from sms_messages`);
+  if (reuse && Number(seeded?.n) >= MESSAGES) {
+    console.log(`Reusing ${Number(seeded?.n).toLocaleString("en")} seeded messages (BENCH_REUSE=1).`);
+    await executeRows(db, sql`delete from sms_stats_daily`);
+    await executeRows(db, sql`delete from sms_latency_daily`);
+  } else {
+    console.log(`Seeding PostgreSQL (${new URL(databaseUrl).pathname.slice(1)}):`);
+    await seed(db, now);
+  }
   await timed("stats rollup, first run (backfill of 90 days)", () => refreshDailyStats(db, now));
   await timed("stats rollup, a cron tick (the last two closed days)", () => refreshDailyStats(db, now));
 
-  const admin = await executeRows<{ id: string }>(db, sql`insert into users (id, name, email, role) values ('bench-admin', 'Admin', 'admin@bench.test', 'admin') returning id`);
+  const admin = await executeRows<{ id: string }>(
+    db,
+    sql`insert into users (id, name, email, role) values ('bench-admin', 'Admin', 'admin@bench.test', 'admin')
+        on conflict (id) do update set role = 'admin' returning id`,
+  );
   const ctx: ServiceContext<AdminActor> = { db, actor: { type: "admin", userId: admin[0]!.id }, jobs: { send: async () => {} } };
   const [template] = await executeRows<{ id: string }>(db, sql`select id from sms_templates where key = 'task_reminder'`);
   const user = "bench-42";
