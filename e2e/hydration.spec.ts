@@ -33,6 +33,8 @@ test("the app's pages hydrate without errors, with times shown in the reader's z
   await page.getByRole("button", { name: "Sign out" }).click();
   await signIn(page, E2E_ADMIN);
   await page.goto("/admin");
+  await expect(page.getByTestId("figure-Requested")).toBeVisible();
+  await page.goto("/admin/templates");
   await expect(page.getByRole("cell", { name: "welcome_sms" })).toBeVisible();
 
   expect(errors).toEqual([]);

@@ -193,7 +193,7 @@ test("at 390×844 every page fits without sideways scrolling and Sign out stays 
 
   // The admin's tables scroll inside their card; the page itself does not.
   await signIn(page, E2E_ADMIN);
-  await page.goto("/admin");
+  await page.goto("/admin/templates");
   await expect(page.getByRole("cell", { name: "welcome_sms" })).toBeAttached();
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeInViewport({ ratio: 1 });

@@ -1,17 +1,17 @@
-import { requireAdmin } from "@/server/auth/guards";
-import { AdminOverview } from "@/components/admin/admin-overview";
+import { Dashboard } from "@/components/admin/dashboard";
 import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { requireAdmin } from "@/server/auth/guards";
 
-export const metadata = { title: "Admin · BuildOS SMS" };
+export const metadata = { title: "Dashboard · Admin · BuildOS SMS" };
 
-export default async function AdminPage() {
+export default async function AdminDashboardPage() {
   await requireAdmin("/admin");
-  await Promise.all([prefetch(trpc.admin.templates.queryOptions()), prefetch(trpc.admin.users.queryOptions())]);
+  await prefetch(trpc.admin.dashboard.queryOptions({ days: 7 }));
   return (
     <HydrateClient>
       <div className="space-y-6">
-        <h1 className="text-2xl font-semibold text-slate-900">Admin</h1>
-        <AdminOverview />
+        <h1 className="text-2xl font-semibold text-slate-900">Delivery dashboard</h1>
+        <Dashboard />
       </div>
     </HydrateClient>
   );

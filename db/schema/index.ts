@@ -6,3 +6,5 @@ export * from "./preferences";
 export * from "./limits";
 export * from "./inbound";
 export * from "./tasks";
+export * from "./audit";
+export * from "./stats";

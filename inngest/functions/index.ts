@@ -3,6 +3,7 @@ import { env } from "@/server/config/env";
 import { appReconcileDeps, appSmsPipelineDeps } from "@/server/sms/app-deps";
 import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
+import { createRefreshDashboardStatsFunction } from "./dashboard-stats";
 import { createDispatchMessageFunction } from "./dispatch-message";
 import { createReconcileMessagesFunction } from "./reconcile-messages";
 import { createSendSmsFunction } from "./send-sms";
@@ -21,5 +22,6 @@ export function appFunctions(): InngestFunction.Any[] {
     createTaskRemindersFunction(inngest, appSmsPipelineDeps),
     createDailyBriefFunction(inngest, appSmsPipelineDeps),
     createReconcileMessagesFunction(inngest, appReconcileDeps),
+    createRefreshDashboardStatsFunction(inngest, appSmsPipelineDeps),
   ];
 }

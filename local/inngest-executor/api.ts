@@ -83,11 +83,21 @@ export function apiRoutes(ops: ApiOperations): Route[] {
 
     route("GET", /^\/v0\/runs$/, async ({ query }) => {
       const filter = parse(
-        z.object({ status: z.enum(RUN_STATUSES).optional(), function_id: z.string().optional(), limit: limitSchema }),
+        z.object({
+          status: z.enum(RUN_STATUSES).optional(),
+          function_id: z.string().optional(),
+          event_id: z.string().optional(),
+          limit: limitSchema,
+        }),
         Object.fromEntries(query),
         "query",
       );
-      const runs = await listRuns(ctx.db, { status: filter.status, functionId: filter.function_id, limit: filter.limit });
+      const runs = await listRuns(ctx.db, {
+        status: filter.status,
+        functionId: filter.function_id,
+        eventId: filter.event_id,
+        limit: filter.limit,
+      });
       return { runs: runs.map(runView) };
     }),
 

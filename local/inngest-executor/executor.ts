@@ -66,7 +66,7 @@ export type Executor = {
   advanceClock(ms: number): Promise<number>;
   sendEvents(events: IncomingEvent[]): Promise<string[]>;
   getRun(runId: string): Promise<RunDetailView | null>;
-  listRuns(filter?: { status?: RunStatus; functionId?: string; limit?: number }): Promise<RunView[]>;
+  listRuns(filter?: { status?: RunStatus; functionId?: string; eventId?: string; limit?: number }): Promise<RunView[]>;
   cancelRun(runId: string): Promise<RunDetailView | null>;
   functions(): ReturnType<typeof functionView>[];
 };
@@ -264,7 +264,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
     sendEvents: (events) => ingestEvents(context(), events, null),
     getRun: getRunDetail,
     async listRuns(filter = {}) {
-      const runs = await listRuns(context().db, { status: filter.status, functionId: filter.functionId, limit: filter.limit ?? 100 });
+      const runs = await listRuns(context().db, {
+        status: filter.status,
+        functionId: filter.functionId,
+        eventId: filter.eventId,
+        limit: filter.limit ?? 100,
+      });
       return runs.map(runView);
     },
     cancelRun,

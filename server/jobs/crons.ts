@@ -30,6 +30,12 @@ export const reconcileMessagesCron: CronDefinition = {
   description: "Settle unknown sends, fetch stuck statuses, fetch missing prices",
 };
 
+export const refreshDashboardStatsCron: CronDefinition = {
+  id: "refresh-dashboard-stats",
+  schedule: "*/10 * * * *",
+  description: "Rebuild the admin dashboard's daily stats for the last closed days (late callbacks move them)",
+};
+
 /** Rows per page of a sweep (one step each): reminders and briefs match one request batch. */
 export const SWEEP_PAGE_SIZE = 1_000;
 /** Reconciliation pages are smaller: each row costs a Twilio call. */

@@ -6,6 +6,9 @@ import type { ServiceContext } from "../service-context";
 import { eventSourceOf } from "./message-events";
 import type { SmsStatus } from "./status";
 
+/** The statuses a text can be cancelled from: it has not been handed to Twilio. */
+export const CANCELLABLE_STATUSES = ["pending", "scheduled", "queued"] as const satisfies readonly SmsStatus[];
+
 /**
  * Cancels a text that has not been handed to Twilio (pending, scheduled or queued): one
  * conditional update, so it either wins over the send or finds the text already sending. The
@@ -30,7 +33,7 @@ export async function cancelMessage(
     cancelled as (
       update sms_messages m set status = 'cancelled', held_until = null, hold_reason = null, updated_at = ${at}::timestamptz
       from target t
-      where m.id = t.id and m.status in ('pending', 'scheduled', 'queued')
+      where m.id = t.id and m.status in (${sql.join(CANCELLABLE_STATUSES.map((s) => sql`${s}::sms_status`), sql`, `)})
       returning m.id
     ),
     event as (

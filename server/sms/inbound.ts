@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { smsInboundMessages, userSmsPreferences } from "@/db/schema";
 import { classifyKeyword } from "./keywords";
+import { recordOptChanges, type OptChangeSource } from "./opt-changes";
 import { helpReply, startReply, stopReply, type ProgramInfo } from "./replies";
 
 export interface InboundText {
@@ -56,18 +57,22 @@ export async function handleInboundText(
   });
 }
 
-/** Marks every user with this number as opted out (when and how are kept if already opted out). */
-export async function optOutNumber(db: DbOrTx, phone: string, source: "keyword" | "settings" | "twilio_21610", now = new Date()) {
-  await db
+/** Marks every user with this number as opted out (when and how are kept if already opted out); each change is recorded. */
+export async function optOutNumber(db: DbOrTx, phone: string, source: OptChangeSource, now = new Date()) {
+  const changed = await db
     .update(userSmsPreferences)
     .set({ optedOutAt: now, optOutSource: source, optedInAt: null, optInSource: null, updatedAt: now })
-    .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)));
+    .where(and(eq(userSmsPreferences.phone, phone), isNull(userSmsPreferences.optedOutAt)))
+    .returning({ userId: userSmsPreferences.userId });
+  await recordOptChanges(db, changed, "opt_out", source, now);
 }
 
 /** START from the phone: every opted-out user with this number gets texts again, recorded as a keyword opt-in. */
 export async function optInNumber(db: DbOrTx, phone: string, now = new Date()) {
-  await db
+  const changed = await db
     .update(userSmsPreferences)
     .set({ optedOutAt: null, optOutSource: null, optedInAt: now, optInSource: "keyword", updatedAt: now })
-    .where(and(eq(userSmsPreferences.phone, phone), isNotNull(userSmsPreferences.optedOutAt)));
+    .where(and(eq(userSmsPreferences.phone, phone), isNotNull(userSmsPreferences.optedOutAt)))
+    .returning({ userId: userSmsPreferences.userId });
+  await recordOptChanges(db, changed, "opt_in", "keyword", now);
 }

@@ -10,6 +10,7 @@ import { sendOptInConfirmation } from "./opt-in-confirmation";
 import { limitCodeCheck, limitCodeSend, tooManyRequests, type VerificationLimits } from "./limits";
 import { checkPhoneNumber } from "./phone-number";
 import { smsStatusOf, verificationExpiresAt, type TextingStatus } from "./status";
+import { recordOptChanges } from "../sms/opt-changes";
 
 export interface VerificationDeps {
   verifier: Pick<SmsProvider, "startVerification" | "checkVerification">;
@@ -125,10 +126,14 @@ export async function checkPhoneVerification(ctx: ServiceContext<UserActor>, dep
 export async function optOutOfTexts(ctx: ServiceContext<UserActor>, deps: Pick<VerificationDeps, "now">): Promise<TextingStatus> {
   const now = deps.now();
   await getPreferences(ctx);
-  await ctx.db
-    .update(userSmsPreferences)
-    .set({ optedOutAt: now, optOutSource: "settings", optedInAt: null, optInSource: null, updatedAt: now })
-    .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), isNull(userSmsPreferences.optedOutAt)));
+  await ctx.db.transaction(async (tx) => {
+    const changed = await tx
+      .update(userSmsPreferences)
+      .set({ optedOutAt: now, optOutSource: "settings", optedInAt: null, optInSource: null, updatedAt: now })
+      .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), isNull(userSmsPreferences.optedOutAt)))
+      .returning({ userId: userSmsPreferences.userId });
+    await recordOptChanges(tx, changed, "opt_out", "settings", now);
+  });
   return smsStatusOf(await getPreferences(ctx), now);
 }
 
@@ -143,11 +148,15 @@ export async function optBackIn(ctx: ServiceContext<UserActor>, deps: Pick<Verif
   if (!prefs.phone || !prefs.phoneVerifiedAt) {
     throw new DomainError("PRECONDITION_FAILED", "Verify a phone number before turning texts on.", { field: "phone" });
   }
-  const [updated] = await ctx.db
-    .update(userSmsPreferences)
-    .set({ optedOutAt: null, optOutSource: null, optedInAt: now, optInSource: "settings", updatedAt: now })
-    .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), isNotNull(userSmsPreferences.optedOutAt)))
-    .returning();
+  const updated = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(userSmsPreferences)
+      .set({ optedOutAt: null, optOutSource: null, optedInAt: now, optInSource: "settings", updatedAt: now })
+      .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), isNotNull(userSmsPreferences.optedOutAt)))
+      .returning();
+    await recordOptChanges(tx, row ? [row] : [], "opt_in", "settings", now);
+    return row;
+  });
   if (!updated) return smsStatusOf(await getPreferences(ctx), now); // a concurrent opt-in won
   await sendOptInConfirmation(ctx, {
     programName: deps.programName,

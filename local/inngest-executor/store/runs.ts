@@ -143,13 +143,14 @@ export async function finishRun(
 /** Newest first (insertion order: run ids are not monotonic within a millisecond). */
 export async function listRuns(
   sql: Sql,
-  filter: { status?: RunStatus; functionId?: string; limit: number },
+  filter: { status?: RunStatus; functionId?: string; eventId?: string; limit: number },
 ): Promise<RunRecord[]> {
   const rows = await sql.query(
     `SELECT * FROM runs
      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR function_id = $2)
+       AND ($4::text IS NULL OR event->>'id' = $4)
      ORDER BY seq DESC LIMIT $3`,
-    [filter.status ?? null, filter.functionId ?? null, filter.limit],
+    [filter.status ?? null, filter.functionId ?? null, filter.limit, filter.eventId ?? null],
   );
   return rows.map(toRun);
 }

@@ -100,11 +100,11 @@ describe.each(testDatabases())("session cookie cache on $name", (database) => {
     const cached = await readSessionUser(auth, casey.headers());
     expect(cached?.role).toBe("admin");
     const fresh = () => readSessionUser(auth, casey.headers(), { fresh: true });
-    expect((await callerFor(handle.db, cached, undefined, { freshUser: fresh }).admin.users()).length).toBeGreaterThan(0);
+    expect((await callerFor(handle.db, cached, undefined, { freshUser: fresh }).admin.users({})).items.length).toBeGreaterThan(0);
 
     await handle.db.update(users).set({ role: "user" }).where(eq(users.id, id));
     expect((await readSessionUser(auth, casey.headers()))?.role).toBe("admin"); // the cookie is behind
-    const demoted = callerFor(handle.db, cached, undefined, { freshUser: fresh }).admin.users();
+    const demoted = callerFor(handle.db, cached, undefined, { freshUser: fresh }).admin.users({});
     await expect(demoted).rejects.toBeInstanceOf(TRPCError);
     await expect(demoted).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

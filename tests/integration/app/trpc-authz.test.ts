@@ -47,9 +47,9 @@ describe.each(testDatabases())("authorization on $name", (database) => {
   it("answers FORBIDDEN (not UNAUTHORIZED) to a signed-in non-admin on admin procedures", async () => {
     const asAlice = callerFor(handle.db, alice);
     expect(await codeOf(asAlice.admin.users())).toBe("FORBIDDEN");
-    expect(await codeOf(asAlice.admin.templates())).toBe("FORBIDDEN");
+    expect(await codeOf(asAlice.admin.templates.list())).toBe("FORBIDDEN");
     const users = await callerFor(handle.db, admin).admin.users();
-    expect(users.map((u) => u.id)).toEqual(expect.arrayContaining([alice.id, bob.id, admin.id]));
+    expect(users.items.map((u) => u.id)).toEqual(expect.arrayContaining([alice.id, bob.id, admin.id]));
   });
 
   it("never shows user A another user's messages (IDOR)", async () => {

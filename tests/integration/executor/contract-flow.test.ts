@@ -445,12 +445,17 @@ describe.each(executorStorages())("flow contract on $name", (storage) => {
     });
 
     it("serves runs, run details, events, health, and cancels a run", async () => {
-      await inngest.send({ name: "test/cancellable", data: { id: "api" } });
+      const eventId = `api-${Date.now()}`;
+      await inngest.send({ name: "test/cancellable", data: { id: "api" }, id: eventId });
       const [sleeping] = await waitForStep(executor, "flow-cancellable", "sleeping", 1);
       const runId = sleeping?.id ?? "";
 
       const list = await api(`/v0/runs?function_id=flow-cancellable&status=running&limit=5`);
       expect((list.body.runs as { id: string }[]).map((run) => run.id)).toContain(runId);
+      // The runs an event started, by the id its sender gave it (the admin console's run link).
+      const byEvent = await api(`/v0/runs?event_id=${eventId}`);
+      expect((byEvent.body.runs as { id: string }[]).map((run) => run.id)).toEqual([runId]);
+      expect((await api("/v0/runs?event_id=no-such-event")).body.runs).toEqual([]);
 
       const detail = await api(`/v0/runs/${runId}`);
       const run = detail.body.run as { steps: { name: string; status: string }[]; jobs: { kind: string }[] };

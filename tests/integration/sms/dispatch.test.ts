@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { smsMessageEvents, smsMessages } from "@/db/schema";
+import { smsMessageEvents, smsMessages, smsOptChanges } from "@/db/schema";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { dispatchMessage, INTERRUPTED_SEND_REASON } from "@/server/sms/dispatch";
@@ -121,6 +121,8 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     const prefs = await preferencesOf(handle.db, user.id);
     expect(prefs.optedOutAt).toBeInstanceOf(Date);
     expect(prefs.optOutSource).toBe("twilio_21610");
+    const changes = await handle.db.select().from(smsOptChanges).where(eq(smsOptChanges.userId, user.id));
+    expect(changes).toEqual([expect.objectContaining({ kind: "opt_out", source: "twilio_21610" })]);
   });
 
   it("a STOP text through the signed inbound webhook opts out, and Twilio then refuses sends", async () => {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { smsInboundMessages } from "@/db/schema";
+import { smsInboundMessages, smsOptChanges } from "@/db/schema";
 import { handleInboundText } from "@/server/sms/inbound";
 import { createVerifiedUser, preferencesOf } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
@@ -43,6 +43,20 @@ describe.each(testDatabases())("inbound keywords on $name", (database) => {
       expect(reply).toMatch(/subscribed again/);
       expect((await preferencesOf(handle.db, user.id)).optedOutAt).toBeNull();
     }
+  });
+
+  it("records each opt-out and opt-in once in sms_opt_changes (a repeated STOP changes nothing)", async () => {
+    const phone = "+15555552005";
+    const user = await createVerifiedUser(handle.db, phone);
+    await text(phone, "STOP");
+    await text(phone, "stop");
+    await text(phone, "START");
+    await text(phone, "yes");
+    const changes = await handle.db.select().from(smsOptChanges).where(eq(smsOptChanges.userId, user.id)).orderBy(smsOptChanges.createdAt);
+    expect(changes.map((c) => [c.kind, c.source])).toEqual([
+      ["opt_out", "keyword"],
+      ["opt_in", "keyword"],
+    ]);
   });
 
   it("help answers with program, frequency, rates, STOP and support, and changes nothing", async () => {

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { smsMessages } from "@/db/schema";
+import { smsMessages, smsOptChanges } from "@/db/schema";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import type { SessionUser } from "@/server/auth/auth";
 import { handleInboundText } from "@/server/sms/inbound";
@@ -397,6 +397,12 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     // Opting in while texts are on is not a new opt-in.
     await caller.sms.optIn();
     expect(await keysOf(user.id)).toHaveLength(2);
+    // Each real change is recorded once for the dashboard's opt-outs and opt-ins per day.
+    const changes = await handle.db.select().from(smsOptChanges).where(eq(smsOptChanges.userId, user.id)).orderBy(asc(smsOptChanges.createdAt));
+    expect(changes.map((c) => [c.kind, c.source])).toEqual([
+      ["opt_out", "settings"],
+      ["opt_in", "settings"],
+    ]);
   });
 
   it("shows a STOP and a START from the phone as when and how they happened", async () => {

@@ -1,0 +1,232 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { useTRPC } from "../../trpc/client";
+import { errorMessage } from "../../trpc/errors";
+import { Button } from "../../ui/button";
+import { Card } from "../../ui/card";
+import { LocalTime } from "../../ui/local-time";
+import { Alert, Empty, Loading } from "../../ui/states";
+import { Table, Td } from "../../ui/table";
+import { StatusBadge } from "../status-badge";
+import { CATEGORIES, EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm sm:grid-cols-[10rem_1fr]">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="min-w-0 break-words text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const when = (date: Date | null) => (date ? <LocalTime date={date} /> : "–");
+
+/** The durable runs behind the message: inline from the local executor, or a link to Inngest's dashboard. */
+function DurableRuns({ id, status }: { id: string; status: string }) {
+  const trpc = useTRPC();
+  const runs = useQuery({
+    ...trpc.admin.messages.runs.queryOptions({ id }),
+    refetchInterval: TERMINAL_STATUSES.includes(status) ? false : 2_000,
+  });
+  return (
+    <Card title="Durable run" description="The send function that carries this text (its event id is the message id).">
+      {runs.isPending ? (
+        <Loading label="Asking the engine…" />
+      ) : runs.isError ? (
+        <Alert>Could not look up the run: {runs.error.message}</Alert>
+      ) : (
+        <div className="space-y-3 text-sm">
+          {runs.data.runs === null ? null : runs.data.runs.length === 0 ? (
+            <Empty>No run has started for this message (skipped texts have none).</Empty>
+          ) : (
+            <Table head={["Function", "Run", "Status", "Started", "Ended"]}>
+              {runs.data.runs.map((run) => (
+                <tr key={run.id}>
+                  <Td className="font-mono text-xs">{run.functionId}</Td>
+                  <Td className="font-mono text-xs">
+                    <a href={run.link} target="_blank" rel="noreferrer" className="text-indigo-700 hover:underline">
+                      {run.id}
+                    </a>
+                  </Td>
+                  <Td>{run.status}</Td>
+                  <Td className="whitespace-nowrap">{run.createdAt ? <LocalTime date={new Date(run.createdAt)} /> : "–"}</Td>
+                  <Td className="whitespace-nowrap">{run.endedAt ? <LocalTime date={new Date(run.endedAt)} /> : "–"}</Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+          <a href={runs.data.link} target="_blank" rel="noreferrer" className="inline-block text-indigo-700 hover:underline">
+            {runs.data.mode === "inngest-cloud" ? "Open in Inngest's dashboard" : "Open the local executor's record"}
+          </a>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export function MessageDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const message = useQuery({
+    ...trpc.admin.messages.get.queryOptions({ id }),
+    // Live while the text is on its way: polling stops at a final status.
+    refetchInterval: (query) => (query.state.data && TERMINAL_STATUSES.includes(query.state.data.status) ? false : 2_000),
+  });
+  const refresh = () => queryClient.invalidateQueries(trpc.admin.messages.pathFilter());
+  const cancel = useMutation(trpc.admin.messages.cancel.mutationOptions({ onSuccess: refresh }));
+  const retry = useMutation(trpc.admin.messages.retry.mutationOptions({ onSuccess: refresh }));
+
+  if (message.isPending) return <Loading label="Loading the message…" />;
+  if (message.isError) return <Alert>Could not load the message: {message.error.message}</Alert>;
+  const m = message.data;
+  const actionError = cancel.error ?? retry.error;
+
+  return (
+    <div className="space-y-6">
+      <Card
+        title="Message"
+        actions={
+          m.actions.cancel || m.actions.retry ? (
+            <div className="flex shrink-0 gap-2">
+              {m.actions.cancel ? (
+                <Button variant="danger" pending={cancel.isPending} onClick={() => cancel.mutate({ id })}>
+                  Cancel text
+                </Button>
+              ) : null}
+              {m.actions.retry ? (
+                <Button pending={retry.isPending} onClick={() => retry.mutate({ id })}>
+                  Retry
+                </Button>
+              ) : null}
+            </div>
+          ) : undefined
+        }
+      >
+        {actionError ? <Alert>{errorMessage(actionError)}</Alert> : null}
+        {retry.data ? (
+          <Alert tone="success">
+            Retry requested:{" "}
+            <Link href={`/admin/messages/${retry.data.messageId}`} className="font-semibold underline">
+              open the new text
+            </Link>{" "}
+            ({retry.data.status}).
+          </Alert>
+        ) : null}
+        <p className="mb-4 whitespace-pre-wrap break-words rounded-md bg-slate-50 p-3 text-sm text-slate-900 ring-1 ring-slate-200" data-testid="message-body">
+          {m.body}
+        </p>
+        <dl className="divide-y divide-slate-100">
+          <Row label="Status">
+            <StatusBadge status={m.status} skipReason={m.skipReason} />
+          </Row>
+          {m.errorCode ? (
+            <Row label="Twilio error">
+              <span className="font-mono">{m.errorCode}</span> {m.errorMeaning ?? m.errorMessage ?? ""}
+            </Row>
+          ) : null}
+          {m.failReason ? <Row label="Reason">{m.failReason}</Row> : null}
+          <Row label="User">{m.userEmail}</Row>
+          <Row label="To">
+            <span className="font-mono">{m.to ?? "no verified number"}</span>
+          </Row>
+          <Row label="Template">
+            {m.template ? (
+              <>
+                <span className="font-mono">{m.template.key}</span> version {m.template.version ?? "?"} ({m.template.name})
+              </>
+            ) : (
+              "–"
+            )}
+          </Row>
+          <Row label="Category">
+            {words(CATEGORIES, m.category)}, {m.priority} priority
+          </Row>
+          <Row label="Segments">{m.segments ? `${m.segments} (${m.encoding})` : "–"}</Row>
+          <Row label="Price">{m.price ? `${m.price} ${m.priceUnit ?? ""}` : "–"}</Row>
+          <Row label="Requested">{when(m.createdAt)}</Row>
+          {m.scheduledFor ? <Row label="Scheduled for">{when(m.scheduledFor)}</Row> : null}
+          {m.heldUntil ? <Row label={`Held (${m.holdReason?.replace("_", " ") ?? ""}) until`}>{when(m.heldUntil)}</Row> : null}
+          <Row label="Sent">{when(m.sentAt)}</Row>
+          <Row label="Delivered">{when(m.deliveredAt)}</Row>
+          <Row label="Twilio SID">
+            <span className="font-mono text-xs">{m.twilioSid ?? "–"}</span>
+          </Row>
+          <Row label="Attempts">{m.attemptCount}</Row>
+          <Row label="Dedupe key">
+            <span className="font-mono text-xs">{m.dedupeKey}</span>
+          </Row>
+          {m.retryOf ? (
+            <Row label="Retry of">
+              <Link href={`/admin/messages/${m.retryOf.id}`} className="text-indigo-700 hover:underline">
+                a {m.retryOf.status} text
+              </Link>
+            </Row>
+          ) : null}
+          {m.retries.length > 0 ? (
+            <Row label="Retried as">
+              {m.retries.map((r) => (
+                <Link key={r.id} href={`/admin/messages/${r.id}`} className="mr-2 text-indigo-700 hover:underline">
+                  {r.status} text
+                </Link>
+              ))}
+            </Row>
+          ) : null}
+        </dl>
+      </Card>
+
+      <Card title="Variables">
+        {Object.keys(m.templateVars).length === 0 ? (
+          <Empty>No variables.</Empty>
+        ) : (
+          <Table head={["Name", "Value"]}>
+            {Object.entries(m.templateVars).map(([name, value]) => (
+              <tr key={name}>
+                <Td className="font-mono">{name}</Td>
+                <Td>{value}</Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </Card>
+
+      <Card title="Events" description="Every status change in order, with who caused it. Late callbacks are kept but not applied.">
+        {m.events.length === 0 ? (
+          <Empty>No events yet.</Empty>
+        ) : (
+          <ol className="space-y-2" data-testid="events">
+            {m.events.map((e) => (
+              <li key={e.id} className="flex flex-wrap items-center gap-2 text-sm">
+                <span className="whitespace-nowrap text-slate-500">
+                  <LocalTime date={e.createdAt} />
+                </span>
+                <StatusBadge status={e.status} />
+                <span className="text-slate-600">by {words(EVENT_SOURCES, e.source)}</span>
+                {e.errorCode ? <span className="font-mono text-red-700">{e.errorCode}</span> : null}
+                {!e.applied ? <span className="text-xs text-amber-700">(late, not applied)</span> : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+
+      <DurableRuns id={id} status={m.status} />
+
+      <Card title="Admin actions" description="Who did what to this text, and when.">
+        {m.audit.length === 0 ? (
+          <Empty>No admin has acted on this text.</Empty>
+        ) : (
+          <ul className="space-y-1 text-sm" data-testid="audit">
+            {m.audit.map((entry, index) => (
+              <li key={index}>
+                <span className="font-mono">{entry.action}</span> by {entry.by ?? "a deleted admin"} · <LocalTime date={entry.at} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useMemo, useState, type FormEvent } from "react";
+import { checkTemplateBody } from "@/server/templates/body-check";
+import { useTRPC } from "../../trpc/client";
+import { errorMessage, fieldErrors } from "../../trpc/errors";
+import { Button } from "../../ui/button";
+import { Card } from "../../ui/card";
+import { SelectField, TextField } from "../../ui/field";
+import { LocalTime } from "../../ui/local-time";
+import { Alert, Empty, Loading } from "../../ui/states";
+import { StatusBadge } from "../status-badge";
+import { EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
+
+/** The text just sent, polled until it is delivered, failed, cancelled or skipped. */
+function LiveResult({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const message = useQuery({
+    ...trpc.admin.messages.get.queryOptions({ id }),
+    refetchInterval: (query) => (query.state.data && TERMINAL_STATUSES.includes(query.state.data.status) ? false : 1_000),
+  });
+  if (message.isPending) return <Loading label="Requesting…" />;
+  if (message.isError) return <Alert>Could not follow the text: {message.error.message}</Alert>;
+  const m = message.data;
+  const done = TERMINAL_STATUSES.includes(m.status);
+  return (
+    <div className="space-y-3" aria-live="polite" data-testid="test-send-result">
+      <p className="flex flex-wrap items-center gap-2 text-sm">
+        <StatusBadge status={m.status} skipReason={m.skipReason} />
+        {done ? null : <span className="text-slate-500">following it live…</span>}
+      </p>
+      {m.errorCode ? (
+        <Alert>
+          Twilio error {m.errorCode}: {m.errorMeaning ?? m.errorMessage ?? "no description"}
+        </Alert>
+      ) : null}
+      {m.failReason ? <Alert>{m.failReason}</Alert> : null}
+      <ol className="space-y-1 text-sm">
+        {m.events.map((e) => (
+          <li key={e.id} className="flex flex-wrap gap-2">
+            <span className="text-slate-500">
+              <LocalTime date={e.createdAt} />
+            </span>
+            <span className="font-medium">{e.status}</span>
+            <span className="text-slate-500">by {words(EVENT_SOURCES, e.source)}</span>
+          </li>
+        ))}
+      </ol>
+      <Link href={`/admin/messages/${id}`} className="text-sm text-indigo-700 hover:underline">
+        Open the message
+      </Link>
+    </div>
+  );
+}
+
+/** A datetime-local value as the reader's local time. */
+function localDateTime(value: string): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function TestSend() {
+  const trpc = useTRPC();
+  const [userSearch, setUserSearch] = useState<string | undefined>(undefined);
+  const users = useQuery(trpc.admin.users.queryOptions({ search: userSearch, textableOnly: true, limit: 50 }));
+  const templates = useQuery(trpc.admin.templates.list.queryOptions());
+  const [templateKey, setTemplateKey] = useState("");
+  const [values, setValues] = useState<Record<string, string>>({});
+  const template = templates.data?.find((t) => t.key === templateKey);
+  const check = useMemo(() => (template ? checkTemplateBody(template.body, values) : null), [template, values]);
+  const send = useMutation(trpc.admin.messages.testSend.mutationOptions());
+  const errors = fieldErrors(send.error);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const variables = Object.fromEntries((check?.variables ?? []).map((name) => [name, values[name] ?? ""]));
+    send.mutate({
+      userId: String(form.get("userId") ?? ""),
+      templateKey,
+      variables,
+      scheduledFor: localDateTime(String(form.get("scheduledFor") ?? "")),
+    });
+  }
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <Card title="Send a test text" description="It goes through the real pipeline: the user's settings, quiet hours and limits apply.">
+        <div className="mb-4 flex flex-wrap items-end gap-2">
+          <form
+            role="search"
+            aria-label="User search"
+            className="flex min-w-0 flex-1 flex-wrap items-end gap-2"
+            onSubmit={(event) => {
+              event.preventDefault();
+              setUserSearch(String(new FormData(event.currentTarget).get("userSearch") ?? "").trim() || undefined);
+            }}
+          >
+            <div className="min-w-0 flex-1">
+              <TextField label="Find a user" name="userSearch" placeholder="email or phone" />
+            </div>
+            <Button type="submit" variant="secondary">
+              Find
+            </Button>
+          </form>
+        </div>
+        <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Test send">
+          {send.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(send.error)}</Alert> : null}
+          {users.isPending ? (
+            <Loading label="Loading users…" />
+          ) : users.isError ? (
+            <Alert>Could not load users: {users.error.message}</Alert>
+          ) : users.data.items.length === 0 ? (
+            <Empty>No user with a verified number{userSearch ? ` matches “${userSearch}”` : ""}.</Empty>
+          ) : (
+            <SelectField label="User (verified number)" name="userId" error={errors.userId} defaultValue={users.data.items[0]?.id}>
+              {users.data.items.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.email} · {u.phone}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          <SelectField
+            label="Template"
+            name="templateKey"
+            value={templateKey}
+            error={errors.templateKey}
+            onChange={(event) => {
+              setTemplateKey(event.target.value);
+              setValues({});
+            }}
+          >
+            <option value="">Choose a template</option>
+            {(templates.data ?? []).map((t) => (
+              <option key={t.id} value={t.key}>
+                {t.key}
+                {t.active ? "" : " (inactive)"}
+              </option>
+            ))}
+          </SelectField>
+          {check?.variables.map((name) => (
+            <TextField
+              key={name}
+              label={name}
+              name={`var-${name}`}
+              value={values[name] ?? ""}
+              error={errors[`variables.${name}`]}
+              onChange={(event) => setValues((current) => ({ ...current, [name]: event.target.value }))}
+            />
+          ))}
+          <TextField
+            label="Send at (optional)"
+            name="scheduledFor"
+            type="datetime-local"
+            error={errors.scheduledFor}
+            hint="Leave empty to send now. Your local time."
+          />
+          {check ? (
+            <div>
+              <h3 className="mb-1 text-sm font-medium text-slate-800">Preview</h3>
+              <p className="whitespace-pre-wrap break-words rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200" data-testid="test-send-preview">
+                {check.preview}
+              </p>
+              <p className="mt-1 text-xs text-slate-500">
+                {check.characters} characters · {check.encoding} · {check.segments} segment{check.segments === 1 ? "" : "s"}
+              </p>
+            </div>
+          ) : null}
+          <Button type="submit" pending={send.isPending} disabled={!templateKey || !users.data?.items.length}>
+            Send test
+          </Button>
+        </form>
+      </Card>
+      <Card title="Result">{send.data ? <LiveResult key={send.data.messageId} id={send.data.messageId} /> : <Empty>Nothing sent yet.</Empty>}</Card>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { date, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { optOutSource, smsCategory, smsSkipReason, smsStatus } from "./enums";
+
+/**
+ * Messages per UTC day (of their request) and per dashboard dimension, so the admin dashboard
+ * reads a few thousand rows instead of aggregating a million messages. Past days are rebuilt
+ * by the stats cron (late callbacks change yesterday's figures); today is aggregated live.
+ */
+export const smsStatsDaily = pgTable(
+  "sms_stats_daily",
+  {
+    day: date({ mode: "string" }).notNull(),
+    templateId: uuid(),
+    category: smsCategory().notNull(),
+    status: smsStatus().notNull(),
+    skipReason: smsSkipReason(),
+    errorCode: integer(),
+    priceUnit: text(),
+    messages: integer().notNull(),
+    sent: integer().notNull(),
+    segments: integer().notNull(),
+    pricedMessages: integer().notNull(),
+    pricedSegments: integer().notNull(),
+    /** Sum of what Twilio charged (a positive amount in `priceUnit`). */
+    cost: numeric({ precision: 14, scale: 5 }).notNull(),
+  },
+  (t) => [index("sms_stats_daily_day_idx").on(t.day)],
+);
+
+/**
+ * Request-to-delivery latencies per UTC day as a histogram (bucket → count), so percentiles
+ * over any range of days add up. Buckets: whole seconds below 10 minutes, then minutes below an
+ * hour, then hours below a day, then one overflow bucket (`latencyBucketSql`).
+ */
+export const smsLatencyDaily = pgTable(
+  "sms_latency_daily",
+  {
+    day: date({ mode: "string" }).notNull(),
+    bucket: smallint().notNull(),
+    messages: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.bucket] })],
+);
+
+/** Every opt-out and opt-in, whatever its source, for the dashboard's per-day figures and the user's history. */
+export const smsOptChanges = pgTable(
+  "sms_opt_changes",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text().$type<"opt_out" | "opt_in">().notNull(),
+    source: optOutSource().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sms_opt_changes_created_idx").on(t.createdAt)],
+);

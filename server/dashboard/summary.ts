@@ -1,0 +1,200 @@
+import { inArray, sql } from "drizzle-orm";
+import { executeRows } from "@/db/client";
+import { smsTemplates } from "@/db/schema";
+import { plainFailureReason } from "../sms/error-reasons";
+import type { AdminActor, ServiceContext } from "../service-context";
+import { latencyRowsSql, statsRowsSql } from "./aggregate";
+import { histogramQuantile } from "./latency-buckets";
+import { utcDayStart } from "./rollup";
+
+export const DASHBOARD_RANGES = [7, 30, 90] as const;
+export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
+
+const DAY_MS = 86_400_000;
+const isoDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/** Statuses a text can end in after Twilio took it: the delivery rate's denominator. */
+const FINISHED_AT_TWILIO = ["delivered", "undelivered", "failed"] as const;
+
+type GroupedRow = {
+  kind: "status" | "day" | "error" | "template";
+  day: string | null;
+  template_id: string | null;
+  status: string | null;
+  skip_reason: string | null;
+  error_code: number | null;
+  price_unit: string | null;
+  messages: number | string;
+  sent: number | string;
+  segments: number | string;
+  priced_segments: number | string;
+  cost: number | string;
+};
+
+/**
+ * Every dashboard figure for the last `days` UTC days (today included), in five round trips:
+ * closed days come from the stats rollup, today is aggregated live by the same SQL.
+ */
+export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input: { days: DashboardRange }, now = new Date()) {
+  const today = utcDayStart(now);
+  const from = new Date(today.getTime() - (input.days - 1) * DAY_MS);
+  const tomorrow = new Date(today.getTime() + DAY_MS);
+  const inRange = sql`day >= ${isoDay(from)}::date and day < ${isoDay(today)}::date`;
+
+  const grouped = await executeRows<GroupedRow>(
+    db,
+    sql`
+    with r as (
+      select day, template_id, category, status, skip_reason, error_code, price_unit, messages, sent, segments,
+             priced_messages, priced_segments, cost
+      from sms_stats_daily where ${inRange}
+      union all
+      ${statsRowsSql(today, tomorrow)}
+    )
+    select case when grouping(r.status, r.skip_reason, r.price_unit) = 0 then 'status'
+                when grouping(r.day, r.status) = 0 then 'day'
+                when grouping(r.error_code) = 0 then 'error'
+                else 'template' end as kind,
+           r.day::text as day, r.template_id, r.status::text as status, r.skip_reason::text as skip_reason,
+           r.error_code, r.price_unit,
+           sum(r.messages)::int as messages, sum(r.sent)::int as sent, sum(r.segments)::int as segments,
+           sum(r.priced_segments)::int as priced_segments, sum(r.cost)::numeric(14, 5) as cost
+    from r
+    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.day, r.status), (r.error_code), (r.template_id))`,
+  );
+
+  const latency = await executeRows<{ bucket: number; messages: number | string }>(
+    db,
+    sql`
+    select bucket, sum(messages)::int as messages from (
+      select bucket, messages from sms_latency_daily where ${inRange}
+      union all
+      select bucket, messages from (${latencyRowsSql(today, tomorrow)}) live
+    ) l group by bucket`,
+  );
+
+  const optChanges = await executeRows<{ day: string; kind: "opt_out" | "opt_in"; changes: number | string }>(
+    db,
+    sql`select (created_at at time zone 'UTC')::date::text as day, kind, count(*)::int as changes
+        from sms_opt_changes where created_at >= ${from.toISOString()}::timestamptz group by 1, 2 order by 1`,
+  );
+
+  const [people] = await executeRows<{ verified: number | string; opted_out: number | string }>(
+    db,
+    sql`select count(*) filter (where phone_verified_at is not null and opted_out_at is null)::int as verified,
+               count(*) filter (where opted_out_at is not null)::int as opted_out
+        from user_sms_preferences`,
+  );
+
+  const summary = shapeSummary({ days: input.days, from, today, grouped, latency, optChanges, people });
+  const topIds = summary.topTemplates.map((t) => t.templateId);
+  const names = topIds.length
+    ? await db.select({ id: smsTemplates.id, key: smsTemplates.key, name: smsTemplates.name }).from(smsTemplates).where(inArray(smsTemplates.id, topIds))
+    : [];
+  const byId = new Map(names.map((t) => [t.id, t]));
+  return {
+    ...summary,
+    topTemplates: summary.topTemplates.map((t) => ({ ...t, key: byId.get(t.templateId)?.key ?? null, name: byId.get(t.templateId)?.name ?? null })),
+  };
+}
+
+function shapeSummary(parts: {
+  days: DashboardRange;
+  from: Date;
+  today: Date;
+  grouped: GroupedRow[];
+  latency: { bucket: number; messages: number | string }[];
+  optChanges: { day: string; kind: "opt_out" | "opt_in"; changes: number | string }[];
+  people: { verified: number | string; opted_out: number | string } | undefined;
+}) {
+  const n = (v: number | string | null | undefined) => Number(v ?? 0);
+  const byStatus = new Map<string, number>();
+  const skipped: Record<string, number> = {};
+  let requested = 0;
+  let sent = 0;
+  let cost = 0;
+  let pricedSegments = 0;
+  let segments = 0;
+  const unitCounts = new Map<string, number>();
+  for (const row of parts.grouped.filter((r) => r.kind === "status")) {
+    const messages = n(row.messages);
+    requested += messages;
+    sent += n(row.sent);
+    segments += n(row.segments);
+    pricedSegments += n(row.priced_segments);
+    cost += n(row.cost);
+    byStatus.set(row.status!, (byStatus.get(row.status!) ?? 0) + messages);
+    if (row.status === "skipped") skipped[row.skip_reason ?? "unknown"] = (skipped[row.skip_reason ?? "unknown"] ?? 0) + messages;
+    if (row.price_unit) unitCounts.set(row.price_unit, (unitCounts.get(row.price_unit) ?? 0) + messages);
+  }
+  const count = (status: string) => byStatus.get(status) ?? 0;
+  const finished = FINISHED_AT_TWILIO.reduce((sum, status) => sum + count(status), 0);
+
+  const series = new Map<string, Record<string, number>>();
+  for (let t = parts.from.getTime(); t <= parts.today.getTime(); t += DAY_MS) {
+    series.set(new Date(t).toISOString().slice(0, 10), {});
+  }
+  for (const row of parts.grouped.filter((r) => r.kind === "day")) {
+    const day = series.get(row.day!) ?? {};
+    day[row.status!] = (day[row.status!] ?? 0) + n(row.messages);
+    series.set(row.day!, day);
+  }
+  const optByDay = new Map<string, { optOuts: number; optIns: number }>();
+  for (const row of parts.optChanges) {
+    const day = optByDay.get(row.day) ?? { optOuts: 0, optIns: 0 };
+    if (row.kind === "opt_out") day.optOuts += n(row.changes);
+    else day.optIns += n(row.changes);
+    optByDay.set(row.day, day);
+  }
+  const histogram = parts.latency.map((row) => ({ bucket: row.bucket, messages: n(row.messages) }));
+  const costPerSegment = pricedSegments > 0 ? cost / pricedSegments : null;
+
+  return {
+    days: parts.days,
+    from: parts.from.toISOString().slice(0, 10),
+    to: parts.today.toISOString().slice(0, 10),
+    totals: {
+      requested,
+      sent,
+      delivered: count("delivered"),
+      undelivered: count("undelivered"),
+      failed: count("failed"),
+      cancelled: count("cancelled"),
+      skipped: count("skipped"),
+      inFlight: ["pending", "scheduled", "queued", "sending", "sent", "unknown"].reduce((sum, s) => sum + count(s), 0),
+    },
+    skippedByReason: skipped,
+    deliveryRate: finished > 0 ? count("delivered") / finished : null,
+    latencySeconds: { p50: histogramQuantile(histogram, 0.5), p90: histogramQuantile(histogram, 0.9) },
+    errorCodes: parts.grouped
+      .filter((r) => r.kind === "error" && r.error_code !== null)
+      .map((r) => ({ code: r.error_code!, meaning: plainFailureReason(r.error_code), messages: n(r.messages) }))
+      .sort((a, b) => b.messages - a.messages),
+    topTemplates: parts.grouped
+      .filter((r) => r.kind === "template" && r.template_id !== null)
+      .map((r) => ({ templateId: r.template_id!, messages: n(r.messages) }))
+      .sort((a, b) => b.messages - a.messages)
+      .slice(0, 5),
+    daily: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, statuses]) => ({
+      day,
+      requested: Object.values(statuses).reduce((sum, v) => sum + v, 0),
+      delivered: statuses.delivered ?? 0,
+      failed: (statuses.failed ?? 0) + (statuses.undelivered ?? 0),
+      skipped: statuses.skipped ?? 0,
+      optOuts: optByDay.get(day)?.optOuts ?? 0,
+      optIns: optByDay.get(day)?.optIns ?? 0,
+    })),
+    people: { verified: n(parts.people?.verified), optedOut: n(parts.people?.opted_out) },
+    cost: {
+      /** What Twilio charged for the texts whose price was fetched. */
+      known: round(cost),
+      /** Known cost plus unpriced segments at the average price per segment seen. */
+      estimated: costPerSegment === null ? null : round(cost + (segments - pricedSegments) * costPerSegment),
+      unit: [...unitCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null,
+    },
+  };
+}
+
+const round = (value: number) => Math.round(value * 100_000) / 100_000;
+
+export type DashboardSummary = Awaited<ReturnType<typeof dashboardSummary>>;

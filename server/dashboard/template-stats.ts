@@ -1,0 +1,30 @@
+import { sql } from "drizzle-orm";
+import { executeRows, type DbOrTx } from "@/db/client";
+import { statsRowsSql } from "./aggregate";
+import { utcDayStart } from "./rollup";
+
+const DAY_MS = 86_400_000;
+const isoDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * Texts sent and delivered per template over the last `days` UTC days (today included), from
+ * the stats rollup for closed days and the same aggregate live for today, as the dashboard does.
+ */
+export async function templateStats(db: DbOrTx, days: number, now = new Date()) {
+  const today = utcDayStart(now);
+  const from = new Date(today.getTime() - (days - 1) * DAY_MS);
+  const tomorrow = new Date(today.getTime() + DAY_MS);
+  const rows = await executeRows<{ template_id: string; sent: number | string; delivered: number | string }>(
+    db,
+    sql`
+    with r as (
+      select template_id, status, messages, sent from sms_stats_daily
+      where day >= ${isoDay(from)}::date and day < ${isoDay(today)}::date and template_id is not null
+      union all
+      select template_id, status, messages, sent from (${statsRowsSql(today, tomorrow)}) live where template_id is not null
+    )
+    select template_id, sum(sent)::int as sent, coalesce(sum(messages) filter (where status = 'delivered'), 0)::int as delivered
+    from r group by template_id`,
+  );
+  return new Map(rows.map((row) => [row.template_id, { sent: Number(row.sent), delivered: Number(row.delivered) }]));
+}

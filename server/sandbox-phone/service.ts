@@ -1,0 +1,104 @@
+import { and, eq, isNotNull } from "drizzle-orm";
+import { userSmsPreferences, users } from "@/db/schema";
+import type { Env } from "../config/env";
+import { runtimeModes } from "../config/runtime";
+import { DomainError } from "../errors";
+import type { AdminActor, ServiceContext } from "../service-context";
+import { sandboxClient, SandboxUnavailableError, type SandboxClient, type SandboxMessage } from "./client";
+import type { SandboxFaultsPatch, SandboxReply } from "./schema";
+
+/** The sandbox phone works only when the app's SMS provider is the sandbox. */
+export type SandboxPhoneDeps = { available: true; client: SandboxClient } | { available: false; reason: string };
+
+export function sandboxPhoneDeps(env: Env, fetchImpl: typeof fetch = fetch): SandboxPhoneDeps {
+  if (runtimeModes(env).sms !== "sandbox") {
+    return { available: false, reason: "Texts go through real Twilio here, so there is no sandbox phone to show." };
+  }
+  return { available: true, client: sandboxClient(env.TWILIO_SANDBOX_URL, fetchImpl) };
+}
+
+function clientOf(deps: SandboxPhoneDeps): SandboxClient {
+  if (!deps.available) throw new DomainError("PRECONDITION_FAILED", deps.reason);
+  return deps.client;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) throw new DomainError("PRECONDITION_FAILED", error.message);
+    throw error;
+  }
+}
+
+const rfc2822ToDate = (text: string) => new Date(text);
+
+/**
+ * Every phone number the sandbox has seen (texts to or from it, verification codes) and every
+ * verified number of our users, each with its texts as one conversation (oldest first), the
+ * latest verification code, whether the sandbox holds it as opted out, and whose number it is.
+ */
+export async function sandboxPhoneOverview({ db }: ServiceContext<AdminActor>, deps: SandboxPhoneDeps) {
+  if (!deps.available) return { available: false as const, reason: deps.reason };
+  const state = await guarded(() => deps.client.state());
+  const own = new Set(state.messages.filter((m) => m.direction !== "inbound").flatMap((m) => (m.from ? [m.from] : [])));
+  const conversations = new Map<string, SandboxMessage[]>();
+  const numberOf = (m: SandboxMessage) => (m.direction === "inbound" ? m.from : m.to);
+  for (const message of state.messages) {
+    const number = numberOf(message);
+    if (!number || own.has(number)) continue;
+    conversations.set(number, [...(conversations.get(number) ?? []), message]);
+  }
+  // Whose numbers these are (verified numbers only): our users' numbers show even before any text.
+  const people = await db
+    .select({ phone: userSmsPreferences.phone, email: users.email })
+    .from(userSmsPreferences)
+    .innerJoin(users, eq(users.id, userSmsPreferences.userId))
+    .where(and(isNotNull(userSmsPreferences.phone), isNotNull(userSmsPreferences.phoneVerifiedAt)));
+  const owners = new Map<string, string[]>();
+  for (const row of people) if (row.phone) owners.set(row.phone, [...(owners.get(row.phone) ?? []), row.email]);
+  const numbers = new Set([...conversations.keys(), ...state.verifications.map((v) => v.to), ...owners.keys()]);
+
+  const phones = [...numbers].map((number) => {
+    const texts = (conversations.get(number) ?? [])
+      .map((m) => ({
+        sid: m.sid,
+        direction: m.direction === "inbound" ? ("from_phone" as const) : ("to_phone" as const),
+        body: m.body,
+        status: m.status,
+        errorCode: m.error_code,
+        at: rfc2822ToDate(m.date_created),
+      }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    const latestCode = state.verifications
+      .filter((v) => v.to === number)
+      .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
+    return {
+      number,
+      owners: owners.get(number) ?? [],
+      optedOutAtSandbox: state.optedOut.includes(number),
+      latestCode: latestCode ? { code: latestCode.code, status: latestCode.status, expiresAt: latestCode.expiresAt } : null,
+      texts,
+      lastActivity: texts[texts.length - 1]?.at ?? latestCode?.dateCreated ?? null,
+    };
+  });
+  phones.sort((a, b) => (b.lastActivity?.getTime() ?? 0) - (a.lastActivity?.getTime() ?? 0) || a.number.localeCompare(b.number));
+  const { serverErrors, rateLimits, retryAfterSeconds, dropConnections } = state.faults;
+  return { available: true as const, phones, faults: { serverErrors, rateLimits, retryAfterSeconds, dropConnections } };
+}
+
+/** Sends a text from a sandbox number to the app (STOP, START, HELP or anything), as Twilio would. */
+export async function replyAsSandboxNumber(_ctx: ServiceContext<AdminActor>, deps: SandboxPhoneDeps, input: SandboxReply) {
+  const client = clientOf(deps);
+  const record = await guarded(() => client.inbound(input));
+  if (record.error) throw new DomainError("PRECONDITION_FAILED", `The sandbox could not deliver the reply: ${record.error}`);
+  return { replies: record.replies, appStatus: record.responseStatus };
+}
+
+/** Switches the sandbox's faults for the next message creates, so anyone can watch the pipeline recover. */
+export async function setSandboxFaults(_ctx: ServiceContext<AdminActor>, deps: SandboxPhoneDeps, patch: SandboxFaultsPatch) {
+  const client = clientOf(deps);
+  const { faults } = await guarded(() => client.setFaults(patch));
+  const { serverErrors, rateLimits, retryAfterSeconds, dropConnections } = faults;
+  return { serverErrors, rateLimits, retryAfterSeconds, dropConnections };
+}
