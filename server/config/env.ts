@@ -94,8 +94,11 @@ const fields = {
   INNGEST_SIGNING_KEY: optional(z.string().regex(SIGNING_KEY, SIGNING_KEY_MESSAGE)),
   /** The previous key while Inngest rotates signing keys. */
   INNGEST_SIGNING_KEY_FALLBACK: optional(z.string().regex(SIGNING_KEY, SIGNING_KEY_MESSAGE)),
-  /** The Inngest dashboard of this environment: the admin console links a message's runs there. */
-  INNGEST_DASHBOARD_URL: withDefault(z.url(), "https://app.inngest.com/env/production"),
+  /**
+   * The Inngest dashboard of this environment: the admin console links a message's runs there.
+   * Unset = Inngest Cloud's production environment, or a self-hosted server's own address.
+   */
+  INNGEST_DASHBOARD_URL: optional(z.url()),
 };
 
 export const envSchema = z.object(fields).superRefine((env, ctx) => {

@@ -12,15 +12,17 @@ export type DurableRunsConfig =
   | { mode: "local-executor"; executorUrl: string }
   | { mode: "inngest-cloud"; dashboardUrl: string };
 
-/** The Inngest SDK's own dev-mode default when neither INNGEST_BASE_URL nor a URL in INNGEST_DEV is set. */
-const DEV_SERVER_DEFAULT = "http://127.0.0.1:8288";
+const INNGEST_CLOUD_DASHBOARD = "https://app.inngest.com/env/production";
 
 export function durableRunsConfig(env: Env): DurableRunsConfig {
-  if (runtimeModes(env).durableExecution === "inngest-cloud") {
-    return { mode: "inngest-cloud", dashboardUrl: env.INNGEST_DASHBOARD_URL.replace(/\/+$/, "") };
-  }
-  const devUrl = env.INNGEST_DEV && /^https?:\/\//.test(env.INNGEST_DEV) ? env.INNGEST_DEV : undefined;
-  return { mode: "local-executor", executorUrl: (env.INNGEST_BASE_URL ?? devUrl ?? DEV_SERVER_DEFAULT).replace(/\/+$/, "") };
+  const mode = runtimeModes(env).durableExecution;
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  // The env schema requires INNGEST_BASE_URL with the local executor.
+  if (mode === "local-executor") return { mode, executorUrl: trim(env.INNGEST_BASE_URL ?? "") };
+  // Self-hosted Inngest serves its dashboard at its own address.
+  const dashboardUrl =
+    env.INNGEST_DASHBOARD_URL ?? (mode === "inngest-self-hosted" ? env.INNGEST_BASE_URL : undefined) ?? INNGEST_CLOUD_DASHBOARD;
+  return { mode: "inngest-cloud", dashboardUrl: trim(dashboardUrl) };
 }
 
 /** A link that opens the runs an event started. */

@@ -5,21 +5,33 @@ import { durableRunsConfig, durableRunsOf, runsLink } from "@/server/jobs/durabl
 const messageId = "0b9e6c1e-6c55-4d1e-9a43-2f0a7f3f9a10";
 
 describe("durable run links", () => {
+  const hex = (n: number, c: string) => c.repeat(n);
+  const base = {
+    SMS_PROVIDER: "sandbox",
+    TWILIO_ACCOUNT_SID: `AC${hex(32, "1")}`,
+    TWILIO_AUTH_TOKEN: hex(32, "2"),
+    TWILIO_MESSAGING_SERVICE_SID: `MG${hex(32, "3")}`,
+    TWILIO_VERIFY_SERVICE_SID: `VA${hex(32, "4")}`,
+    INNGEST_SIGNING_KEY: `signkey-prod-${hex(64, "5")}`,
+    INNGEST_EVENT_KEY: hex(64, "6"),
+  };
+
   it("points at the local executor's runs for the event in local mode, from configuration", () => {
-    const config = durableRunsConfig(parseEnv({ INNGEST_DEV: "1", INNGEST_BASE_URL: "http://127.0.0.1:3920/" }));
+    const config = durableRunsConfig(parseEnv({ ...base, DURABLE_EXECUTION: "local-executor", INNGEST_BASE_URL: "http://127.0.0.1:3920/" }));
     expect(config).toEqual({ mode: "local-executor", executorUrl: "http://127.0.0.1:3920" });
     expect(runsLink(config, messageId)).toBe(`http://127.0.0.1:3920/v0/runs?event_id=${messageId}`);
-    expect(durableRunsConfig(parseEnv({ INNGEST_DEV: "http://localhost:9999" }))).toEqual({ mode: "local-executor", executorUrl: "http://localhost:9999" });
-    expect(durableRunsConfig(parseEnv({}))).toEqual({ mode: "local-executor", executorUrl: "http://127.0.0.1:8288" });
   });
 
-  it("points at the Inngest dashboard's event search with a signing key", () => {
-    const config = durableRunsConfig(parseEnv({ INNGEST_SIGNING_KEY: "signkey-prod-abc", INNGEST_DASHBOARD_URL: "https://app.inngest.com/env/staging" }));
-    expect(runsLink(config, messageId)).toBe(`https://app.inngest.com/env/staging/events?search=${messageId}`);
+  it("points at the Inngest dashboard's event search with Inngest", () => {
+    const staging = durableRunsConfig(parseEnv({ ...base, INNGEST_DASHBOARD_URL: "https://app.inngest.com/env/staging" }));
+    expect(runsLink(staging, messageId)).toBe(`https://app.inngest.com/env/staging/events?search=${messageId}`);
+    expect(durableRunsConfig(parseEnv(base))).toEqual({ mode: "inngest-cloud", dashboardUrl: "https://app.inngest.com/env/production" });
+    const selfHosted = durableRunsConfig(parseEnv({ ...base, INNGEST_BASE_URL: "https://inngest.internal:8288/" }));
+    expect(runsLink(selfHosted, messageId)).toBe(`https://inngest.internal:8288/events?search=${messageId}`);
   });
 
   it("reads the executor's runs for the message, and only shows the link when the executor does not answer", async () => {
-    const config = durableRunsConfig(parseEnv({ INNGEST_DEV: "1", INNGEST_BASE_URL: "http://executor.test" }));
+    const config = durableRunsConfig(parseEnv({ ...base, DURABLE_EXECUTION: "local-executor", INNGEST_BASE_URL: "http://executor.test" }));
     const asked: string[] = [];
     const executor = (async (url: string) => {
       asked.push(url);
