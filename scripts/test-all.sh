@@ -9,7 +9,7 @@ reports=test-results/reports
 rm -rf "$reports" && mkdir -p "$reports"
 stage() { printf '\n=== %s ===\n' "$1"; }
 
-stage "lint";        node_modules/.bin/eslint . --max-warnings 0
+stage "lint";        node_modules/.bin/eslint . --max-warnings 0 && node_modules/.bin/knip --no-progress
 stage "typecheck";   node_modules/.bin/tsc --noEmit -p .
 stage "unit";        node_modules/.bin/vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
 if [ -z "${TEST_DATABASE_URL:-}" ]; then

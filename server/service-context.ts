@@ -24,11 +24,6 @@ export interface ServiceContext<A extends Actor = Actor> {
   jobs: JobSender;
 }
 
-/** The same context inside a transaction, so a service can hand it on to another service. */
-export function withTransaction<A extends Actor>(ctx: ServiceContext<A>, tx: DbOrTx): ServiceContext<A> {
-  return { ...ctx, db: tx };
-}
-
 /** The context durable functions and other system work act with. */
 export function systemContext(db: DbOrTx, jobs: JobSender, reason: string): ServiceContext<SystemActor> {
   return { db, jobs, actor: { type: "system", reason } };

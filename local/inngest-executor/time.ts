@@ -50,4 +50,3 @@ export function defaultRetryBackoffMs(attempt: number): number {
   return Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 60_000);
 }
 
-export const DAY_MS = 86_400_000;

@@ -2,5 +2,4 @@ export { createTwilioSandbox, type TwilioSandbox, type TwilioSandboxOptions } fr
 export type { Faults, FaultsPatch } from "./faults";
 export type { InboundInput } from "./inbound";
 export type { CallbackAttempt, InboundRecord, MessageRecord, SandboxState, VerificationRecord } from "./state";
-export { computeTwilioSignature } from "./signature";
 export * from "./credentials";

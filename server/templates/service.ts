@@ -1,13 +1,7 @@
-import { asc } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { smsTemplates, smsTemplateVersions } from "@/db/schema";
-import type { AdminActor, ServiceContext } from "../service-context";
 import type { TemplateSeed } from "./defaults";
 import { templateVariables } from "./render";
-
-export async function listTemplates({ db }: ServiceContext<AdminActor>) {
-  return db.query.smsTemplates.findMany({ orderBy: asc(smsTemplates.key) });
-}
 
 /**
  * Creates a template with version 1 unless one with the key exists; returns whether it was

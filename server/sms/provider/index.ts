@@ -11,14 +11,12 @@ export type {
   VerificationStatus,
   WebhookSignatureInput,
 } from "./types";
-export { MESSAGE_STATUSES } from "./types";
 export {
   classifyTwilioFailure,
   describeTwilioCode,
   InvalidStatusCallbackError,
   parseRetryAfter,
   ProviderError,
-  TWILIO_ERROR_CODES,
   type FailureClassification,
   type FailureFacts,
   type ProviderErrorKind,
