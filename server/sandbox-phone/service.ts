@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { userSmsPreferences, users } from "@/db/schema";
 import type { Env } from "../config/env";
-import { runtimeModes } from "../config/runtime";
+import { chooseSmsProvider } from "../config/runtime";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { sandboxClient, SandboxUnavailableError, type SandboxClient, type SandboxMessage } from "./client";
@@ -10,8 +10,11 @@ import type { SandboxFaultsPatch, SandboxReply } from "./schema";
 /** The sandbox phone works only when the app's SMS provider is the sandbox. */
 export type SandboxPhoneDeps = { available: true; client: SandboxClient } | { available: false; reason: string };
 
-export function sandboxPhoneDeps(env: Env, fetchImpl: typeof fetch = fetch): SandboxPhoneDeps {
-  if (runtimeModes(env).sms !== "sandbox") {
+/** Only the provider choice and the sandbox's address matter here. */
+type SandboxPhoneSettings = Pick<Env, "SMS_PROVIDER" | "TWILIO_ACCOUNT_SID" | "TWILIO_SANDBOX_URL">;
+
+export function sandboxPhoneDeps(env: SandboxPhoneSettings, fetchImpl: typeof fetch = fetch): SandboxPhoneDeps {
+  if (chooseSmsProvider(env) !== "sandbox") {
     return { available: false, reason: "Texts go through real Twilio here, so there is no sandbox phone to show." };
   }
   return { available: true, client: sandboxClient(env.TWILIO_SANDBOX_URL, fetchImpl) };

@@ -56,7 +56,7 @@ describe.each(testDatabases())("admin message actions on $name", (database) => {
       expect(await auditOf(result.messageId)).toEqual([
         expect.objectContaining({ action: "message.test_send", actorUserId: admin.id, details: { templateKey: "task_reminder", scheduledFor: null } }),
       ]);
-      expect(jobs.sent).toEqual([expect.objectContaining({ name: "sms/message.requested", id: result.messageId, data: { messageId: result.messageId } })]);
+      expect(jobs.sent).toEqual([expect.objectContaining({ name: "sms/message.requested", id: result.messageId, data: { messageId: result.messageId, priority: "normal" } })]);
     });
 
     it("keeps a scheduled time, and shows a skip with its reason for a user who cannot be texted", async () => {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
-import { parseEnv } from "@/server/config/env";
 import { DomainError } from "@/server/errors";
 import { replyAsSandboxNumber, sandboxPhoneDeps, sandboxPhoneOverview, setSandboxFaults } from "@/server/sandbox-phone/service";
 import type { AdminActor, ServiceContext } from "@/server/service-context";
@@ -47,7 +46,7 @@ describe.each(testDatabases())("sandbox phone on $name", (database) => {
     const admin = await createUser(handle.db, { role: "admin" });
     adminEmail = admin.email;
     ctx = { db: handle.db, actor: { type: "admin", userId: admin.id }, jobs: recordingJobs() };
-    deps = sandboxPhoneDeps(parseEnv({ TWILIO_SANDBOX_URL: sandbox.url }));
+    deps = sandboxPhoneDeps({ SMS_PROVIDER: "sandbox", TWILIO_ACCOUNT_SID: SANDBOX_ACCOUNT_SID, TWILIO_SANDBOX_URL: sandbox.url });
   });
   beforeEach(() => sandbox.reset());
   afterAll(async () => {
@@ -108,14 +107,7 @@ describe.each(testDatabases())("sandbox phone on $name", (database) => {
   });
 
   it("is off when the provider is real Twilio: a notice, and actions refused with PRECONDITION_FAILED", async () => {
-    const twilio = sandboxPhoneDeps(
-      parseEnv({
-        TWILIO_ACCOUNT_SID: `AC${"1".repeat(32)}`,
-        TWILIO_AUTH_TOKEN: "x".repeat(32),
-        TWILIO_MESSAGING_SERVICE_SID: `MG${"1".repeat(32)}`,
-        TWILIO_VERIFY_SERVICE_SID: `VA${"1".repeat(32)}`,
-      }),
-    );
+    const twilio = sandboxPhoneDeps({ SMS_PROVIDER: "twilio", TWILIO_ACCOUNT_SID: `AC${"1".repeat(32)}`, TWILIO_SANDBOX_URL: sandbox.url });
     expect(await sandboxPhoneOverview(ctx, twilio)).toMatchObject({ available: false, reason: expect.stringContaining("real Twilio") });
     await expect(replyAsSandboxNumber(ctx, twilio, { from: "+15555550405", body: "STOP" })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
@@ -124,7 +116,7 @@ describe.each(testDatabases())("sandbox phone on $name", (database) => {
   });
 
   it("names an unreachable sandbox instead of failing with a 500", async () => {
-    const gone = sandboxPhoneDeps(parseEnv({ TWILIO_SANDBOX_URL: "http://127.0.0.1:9" }));
+    const gone = sandboxPhoneDeps({ SMS_PROVIDER: "sandbox", TWILIO_ACCOUNT_SID: SANDBOX_ACCOUNT_SID, TWILIO_SANDBOX_URL: "http://127.0.0.1:9" });
     await expect(sandboxPhoneOverview(ctx, gone)).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("not answering") });
   });
 });
