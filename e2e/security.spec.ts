@@ -12,10 +12,10 @@ const port = Number(process.env.E2E_PORT ?? 3100);
  */
 function collectErrors(page: Page) {
   const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
   page.on("console", (message) => {
     const expectedStatus = /^Failed to load resource: the server responded with a status of 40[34] /.test(message.text());
-    if (message.type() === "error" && !expectedStatus) errors.push(message.text());
+    if (message.type() === "error" && !expectedStatus) errors.push(`${page.url()}: ${message.text()}`);
   });
   return errors;
 }
@@ -138,7 +138,10 @@ test("every page carries a nonce CSP, and renders with no CSP or console errors"
   await expect(page).toHaveURL(/\/sign-in$/);
   await signIn(page, E2E_ADMIN);
   await visit("/admin");
+  await expect(page.getByRole("heading", { name: "Delivery dashboard" })).toBeVisible();
+  await visit("/admin/templates");
   await expect(page.getByRole("cell", { name: "welcome_sms" })).toBeVisible();
+  for (const path of ["/admin/messages", "/admin/test-send", "/admin/users", "/admin/sandbox"]) await visit(path);
 
   const api = await page.request.get("/api/health");
   expect(api.headers()["x-content-type-options"]).toBe("nosniff");

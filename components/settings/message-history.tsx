@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
 import { useTRPC } from "../trpc/client";
 import { useUserTimeZone } from "./use-user-time-zone";
 import { Card } from "../ui/card";
@@ -9,9 +10,6 @@ import { LocalTime } from "../ui/local-time";
 import { InfiniteQueryList } from "../ui/query-states";
 import { Alert, Loading } from "../ui/states";
 import { EVENT_SOURCE_WORDS, EVENT_WORDS, HOLD_WORDS, STATUS_TONE, STATUS_WORDS } from "./message-words";
-
-/** The history query, shared with the page's server prefetch so both use the same key. */
-export const messageHistoryInput = {};
 
 /**
  * The user's own texts, newest first, a page at a time ("Load more"). Each shows its status in
@@ -24,7 +22,7 @@ export function MessageHistory() {
   return (
     <Card title="Your texts" description="Every text we sent or held for you, newest first.">
       <InfiniteQueryList
-        query={trpc.messages.list.infiniteQueryOptions(messageHistoryInput, { getNextPageParam: (page) => page.nextCursor })}
+        query={trpc.messages.list.infiniteQueryOptions({ limit: MESSAGE_HISTORY_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor })}
         pageItems={(page) => page.items}
         what="your texts"
         loadingLabel="Loading your texts…"

@@ -2,7 +2,8 @@ import { requireUser } from "@/server/auth/guards";
 import { env } from "@/server/config/env";
 import { phoneCountryOptions } from "@/server/verification/phone-number";
 import { countryNames } from "@/common/countries";
-import { MessageHistory, messageHistoryInput } from "@/components/settings/message-history";
+import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
+import { MessageHistory } from "@/components/settings/message-history";
 import { PhoneCard } from "@/components/settings/phone-card";
 import { PreferencesForm } from "@/components/settings/preferences-form";
 import { TextsSwitchCard } from "@/components/settings/texts-switch-card";
@@ -15,7 +16,12 @@ export default async function SmsSettingsPage() {
   await Promise.all([
     prefetch(trpc.preferences.get.queryOptions()),
     prefetch(trpc.sms.status.queryOptions()),
-    prefetchInfinite(trpc.messages.list.infiniteQueryOptions(messageHistoryInput, { getNextPageParam: (page) => page.nextCursor })),
+    // Same input as the history's query (components/settings/message-history.tsx), so the page
+    // hydrates it. A constant imported from a client module would reach this server module as a
+    // client reference, not its value, and the keys would differ.
+    prefetchInfinite(
+      trpc.messages.list.infiniteQueryOptions({ limit: MESSAGE_HISTORY_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+    ),
   ]);
   const config = env();
   return (
