@@ -52,7 +52,8 @@ function Conversation({ phone }: { phone: Phone }) {
         {phone.texts.length === 0 ? (
           <Empty>No texts yet.</Empty>
         ) : (
-          <ol className="flex max-h-80 flex-col gap-2 overflow-y-auto" aria-label={`Texts with ${phone.number}`}>
+          // Scrolls once the conversation is long: focusable so a keyboard can scroll it too.
+          <ol tabIndex={0} className="flex max-h-80 flex-col gap-2 overflow-y-auto" aria-label={`Texts with ${phone.number}`}>
             {phone.texts.map((t) => (
               <li
                 key={t.sid}
