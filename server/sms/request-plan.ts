@@ -4,7 +4,7 @@ import { DomainError } from "../errors";
 import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
 import { decideSend, type DecisionInput } from "./send-decision";
-import type { SmsStatus } from "./status";
+import type { SmsStatus } from "./status-rank";
 
 type SkipReason = (typeof smsSkipReason.enumValues)[number];
 

@@ -9,7 +9,7 @@ import type { ServiceContext } from "../service-context";
 import type { SmsPriority } from "./categories";
 import { eventSourceOf } from "./message-events";
 import { planMessage, type MessageRow, type RequestContext } from "./request-plan";
-import type { SmsStatus } from "./status";
+import type { SmsStatus } from "./status-rank";
 
 export { cancelMessage } from "./cancel";
 

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import { ProviderError, type SentMessage } from "../provider";
-import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "../status";
-import { applyStatusReport } from "../status-callbacks";
+import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "../status-rank";
+import { applyStatusReport } from "../apply-status-reports";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 import { reportFromTwilio } from "./report";
