@@ -2,9 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 import type { TimeCursor } from "./deps";
 
 /**
- * The keyset rule every reconciliation sweep pages by: rows ordered by (a time, id), each page
- * starting after the last row of the one before (`m` is sms_messages). The time travels as PostgreSQL printed it
- * (`cursor_at`, full precision), so no row is skipped or read twice at a page boundary.
+ * The keyset rule every reconciliation sweep pages by: rows of `sms_messages m` ordered by
+ * (a time, id), each page starting after the last row of the one before. The time travels as
+ * PostgreSQL printed it (`cursor_at`, full precision), so no row is skipped or read twice.
  */
 export function afterTimeCursor(key: SQL, after: TimeCursor | null): SQL {
   return after ? sql`and (${key}, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
