@@ -1,5 +1,5 @@
 import { Dashboard } from "@/components/admin/dashboard";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetch, trpc } from "@/app/_trpc/prefetch";
 import { requireAdmin } from "@/server/auth/guards";
 
 export const metadata = { title: "Dashboard · Admin · BuildOS SMS" };

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { appAuthDeps } from "@/server/auth/auth-deps";
+import { appAuthDeps } from "@/server/auth/app-auth-deps";
 import { signUpWithForm, type AuthFormState } from "@/server/auth/password-forms";
 import { safeRedirectPath } from "@/server/auth/redirect";
 import { env } from "@/server/config/env";

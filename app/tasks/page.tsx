@@ -1,6 +1,6 @@
 import { requireUser } from "@/server/auth/guards";
 import { TaskList } from "@/components/tasks/task-list";
-import { HydrateClient, prefetchInfinite, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetchInfinite, trpc } from "@/app/_trpc/prefetch";
 import { TASKS_PAGE_SIZE } from "@/common/limits";
 
 export const metadata = { title: "Tasks · BuildOS SMS" };

@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
@@ -25,6 +25,22 @@ function Figure({ label, value, hint }: { label: string; value: string; hint?: s
       </dd>
       {hint ? <dd className="mt-0.5 text-xs text-slate-500">{hint}</dd> : null}
     </div>
+  );
+}
+
+/** A bar chart over the period's days: day labels along, counts up, a tooltip and a legend; `children` are its bars. */
+function DailyBars({ data, children }: { data: { label: string }[]; children: ReactNode }) {
+  return (
+    <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
+      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" minTickGap={16} />
+        <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
+        <Tooltip />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {children}
+      </BarChart>
+    </ResponsiveContainer>
   );
 }
 
@@ -83,19 +99,12 @@ export function Dashboard() {
         description="By the day they were requested."
         summary={`Texts per day from ${shortDay(s.from)} to ${shortDay(s.to)}: ${count(s.totals.requested)} requested, ${count(s.totals.delivered)} delivered.`}
         chart={
-          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
-            <BarChart data={daily} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" minTickGap={16} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
-              <Tooltip />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Bar dataKey="delivered" name="Delivered" stackId="t" fill={COLORS.delivered} />
-              <Bar dataKey="failed" name="Failed or undelivered" stackId="t" fill={COLORS.failed} />
-              <Bar dataKey="skipped" name="Skipped" stackId="t" fill={COLORS.skipped} />
-              <Bar dataKey="other" name="In flight or cancelled" stackId="t" fill={COLORS.other} />
-            </BarChart>
-          </ResponsiveContainer>
+          <DailyBars data={daily}>
+            <Bar dataKey="delivered" name="Delivered" stackId="t" fill={COLORS.delivered} />
+            <Bar dataKey="failed" name="Failed or undelivered" stackId="t" fill={COLORS.failed} />
+            <Bar dataKey="skipped" name="Skipped" stackId="t" fill={COLORS.skipped} />
+            <Bar dataKey="other" name="In flight or cancelled" stackId="t" fill={COLORS.other} />
+          </DailyBars>
         }
         table={
           <Table head={["Day", "Requested", "Delivered", "Failed or undelivered", "Skipped"]}>
@@ -116,17 +125,10 @@ export function Dashboard() {
         title="Opt-outs and opt-ins per day"
         summary={`Opt-outs: ${count(daily.reduce((n, d) => n + d.optOuts, 0))}, opt-ins: ${count(daily.reduce((n, d) => n + d.optIns, 0))} in the period.`}
         chart={
-          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
-            <BarChart data={daily} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" minTickGap={16} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
-              <Tooltip />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Bar dataKey="optOuts" name="Opt-outs" fill={COLORS.optOuts} />
-              <Bar dataKey="optIns" name="Opt-ins" fill={COLORS.optIns} />
-            </BarChart>
-          </ResponsiveContainer>
+          <DailyBars data={daily}>
+            <Bar dataKey="optOuts" name="Opt-outs" fill={COLORS.optOuts} />
+            <Bar dataKey="optIns" name="Opt-ins" fill={COLORS.optIns} />
+          </DailyBars>
         }
         table={
           <Table head={["Day", "Opt-outs", "Opt-ins"]}>

@@ -3,6 +3,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { countryName } from "@/common/countries";
 import { countryOfTimeZone, TIME_ZONES, timeZoneCity, utcOffsetLabel } from "@/common/time-zones";
+import { controlProps, FieldShell } from "../ui/field";
 
 interface ZoneOption {
   zone: string;
@@ -96,27 +97,20 @@ export function TimeZonePicker({
   }
 
   const activeId = open && matches[active] ? `${id}-option-${active}` : undefined;
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 
   return (
-    <div className="relative space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
+    <FieldShell label={label} id={id} error={error} hint={hint} className="relative">
       <input type="hidden" name={name} value={value} />
       <input
-        id={id}
+        {...controlProps(id, error, hint)}
         type="text"
         role="combobox"
         aria-expanded={open}
         aria-controls={listId}
         aria-autocomplete="list"
         aria-activedescendant={activeId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
         autoComplete="off"
         spellCheck={false}
-        className="block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 aria-[invalid=true]:ring-red-500"
         placeholder="Search a city, country or offset"
         value={open ? query : offsetNow ? `${value} (${offsetNow})` : value}
         onFocus={openList}
@@ -163,15 +157,6 @@ export function TimeZonePicker({
           ))
         )}
       </ul>
-      {error ? (
-        <p id={`${id}-error`} role="alert" className="text-sm text-red-600">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-600">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    </FieldShell>
   );
 }

@@ -12,9 +12,28 @@ interface FieldProps {
   hint?: ReactNode;
 }
 
-function FieldShell({ label, id, error, hint, children }: { label: string; id: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+/**
+ * A labelled field: the label, the control(s), then the error (announced) or else the hint. Every
+ * form field uses it, the kit's own and composite ones such as the time-zone picker.
+ */
+export function FieldShell({
+  label,
+  id,
+  error,
+  hint,
+  className = "",
+  children,
+}: {
+  label: string;
+  /** The labelled control's id. */
+  id: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <div className="space-y-1">
+    <div className={`space-y-1 ${className}`.trim()}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
@@ -32,19 +51,20 @@ function FieldShell({ label, id, error, hint, children }: { label: string; id: s
   );
 }
 
-const describedBy = (id: string, error?: string, hint?: ReactNode) => (error ? `${id}-error` : hint ? `${id}-hint` : undefined);
+/** What a field's control carries: the look, invalid when there is an error, described by the message FieldShell shows. */
+export function controlProps(id: string, error?: string, hint?: ReactNode) {
+  return {
+    id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+    className: control,
+  };
+}
 
 export function TextField({ label, name, id = name, error, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <FieldShell label={label} id={id} error={error} hint={hint}>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        className={control}
-        {...props}
-      />
+      <input name={name} {...controlProps(id, error, hint)} {...props} />
     </FieldShell>
   );
 }
@@ -60,14 +80,7 @@ export function SelectField({
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <FieldShell label={label} id={id} error={error} hint={hint}>
-      <select
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, error, hint)}
-        className={control}
-        {...props}
-      >
+      <select name={name} {...controlProps(id, error, hint)} {...props}>
         {children}
       </select>
     </FieldShell>

@@ -6,6 +6,7 @@ import {
   useSuspenseQuery,
   type InfiniteData,
   type QueryKey,
+  type UseInfiniteQueryResult,
   type UseSuspenseInfiniteQueryOptions,
   type UseSuspenseQueryOptions,
 } from "@tanstack/react-query";
@@ -131,6 +132,18 @@ function PagedItems<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem
   return (
     <>
       {children(items)}
+      <LoadMore pages={pages} what={what} />
+    </>
+  );
+}
+
+/** What a paged read offers below its loaded items (both the suspense and the plain hook give it). */
+type NextPages = Pick<UseInfiniteQueryResult<unknown, unknown>, "hasNextPage" | "isFetchingNextPage" | "fetchNextPage" | "isFetchNextPageError" | "error">;
+
+/** "Load more" while there is a next page, and a failed next page said under the loaded items (which stay). */
+function LoadMore({ pages, what }: { pages: NextPages; what: string }) {
+  return (
+    <>
       {pages.hasNextPage ? (
         <div className="pt-3 text-center">
           <Button variant="secondary" pending={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
@@ -143,6 +156,46 @@ function PagedItems<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem
           Could not load more {what}: {pages.error instanceof Error ? pages.error.message : "please try again."}
         </Alert>
       ) : null}
+    </>
+  );
+}
+
+/**
+ * The same states for a paged list read with the plain `useInfiniteQuery`, for lists whose input
+ * is a form (filters, a search): changing it keeps the form on screen, and an input the server
+ * refuses is shown on its field by the form (`inputRefused`), not as a failed list.
+ */
+export function PagedResultList<TPage, TError extends { message: string }, TItem>({
+  result,
+  pageItems,
+  what,
+  loadingLabel,
+  empty,
+  inputRefused = false,
+  children,
+}: {
+  result: UseInfiniteQueryResult<InfiniteData<TPage, unknown>, TError>;
+  pageItems: (page: TPage) => TItem[];
+  what: string;
+  loadingLabel?: string;
+  empty: ReactNode;
+  inputRefused?: boolean;
+  children: (items: TItem[]) => ReactNode;
+}) {
+  if (result.isPending) return <Loading label={loadingLabel} />;
+  if (result.isError && !result.isFetchNextPageError && !inputRefused) {
+    return (
+      <Alert>
+        Could not load {what}: {result.error.message}
+      </Alert>
+    );
+  }
+  const items = result.data?.pages.flatMap(pageItems) ?? [];
+  if (items.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <>
+      {children(items)}
+      <LoadMore pages={result} what={what} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { NonRetriableError, RetryAfterError, type Inngest } from "inngest";
 import { dispatchMessage, giveUpOnMessage } from "@/server/sms/dispatch";
-import type { SmsPipelineDeps } from "@/server/sms/app-deps";
+import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { priorityRunExpression } from "@/server/sms/categories";
 import { SEND_RETRIES, sendRetryDelayMs } from "@/server/sms/retry-schedule";
 import { dispatchMessageJob } from "@/server/jobs/definitions";

@@ -1,6 +1,6 @@
 import type { InngestFunction } from "inngest";
 import { env } from "@/server/config/env";
-import { appReconcileDeps, appSmsPipelineDeps } from "@/server/sms/app-deps";
+import { appReconcileDeps, appSmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { smsMaxPerSecond } from "@/server/sms/throughput";
 import { inngest } from "../client";
 import { createRefreshDashboardStatsFunction } from "./dashboard-stats";

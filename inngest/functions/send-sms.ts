@@ -1,7 +1,7 @@
 import { NonRetriableError, type Inngest } from "inngest";
 import { JobPayloadError } from "@/server/jobs/define";
 import { sendSmsJob, smsCancelledEvent } from "@/server/jobs/definitions";
-import type { SmsPipelineDeps } from "@/server/sms/app-deps";
+import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { priorityRunExpression } from "@/server/sms/categories";
 import { advanceMessage, type NextStep } from "@/server/sms/send-pipeline";
 import { systemContext } from "@/server/service-context";

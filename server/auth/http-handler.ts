@@ -9,7 +9,7 @@ import {
   tooManyAttemptsMessage,
   type AuthAction,
 } from "./attempt-limits";
-import type { AuthDeps } from "./auth-deps";
+import type { AuthDeps } from "./app-auth-deps";
 
 /** better-auth endpoints that take a credential or change an account: limited per client. */
 function limitedAction(path: string): AuthAction | null {

@@ -1,7 +1,7 @@
 import { isAPIError, type APIError } from "better-auth/api";
 import { clientAddress, headersWithClientAddress } from "../http/client-address";
 import { countSignInAttempt, forgetSignInAttempts, limitClient, tooManyAttemptsMessage } from "./attempt-limits";
-import type { AuthDeps } from "./auth-deps";
+import type { AuthDeps } from "./app-auth-deps";
 import { fieldMessages, signInSchema, signUpSchema, type CredentialField } from "./credentials";
 
 /** What the sign-in and sign-up forms show after a submission that did not sign anyone in. */

@@ -4,7 +4,7 @@ import { DomainError } from "../errors";
 import { smsCancelledEvent } from "../jobs/definitions";
 import type { ServiceContext } from "../service-context";
 import { eventSourceOf } from "./message-events";
-import type { SmsStatus } from "./status";
+import type { SmsStatus } from "./status-rank";
 
 /** The statuses a text can be cancelled from: it has not been handed to Twilio. */
 export const CANCELLABLE_STATUSES = ["pending", "scheduled", "queued"] as const satisfies readonly SmsStatus[];

@@ -7,7 +7,7 @@ import { validityPeriodSeconds } from "./categories";
 import { plainFailureReason } from "./error-reasons";
 import { optOutNumber } from "./inbound";
 import { ProviderError, type SentMessage, type SmsProvider } from "./provider";
-import { STATUS_RANK, statusFromTwilio, statusRankSql } from "./status";
+import { STATUS_RANK, statusFromTwilio, statusRankSql } from "./status-rank";
 
 export type DispatchOutcome =
   | { result: "sent"; sid: string }

@@ -4,18 +4,22 @@ import { DomainError } from "../errors";
 import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
 import { decideSend, type DecisionInput } from "./send-decision";
-import type { SmsStatus } from "./status";
+import type { SmsStatus } from "./status-rank";
 
 type SkipReason = (typeof smsSkipReason.enumValues)[number];
 
-/** A text request after its input was checked (see request.ts). */
-export interface CheckedRequest {
+/** What any server code asks for: a template, its variables, and optionally when and how urgently. */
+export interface SmsRequest {
   userId: string;
   templateKey: string;
   variables: Record<string, string>;
+  /** Default: the template category's (see CATEGORY_DEFAULTS). */
   priority?: SmsPriority;
+  /** Not before this moment (the user's quiet hours may push it later). */
   scheduledFor?: Date;
+  /** A repeat of the key returns the first message and creates nothing. Default: none (always new). */
   dedupeKey?: string;
+  /** Never sent after this moment (a reminder: when its task is due); also bounds Twilio's ValidityPeriod. */
   validUntil?: Date;
 }
 
@@ -75,7 +79,7 @@ export type Planned = { row: MessageRow } | { error: DomainError; invalidVars?: 
  * Service. A request the send decision would skip now (no verified number, opted out, category
  * or template switched off) or whose deadline has passed becomes a skipped row, not an error.
  */
-export function planMessage(input: CheckedRequest, loaded: RequestContext, now: Date): Planned {
+export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date): Planned {
   const template = loaded.templates.get(input.templateKey);
   if (!template) {
     return { error: new DomainError("BAD_REQUEST", `Unknown template "${input.templateKey}"`, { field: "templateKey" }) };

@@ -6,27 +6,12 @@ import { DomainError } from "../errors";
 import { EVENTS_PER_SEND } from "../jobs/define";
 import { sendSmsJob } from "../jobs/definitions";
 import type { ServiceContext } from "../service-context";
-import type { SmsPriority } from "./categories";
 import { eventSourceOf } from "./message-events";
-import { planMessage, type MessageRow, type RequestContext } from "./request-plan";
-import type { SmsStatus } from "./status";
+import { planMessage, type MessageRow, type RequestContext, type SmsRequest } from "./request-plan";
+import type { SmsStatus } from "./status-rank";
 
 export { cancelMessage } from "./cancel";
-
-/** What any server code asks for: a template, its variables, and optionally when and how urgently. */
-export interface SmsRequest {
-  userId: string;
-  templateKey: string;
-  variables: Record<string, string>;
-  /** Default: the template category's (see CATEGORY_DEFAULTS). */
-  priority?: SmsPriority;
-  /** Not before this moment (the user's quiet hours may push it later). */
-  scheduledFor?: Date;
-  /** A repeat of the key returns the first message and creates nothing. Default: none (always new). */
-  dedupeKey?: string;
-  /** Never sent after this moment (a reminder: when its task is due); also bounds Twilio's ValidityPeriod. */
-  validUntil?: Date;
-}
+export type { SmsRequest } from "./request-plan";
 
 export type RequestResult = { messageId: string; status: SmsStatus; created: boolean };
 

@@ -7,7 +7,7 @@ import type { ServiceContext, SystemActor } from "../service-context";
 import type { SmsPriority, SmsSkipReason } from "./categories";
 import { countsTowardDailyCap, releaseDailySlot, reserveDailySlot } from "./daily-cap";
 import { decideSend } from "./send-decision";
-import type { SmsStatus } from "./status";
+import type { SmsStatus } from "./status-rank";
 
 /** What the durable send function does next with a message. */
 export type NextStep =

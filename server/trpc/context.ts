@@ -4,7 +4,7 @@ import { db } from "../db";
 import { clientAddress } from "../http/client-address";
 import { appJobs } from "../jobs/inngest-client";
 import { requestLogger } from "../logger";
-import { appVerificationDeps } from "../verification/app-deps";
+import { appVerificationDeps } from "../verification/app-verification-deps";
 
 export async function createContext({ headers }: { headers: Headers }) {
   const { requestId, log } = requestLogger(headers);

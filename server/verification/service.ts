@@ -9,7 +9,7 @@ import { ProviderError, type SmsProvider } from "../sms/provider";
 import { sendOptInConfirmation } from "./opt-in-confirmation";
 import { limitCodeCheck, limitCodeSend, tooManyRequests, type VerificationLimits } from "./limits";
 import { checkPhoneNumber } from "./phone-number";
-import { smsStatusOf, verificationExpiresAt, type TextingStatus } from "./status";
+import { smsStatusOf, verificationExpiresAt, type TextingStatus } from "./texting-status";
 import { recordOptChanges } from "../sms/opt-changes";
 
 export interface VerificationDeps {

@@ -4,7 +4,7 @@ import { requestLogger, type Logger } from "../logger";
 import { handleInboundText } from "../sms/inbound";
 import { InvalidStatusCallbackError, type SmsProvider } from "../sms/provider";
 import type { ProgramInfo } from "../sms/replies";
-import { applyStatusCallback } from "../sms/status-callbacks";
+import { applyStatusCallback } from "../sms/apply-status-reports";
 import { MAX_WEBHOOK_BYTES, readTwilioWebhook, type WebhookCheckConfig } from "./twilio-request";
 
 export interface TwilioWebhookDeps {

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { createAuth, type Auth } from "@/server/auth/auth";
-import type { AuthDeps } from "@/server/auth/auth-deps";
+import type { AuthDeps } from "@/server/auth/app-auth-deps";
 
 export const TEST_PUBLIC_URL = "http://localhost:3000";
 

@@ -1,5 +1,5 @@
 import { MessageLog } from "@/components/admin/messages/message-log";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetch, trpc } from "@/app/_trpc/prefetch";
 import { requireAdmin } from "@/server/auth/guards";
 
 export const metadata = { title: "Messages · Admin · BuildOS SMS" };

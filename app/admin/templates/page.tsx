@@ -1,5 +1,5 @@
 import { TemplateList } from "@/components/admin/templates/template-list";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetch, trpc } from "@/app/_trpc/prefetch";
 import { requireAdmin } from "@/server/auth/guards";
 
 export const metadata = { title: "Templates · Admin · BuildOS SMS" };

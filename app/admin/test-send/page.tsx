@@ -1,5 +1,5 @@
 import { TestSend } from "@/components/admin/test-send/test-send";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetch, trpc } from "@/app/_trpc/prefetch";
 import { requireAdmin } from "@/server/auth/guards";
 
 export const metadata = { title: "Test send · Admin · BuildOS SMS" };

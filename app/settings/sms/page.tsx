@@ -7,7 +7,7 @@ import { MessageHistory } from "@/components/settings/message-history";
 import { PhoneCard } from "@/components/settings/phone-card";
 import { PreferencesForm } from "@/components/settings/preferences-form";
 import { TextsSwitchCard } from "@/components/settings/texts-switch-card";
-import { HydrateClient, prefetch, prefetchInfinite, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetch, prefetchInfinite, trpc } from "@/app/_trpc/prefetch";
 
 export const metadata = { title: "SMS settings · BuildOS SMS" };
 

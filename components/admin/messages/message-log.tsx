@@ -11,7 +11,7 @@ import { Button } from "../../ui/button";
 import { Card } from "../../ui/card";
 import { SelectField, TextField } from "../../ui/field";
 import { LocalTime } from "../../ui/local-time";
-import { Alert, Empty, Loading } from "../../ui/states";
+import { PagedResultList } from "../../ui/query-states";
 import { Table, Td } from "../../ui/table";
 import { StatusBadge } from "../status-badge";
 import { CATEGORIES, STATUS_TONE, words } from "../words";
@@ -48,7 +48,6 @@ export function MessageLog() {
     });
   }
 
-  const items = log.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <div className="space-y-6">
       <Card title="Filters">
@@ -84,14 +83,15 @@ export function MessageLog() {
         </form>
       </Card>
       <Card title="Messages" description="Newest first.">
-        {log.isPending ? (
-          <Loading label="Loading messages…" />
-        ) : log.isError ? (
-          <Alert>Could not load messages: {log.error.message}</Alert>
-        ) : items.length === 0 ? (
-          <Empty>No messages match these filters.</Empty>
-        ) : (
-          <>
+        <PagedResultList
+          result={log}
+          pageItems={(page) => page.items}
+          what="messages"
+          loadingLabel="Loading messages…"
+          empty="No messages match these filters."
+          inputRefused={Object.keys(errors).length > 0}
+        >
+          {(items) => (
             <Table head={["When", "Recipient", "Template", "Status", "Text"]}>
               {items.map((m) => (
                 <tr key={m.id}>
@@ -116,15 +116,8 @@ export function MessageLog() {
                 </tr>
               ))}
             </Table>
-            {log.hasNextPage ? (
-              <div className="mt-4">
-                <Button variant="secondary" pending={log.isFetchingNextPage} onClick={() => log.fetchNextPage()}>
-                  Load more
-                </Button>
-              </div>
-            ) : null}
-          </>
-        )}
+          )}
+        </PagedResultList>
       </Card>
     </div>
   );

@@ -36,29 +36,32 @@ function HighlightedPreview({ check }: { check: BodyCheck }) {
  * Live figures for a body: characters, encoding, segments, the marked preview, and what a save
  * would refuse or warn about. `onFixLookalikes` replaces curly quotes, long dashes and odd spaces.
  */
+/** One figure of the preview's summary; `warn` colours a figure that costs more than it should. */
+function Stat({ label, testId, warn = false, children }: { label: string; testId: string; warn?: boolean; children: React.ReactNode }) {
+  return (
+    <div className="rounded-md bg-slate-50 p-2 ring-1 ring-slate-200">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className={`font-semibold ${warn ? "text-amber-700" : "text-slate-900"}`} data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
 export function BodyPreview({ check, onFixLookalikes }: { check: BodyCheck; onFixLookalikes: () => void }) {
   const fixable = check.nonGsm.filter((c) => c.replacement !== null).length;
   return (
     <section aria-label="Preview" className="space-y-3">
       <dl className="grid grid-cols-3 gap-2 text-center" aria-live="polite">
-        <div className="rounded-md bg-slate-50 p-2 ring-1 ring-slate-200">
-          <dt className="text-xs text-slate-500">Characters</dt>
-          <dd className="font-semibold text-slate-900" data-testid="preview-characters">
-            {check.characters}
-          </dd>
-        </div>
-        <div className="rounded-md bg-slate-50 p-2 ring-1 ring-slate-200">
-          <dt className="text-xs text-slate-500">Encoding</dt>
-          <dd className={`font-semibold ${check.encoding === "UCS-2" ? "text-amber-700" : "text-slate-900"}`} data-testid="preview-encoding">
-            {check.encoding}
-          </dd>
-        </div>
-        <div className="rounded-md bg-slate-50 p-2 ring-1 ring-slate-200">
-          <dt className="text-xs text-slate-500">Segments</dt>
-          <dd className="font-semibold text-slate-900" data-testid="preview-segments">
-            {check.segments}
-          </dd>
-        </div>
+        <Stat label="Characters" testId="preview-characters">
+          {check.characters}
+        </Stat>
+        <Stat label="Encoding" testId="preview-encoding" warn={check.encoding === "UCS-2"}>
+          {check.encoding}
+        </Stat>
+        <Stat label="Segments" testId="preview-segments">
+          {check.segments}
+        </Stat>
       </dl>
       <div>
         <h3 className="mb-1 text-sm font-medium text-slate-800">As the recipient sees it</h3>

@@ -8,7 +8,7 @@ import { Button } from "../../ui/button";
 import { Card } from "../../ui/card";
 import { TextField } from "../../ui/field";
 import { LocalTime } from "../../ui/local-time";
-import { Alert, Empty, Loading } from "../../ui/states";
+import { PagedResultList } from "../../ui/query-states";
 import { Table, Td } from "../../ui/table";
 import { count } from "../format";
 import { OPT_SOURCES, words } from "../words";
@@ -26,7 +26,6 @@ export function UserList() {
     setSearch(String(new FormData(event.currentTarget).get("search") ?? "").trim() || undefined);
   }
 
-  const items = users.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <div className="space-y-6">
       <form onSubmit={onSubmit} role="search" aria-label="Users" className="flex flex-wrap items-end gap-3">
@@ -36,14 +35,15 @@ export function UserList() {
         <Button type="submit">Search</Button>
       </form>
       <Card title="Users" description="Newest first. Texts this month: sent to them since the 1st (UTC).">
-        {users.isPending ? (
-          <Loading label="Loading users…" />
-        ) : users.isError && Object.keys(errors).length === 0 ? (
-          <Alert>Could not load users: {users.error.message}</Alert>
-        ) : items.length === 0 ? (
-          <Empty>{search ? `No user matches “${search}”.` : "No users yet."}</Empty>
-        ) : (
-          <>
+        <PagedResultList
+          result={users}
+          pageItems={(page) => page.items}
+          what="users"
+          loadingLabel="Loading users…"
+          empty={search ? `No user matches “${search}”.` : "No users yet."}
+          inputRefused={Object.keys(errors).length > 0}
+        >
+          {(items) => (
             <Table head={["User", "Verified number", "Opt-out state", "Texts this month", "Joined"]}>
               {items.map((u) => (
                 <tr key={u.id} data-testid={`user-${u.email}`}>
@@ -75,15 +75,8 @@ export function UserList() {
                 </tr>
               ))}
             </Table>
-            {users.hasNextPage ? (
-              <div className="mt-4">
-                <Button variant="secondary" pending={users.isFetchingNextPage} onClick={() => users.fetchNextPage()}>
-                  Load more
-                </Button>
-              </div>
-            ) : null}
-          </>
-        )}
+          )}
+        </PagedResultList>
       </Card>
     </div>
   );

@@ -21,5 +21,5 @@ export {
   type FailureFacts,
   type ProviderErrorKind,
 } from "./errors";
-export { parseStatusCallback } from "./status-callback";
+export { parseStatusCallback } from "./parse-status-callback";
 export { createTwilioProvider, type TwilioProviderConfig } from "./twilio-provider";

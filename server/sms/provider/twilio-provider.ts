@@ -4,7 +4,7 @@ import type { MessageInstance } from "twilio/lib/rest/api/v2010/account/message"
 import { z } from "zod";
 import { ProviderError } from "./errors";
 import { ProviderHttpClient } from "./http-client";
-import { parseStatusCallback } from "./status-callback";
+import { parseStatusCallback } from "./parse-status-callback";
 import {
   MESSAGE_STATUSES,
   type MessageDirection,

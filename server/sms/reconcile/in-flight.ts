@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import { ProviderError, type SentMessage } from "../provider";
-import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "../status";
-import { applyStatusReport } from "../status-callbacks";
+import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "../status-rank";
+import { applyStatusReport } from "../apply-status-reports";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
+import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 import { reportFromTwilio } from "./report";
 
@@ -36,7 +37,7 @@ export async function reconcileInFlightPage(
     from sms_messages m
     where m.status in ('sending', 'sent')
       and greatest(m.updated_at, m.reconciled_at) < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.stuckAfterMs / 1000})
-      ${after ? sql`and (greatest(m.updated_at, m.reconciled_at), m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+      ${afterTimeCursor(sql`greatest(m.updated_at, m.reconciled_at)`, after)}
       and m.updated_at > ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.giveUpAfterMs / 1000})
     order by greatest(m.updated_at, m.reconciled_at), m.id
     limit ${limit}`,
@@ -77,8 +78,7 @@ export async function reconcileInFlightPage(
   }
   await noteChecked(deps, checked, now);
 
-  const last = rows.at(-1);
-  return { next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id }, counts };
+  return { next: nextTimeCursor(rows, limit), counts };
 }
 
 async function noteChecked(deps: ReconcileDeps, ids: string[], now: Date) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import { ProviderError } from "../provider";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
+import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 
 export type PriceOutcome = "priced" | "no_price" | "fetch_error";
@@ -30,7 +31,7 @@ export async function fetchMissingPricesPage(
     from sms_messages m
     where m.status in ('delivered', 'undelivered') and m.price is null and m.price_fetched_at is null
       and m.updated_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.priceAfterMs / 1000})
-      ${after ? sql`and (m.updated_at, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+      ${afterTimeCursor(sql`m.updated_at`, after)}
       and m.twilio_sid is not null
     order by m.updated_at, m.id
     limit ${limit}`,
@@ -57,6 +58,5 @@ export async function fetchMissingPricesPage(
     if (answer.price !== null) counts.priced += 1;
     else counts.no_price += 1;
   });
-  const last = rows.at(-1);
-  return { next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id }, counts };
+  return { next: nextTimeCursor(rows, limit), counts };
 }

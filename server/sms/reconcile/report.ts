@@ -1,5 +1,5 @@
 import { describeTwilioCode, type SentMessage } from "../provider";
-import type { StatusReport } from "../status-callbacks";
+import type { StatusReport } from "../apply-status-reports";
 
 /** What reconciliation learned from Twilio, as a report for the monotonic status path. */
 export function reportFromTwilio(record: SentMessage, messageId: string, at: Date): StatusReport {

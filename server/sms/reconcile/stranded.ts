@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import type { SmsPriority } from "../categories";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
+import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
 import { RECONCILE_POLICY } from "./policy";
 
 type StrandedOutcome = "restarted";
@@ -38,13 +39,12 @@ export async function strandedRequestsPage(
     where m.status = 'pending'
       and m.created_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedAfterMs / 1000})
       and m.created_at > ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedUntilMs / 1000})
-      ${after ? sql`and (m.created_at, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+      ${afterTimeCursor(sql`m.created_at`, after)}
     order by m.created_at, m.id
     limit ${limit}`,
   );
-  const last = rows.at(-1);
   return {
-    next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id },
+    next: nextTimeCursor(rows, limit),
     counts: { restarted: rows.length },
     restart: rows.map((r) => ({ messageId: r.id, priority: r.priority })),
   };

@@ -2,9 +2,10 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import { ProviderError, type SentMessage } from "../provider";
 import type { SmsPriority } from "../categories";
-import { STATUS_RANK, statusFromTwilio } from "../status";
-import { applyStatusReport } from "../status-callbacks";
+import { STATUS_RANK, statusFromTwilio } from "../status-rank";
+import { applyStatusReport } from "../apply-status-reports";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
+import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
 import { findTwilioRecord } from "./match";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 import { reportFromTwilio } from "./report";
@@ -51,7 +52,7 @@ export async function reconcileUnknownPage(
            exists (select 1 from sms_message_events e where e.message_id = m.id and e.status = ${REQUEUED_EVENT}) as requeued
     from sms_messages m
     where m.status = 'unknown'
-      ${after ? sql`and (m.created_at, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+      ${afterTimeCursor(sql`m.created_at`, after)}
     order by m.created_at, m.id
     limit ${limit}`,
   );
@@ -105,8 +106,7 @@ export async function reconcileUnknownPage(
     }
   }
 
-  const last = rows.at(-1);
-  return { next: rows.length < limit || !last ? null : { at: last.cursor_at, id: last.id }, counts, requeued };
+  return { next: nextTimeCursor(rows, limit), counts, requeued };
 }
 
 /** SIDs already attached to one of our messages: never adopted by another. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { taskCreateSchema, taskListSchema, taskUpdateSchema } from "../../tasks/schema";
-import { completeTask, createTask, listOwnTasks, updateTask } from "../../tasks/service";
+import { listOwnTasks } from "../../tasks/queries";
+import { completeTask, createTask, updateTask } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessages, smsOptChanges, userSmsPreferences } from "@/db/schema";
-import { dashboardSummary } from "@/server/dashboard/summary";
+import { dashboardSummary } from "@/server/dashboard/admin-queries";
 import { refreshDailyStats } from "@/server/dashboard/rollup";
 import type { AdminActor, ServiceContext } from "@/server/service-context";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";

@@ -11,7 +11,7 @@ import { createClock, type Executor } from "@/local/inngest-executor";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { dailyBriefCron, taskRemindersCron } from "@/server/jobs/crons";
-import type { SmsPipelineDeps } from "@/server/sms/app-deps";
+import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";

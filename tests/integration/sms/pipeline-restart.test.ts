@@ -7,7 +7,7 @@ import { createSendSmsFunction } from "@/inngest/functions/send-sms";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { systemContext } from "@/server/service-context";
-import type { SmsPipelineDeps } from "@/server/sms/app-deps";
+import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { requestSms } from "@/server/sms/request";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { freePort, launchExecutor, type ChildExecutor } from "../executor/child-executor";

@@ -10,7 +10,7 @@ import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox"
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import type { JobEvent, JobSender } from "@/server/jobs/define";
 import { systemContext, type ServiceContext } from "@/server/service-context";
-import type { SmsPipelineDeps } from "@/server/sms/app-deps";
+import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { dispatchMessage } from "@/server/sms/dispatch";
 import { cancelMessage, requestSms, requestSmsBatch, type SmsRequest } from "@/server/sms/request";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";

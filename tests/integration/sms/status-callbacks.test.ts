@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
-import { applyStatusCallback } from "@/server/sms/status-callbacks";
+import { applyStatusCallback } from "@/server/sms/apply-status-reports";
 import { SANDBOX_ACCOUNT_SID } from "../../helpers/sandbox-account";
 import { createMessage, createUser } from "../../helpers/factories";
 import { sandboxProvider } from "../../helpers/sms";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { TemplateDetail } from "@/components/admin/templates/template-detail";
-import { HydrateClient, prefetch, trpc } from "@/components/trpc/server";
+import { HydrateClient, prefetch, trpc } from "@/app/_trpc/prefetch";
 import { requireAdmin } from "@/server/auth/guards";
 
 export const metadata = { title: "Template · Admin · BuildOS SMS" };

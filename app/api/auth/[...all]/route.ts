@@ -1,4 +1,4 @@
-import { appAuthDeps } from "@/server/auth/auth-deps";
+import { appAuthDeps } from "@/server/auth/app-auth-deps";
 import { handleAuthRequest } from "@/server/auth/http-handler";
 
 function handler(req: Request) {

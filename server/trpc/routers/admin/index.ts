@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/summary";
+import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/admin-queries";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminMessagesRouter } from "./messages";

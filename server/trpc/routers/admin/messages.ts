@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { env } from "../../../config/env";
 import { durableRunsConfig, durableRunsOf } from "../../../jobs/durable-runs";
-import { cancelMessageAsAdmin, retryMessage, sendTestMessage, testSendSchema } from "../../../messages/admin-actions";
-import { getMessageForAdmin, listMessageLog, messageLogQuerySchema } from "../../../messages/admin-log";
+import { cancelMessageAsAdmin, retryMessage, sendTestMessage, testSendSchema } from "../../../messages/admin-service";
+import { getMessageForAdmin, listMessageLog, messageLogQuerySchema } from "../../../messages/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 
 const messageIdSchema = z.object({ id: z.uuid({ message: "Not a message id" }) }).strict();

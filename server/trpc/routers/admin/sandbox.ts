@@ -1,6 +1,8 @@
 import { env } from "../../../config/env";
 import { sandboxFaultsPatchSchema, sandboxReplySchema } from "../../../sandbox-phone/schema";
-import { replyAsSandboxNumber, sandboxPhoneDeps, sandboxPhoneOverview, setSandboxFaults } from "../../../sandbox-phone/service";
+import { sandboxPhoneOverview } from "../../../sandbox-phone/admin-queries";
+import { replyAsSandboxNumber, setSandboxFaults } from "../../../sandbox-phone/admin-service";
+import { sandboxPhoneDeps } from "../../../sandbox-phone/deps";
 import { adminProcedure, router } from "../../procedures";
 
 export const adminSandboxRouter = router({

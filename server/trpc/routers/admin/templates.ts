@@ -1,4 +1,5 @@
-import { createTemplate, getTemplateForAdmin, listTemplatesForAdmin, saveTemplate, setTemplateActive } from "../../../templates/admin";
+import { getTemplateForAdmin, listTemplatesForAdmin } from "../../../templates/admin-queries";
+import { createTemplate, saveTemplate, setTemplateActive } from "../../../templates/admin-service";
 import { templateActiveSchema, templateCreateSchema, templateIdSchema, templateSaveSchema } from "../../../templates/admin-schema";
 import { adminProcedure, router } from "../../procedures";
 

@@ -1,4 +1,4 @@
-import { appWebhookDeps } from "@/server/webhooks/app-deps";
+import { appWebhookDeps } from "@/server/webhooks/app-webhook-deps";
 import { handleInboundWebhook } from "@/server/webhooks/twilio-handlers";
 
 export async function POST(req: Request) {

@@ -8,7 +8,7 @@ import { jobsAfterCommit } from "../jobs/after-commit";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { CANCELLABLE_STATUSES, cancelMessage } from "../sms/cancel";
 import { requestSms } from "../sms/request";
-import type { SmsStatus } from "../sms/status";
+import type { SmsStatus } from "../sms/status-rank";
 
 type AdminContext = ServiceContext<AdminActor>;
 

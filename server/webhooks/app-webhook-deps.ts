@@ -1,6 +1,6 @@
 import { env } from "../config/env";
 import { db } from "../db";
-import { smsAccountSid, smsProvider } from "../sms/provider-instance";
+import { smsAccountSid, smsProvider } from "../sms/app-provider";
 import type { TwilioWebhookDeps } from "./twilio-handlers";
 
 /** The webhook dependencies of the running app, from configuration. */

@@ -1,7 +1,7 @@
 import { preparedRows, type Db } from "@/db/client";
 import { plainFailureReason } from "./error-reasons";
 import type { MessageStatus, StatusCallback } from "./provider";
-import { STATUS_RANK, statusFromTwilio, statusRankSqlText, type SmsStatus } from "./status";
+import { STATUS_RANK, statusFromTwilio, statusRankSqlText, type SmsStatus } from "./status-rank";
 
 export type CallbackOutcome = (
   | { result: "applied"; messageId: string; status: SmsStatus }

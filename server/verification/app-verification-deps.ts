@@ -1,5 +1,5 @@
 import { env, type Env } from "../config/env";
-import { smsProvider } from "../sms/provider-instance";
+import { smsProvider } from "../sms/app-provider";
 import type { VerificationLimits } from "./limits";
 import type { VerificationDeps } from "./service";
 

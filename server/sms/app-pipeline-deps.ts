@@ -6,7 +6,7 @@ import type { Db } from "@/db/client";
 import { logger } from "../logger";
 import type { SmsSender } from "./dispatch";
 import type { ReconcileDeps } from "./reconcile/deps";
-import { smsProvider } from "./provider-instance";
+import { smsProvider } from "./app-provider";
 
 /** What the SMS pipeline's durable functions need: the database, the job sender, and how texts leave. */
 export interface SmsPipelineDeps {

@@ -11,7 +11,7 @@ import { headers } from "next/headers";
 import { cache } from "react";
 import { createContext } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/root";
-import { makeQueryClient } from "./query-client";
+import { makeQueryClient } from "@/components/trpc/query-client";
 
 /** One query client per server request. */
 export const getQueryClient = cache(makeQueryClient);

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { adminAuditLog, smsCategory, smsMessageEvents, smsMessages, smsStatus, smsTemplates, smsTemplateVersions, users } from "@/db/schema";
 import { DomainError } from "../errors";
-import { adminActionsFor } from "./admin-actions";
+import { adminActionsFor } from "./admin-service";
 import { plainFailureReason } from "../sms/error-reasons";
 import { phoneSearchTerm } from "../users/phone-search";
 import type { AdminActor, ServiceContext } from "../service-context";

@@ -1,38 +1,8 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { userSmsPreferences, users } from "@/db/schema";
-import type { Env } from "../config/env";
-import { chooseSmsProvider } from "../config/runtime";
-import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
-import { sandboxClient, SandboxUnavailableError, type SandboxClient, type SandboxMessage } from "./client";
-import type { SandboxFaultsPatch, SandboxReply } from "./schema";
-
-/** The sandbox phone works only when the app's SMS provider is the sandbox. */
-export type SandboxPhoneDeps = { available: true; client: SandboxClient } | { available: false; reason: string };
-
-/** Only the provider choice and the sandbox's address matter here. */
-type SandboxPhoneSettings = Pick<Env, "SMS_PROVIDER" | "TWILIO_ACCOUNT_SID" | "TWILIO_SANDBOX_URL">;
-
-export function sandboxPhoneDeps(env: SandboxPhoneSettings, fetchImpl: typeof fetch = fetch): SandboxPhoneDeps {
-  if (chooseSmsProvider(env) !== "sandbox") {
-    return { available: false, reason: "Texts go through real Twilio here, so there is no sandbox phone to show." };
-  }
-  return { available: true, client: sandboxClient(env.TWILIO_SANDBOX_URL, fetchImpl) };
-}
-
-function clientOf(deps: SandboxPhoneDeps): SandboxClient {
-  if (!deps.available) throw new DomainError("PRECONDITION_FAILED", deps.reason);
-  return deps.client;
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SandboxUnavailableError) throw new DomainError("PRECONDITION_FAILED", error.message);
-    throw error;
-  }
-}
+import type { SandboxMessage } from "./client";
+import { guarded, type SandboxPhoneDeps } from "./deps";
 
 const rfc2822ToDate = (text: string) => new Date(text);
 
@@ -88,20 +58,4 @@ export async function sandboxPhoneOverview({ db }: ServiceContext<AdminActor>, d
   phones.sort((a, b) => (b.lastActivity?.getTime() ?? 0) - (a.lastActivity?.getTime() ?? 0) || a.number.localeCompare(b.number));
   const { serverErrors, rateLimits, retryAfterSeconds, dropConnections } = state.faults;
   return { available: true as const, phones, faults: { serverErrors, rateLimits, retryAfterSeconds, dropConnections } };
-}
-
-/** Sends a text from a sandbox number to the app (STOP, START, HELP or anything), as Twilio would. */
-export async function replyAsSandboxNumber(_ctx: ServiceContext<AdminActor>, deps: SandboxPhoneDeps, input: SandboxReply) {
-  const client = clientOf(deps);
-  const record = await guarded(() => client.inbound(input));
-  if (record.error) throw new DomainError("PRECONDITION_FAILED", `The sandbox could not deliver the reply: ${record.error}`);
-  return { replies: record.replies, appStatus: record.responseStatus };
-}
-
-/** Switches the sandbox's faults for the next message creates, so anyone can watch the pipeline recover. */
-export async function setSandboxFaults(_ctx: ServiceContext<AdminActor>, deps: SandboxPhoneDeps, patch: SandboxFaultsPatch) {
-  const client = clientOf(deps);
-  const { faults } = await guarded(() => client.setFaults(patch));
-  const { serverErrors, rateLimits, retryAfterSeconds, dropConnections } = faults;
-  return { serverErrors, rateLimits, retryAfterSeconds, dropConnections };
 }
