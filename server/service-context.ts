@@ -28,3 +28,14 @@ export interface ServiceContext<A extends Actor = Actor> {
 export function systemContext(db: DbOrTx, jobs: JobSender, reason: string): ServiceContext<SystemActor> {
   return { db, jobs, actor: { type: "system", reason } };
 }
+
+/** Every Twilio webhook acts as the same actor: shared, so a request allocates only its context. */
+const twilioWebhook: WebhookActor = Object.freeze({ type: "webhook", source: "twilio" });
+
+/**
+ * The context a Twilio webhook acts with, built once per request. It keeps the handle's own type:
+ * given the database itself (not a transaction), status callbacks can join the group-commit writer.
+ */
+export function webhookContext<D extends DbOrTx>(db: D, jobs: JobSender): ServiceContext<WebhookActor> & { db: D } {
+  return { db, jobs, actor: twilioWebhook };
+}

@@ -1,4 +1,5 @@
 import { preparedRows, type Db } from "@/db/client";
+import type { ServiceContext, SystemActor, WebhookActor } from "../service-context";
 import { plainFailureReason } from "./error-reasons";
 import type { MessageStatus, StatusCallback } from "./provider";
 import { STATUS_RANK, statusFromTwilio, statusRankSqlText, type SmsStatus } from "./status-rank";
@@ -213,6 +214,12 @@ function writerFor(db: Db): CallbackWriter {
 /** Who reported a Twilio status: its webhook, or reconciliation fetching the message. */
 type StatusSource = "callback" | "reconcile";
 
+/**
+ * Who may report a status: a Twilio webhook, or system work such as reconciliation. On the
+ * database itself, never a transaction: reports from many requests share one statement.
+ */
+type StatusReportContext = ServiceContext<WebhookActor | SystemActor> & { db: Db };
+
 /** One Twilio status for one message, whoever reported it. */
 export interface StatusReport {
   sid: string;
@@ -235,11 +242,11 @@ export interface StatusReport {
  * Resolves only after the statement that carried it has committed.
  */
 export function applyStatusCallback(
-  db: Db,
+  ctx: ServiceContext<WebhookActor> & { db: Db },
   input: { callback: StatusCallback; messageId?: string; payload: Record<string, string>; receivedAt?: Date },
 ): Promise<CallbackOutcome> {
   const { messageSid, status, errorCode, errorReason } = input.callback;
-  return applyStatusReport(db, {
+  return applyStatusReport(ctx, {
     sid: messageSid,
     status,
     errorCode,
@@ -255,9 +262,10 @@ export function applyStatusCallback(
 
 /**
  * The one monotonic apply path, for callbacks and reconciliation alike: the status moves the
- * message only if it ranks higher, and is kept as an event with its source.
+ * message only if it ranks higher, and is kept as an event with its source. The source is the
+ * report's, not the actor's: reconciliation acts as `system` but its events say `reconcile`.
  */
-export function applyStatusReport(db: Db, report: StatusReport): Promise<CallbackOutcome> {
+export function applyStatusReport(ctx: StatusReportContext, report: StatusReport): Promise<CallbackOutcome> {
   const status = statusFromTwilio(report.status);
   if (!status) return Promise.resolve({ result: "ignored" });
   const values = storableValues(report.errorCode, report.price, report.priceUnit);
@@ -276,7 +284,7 @@ export function applyStatusReport(db: Db, report: StatusReport): Promise<Callbac
     source: report.source,
     payload: report.payload,
   };
-  const outcome = new Promise<CallbackOutcome>((resolve, reject) => writerFor(db).submit({ row, resolve, reject }));
+  const outcome = new Promise<CallbackOutcome>((resolve, reject) => writerFor(ctx.db).submit({ row, resolve, reject }));
   if (values.unusable.length === 0) return outcome;
   return outcome.then((result) => ({ ...result, unusableFields: values.unusable }));
 }

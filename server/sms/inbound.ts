@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { smsInboundMessages, userSmsPreferences } from "@/db/schema";
+import type { ServiceContext, WebhookActor } from "../service-context";
 import { classifyKeyword } from "./keywords";
 import { recordOptChanges, type OptChangeSource } from "./opt-changes";
 import { helpReply, startReply, stopReply, type ProgramInfo } from "./replies";
@@ -18,7 +19,7 @@ export interface InboundText {
  * redelivered webhook gets the same reply and changes nothing twice.
  */
 export async function handleInboundText(
-  db: DbOrTx,
+  { db }: ServiceContext<WebhookActor>,
   text: InboundText,
   program: ProgramInfo,
   now = new Date(),

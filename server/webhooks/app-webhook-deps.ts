@@ -1,5 +1,6 @@
 import { env } from "../config/env";
 import { db } from "../db";
+import { appJobs } from "../jobs/inngest-client";
 import { smsAccountSid, smsProvider } from "../sms/app-provider";
 import type { TwilioWebhookDeps } from "./twilio-handlers";
 
@@ -9,6 +10,7 @@ export function appWebhookDeps(): TwilioWebhookDeps {
   const provider = smsProvider();
   return {
     db: db(),
+    jobs: appJobs(),
     provider,
     check: { publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY, accountSid: smsAccountSid(), provider },
     program: { name: config.SMS_PROGRAM_NAME, supportUrl: config.SMS_SUPPORT_URL ?? `${config.PUBLIC_URL}/help` },

@@ -1,18 +1,25 @@
 import type { Db } from "@/db/client";
 import { payloadTooLarge } from "../http/body";
+import type { JobSender } from "../jobs/define";
 import { requestLogger, type Logger } from "../logger";
 import { handleInboundText } from "../sms/inbound";
 import { InvalidStatusCallbackError, type SmsProvider } from "../sms/provider";
 import type { ProgramInfo } from "../sms/replies";
 import { applyStatusCallback } from "../sms/apply-status-reports";
+import { webhookContext } from "../service-context";
 import { MAX_WEBHOOK_BYTES, readTwilioWebhook, type WebhookCheckConfig } from "./twilio-request";
 
 export interface TwilioWebhookDeps {
   db: Db;
+  /** Where durable jobs go; every request acts as a `webhook` actor with it. */
+  jobs: JobSender;
   check: WebhookCheckConfig;
   provider: Pick<SmsProvider, "parseStatusCallback">;
   program: ProgramInfo;
 }
+
+/** What both handlers act with: a `webhook` actor on the database itself (status callbacks need that). */
+type WebhookContext = ReturnType<typeof webhookContext<Db>>;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,14 +39,17 @@ function twiml(messages: string[]) {
   });
 }
 
+type WebhookHandler = (ctx: WebhookContext, deps: TwilioWebhookDeps, req: Request) => Promise<Response>;
+
 /**
- * An unexpected failure answers 500 (Twilio retries) and is logged by us, redacted: left to
- * Next, the error would be printed whole, SQL parameters (phone numbers, texts) included.
+ * Builds the request's `webhook` context once, and answers an unexpected failure with 500
+ * (Twilio retries), logged by us, redacted: left to Next, the error would be printed whole,
+ * SQL parameters (phone numbers, texts) included.
  */
-function answeringFailures(handler: (deps: TwilioWebhookDeps, req: Request) => Promise<Response>, route: string) {
+function answeringFailures(handler: WebhookHandler, route: string) {
   return async (deps: TwilioWebhookDeps, req: Request): Promise<Response> => {
     try {
-      return await handler(deps, req);
+      return await handler(webhookContext(deps.db, deps.jobs), deps, req);
     } catch (err) {
       requestLogger(req.headers).log.error({ err, route }, "twilio webhook failed");
       return new Response("internal error", { status: 500, headers: { "content-type": "text/plain" } });
@@ -53,7 +63,7 @@ export const handleStatusWebhook = answeringFailures(statusWebhook, "status");
 /** Texts people send us: STOP/START/HELP handling, replies as TwiML. */
 export const handleInboundWebhook = answeringFailures(inboundWebhook, "inbound");
 
-async function statusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+async function statusWebhook(ctx: WebhookContext, deps: TwilioWebhookDeps, req: Request): Promise<Response> {
   // Made only when something is logged: on the hot path a callback logs nothing.
   let requestLog: Logger | undefined;
   const log = () => (requestLog ??= requestLogger(req.headers).log);
@@ -67,7 +77,7 @@ async function statusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Res
     throw error;
   }
   const messageId = webhook.query.get("m");
-  const outcome = await applyStatusCallback(deps.db, {
+  const outcome = await applyStatusCallback(ctx, {
     callback,
     messageId: messageId && uuidPattern.test(messageId) ? messageId : undefined,
     payload: webhook.params,
@@ -81,7 +91,7 @@ async function statusWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Res
   return new Response(null, { status: 204 });
 }
 
-async function inboundWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Response> {
+async function inboundWebhook(ctx: WebhookContext, deps: TwilioWebhookDeps, req: Request): Promise<Response> {
   const { log } = requestLogger(req.headers);
   const webhook = await readTwilioWebhook(req, deps.check);
   if (!webhook.ok) return refuse(log, webhook.status, webhook.reason, "inbound");
@@ -89,6 +99,6 @@ async function inboundWebhook(deps: TwilioWebhookDeps, req: Request): Promise<Re
   if (!MessageSid || !From || !To || Body === undefined) {
     return refuse(log, 400, "MessageSid, From, To and Body are required", "inbound");
   }
-  const { reply } = await handleInboundText(deps.db, { messageSid: MessageSid, from: From, to: To, body: Body }, deps.program);
+  const { reply } = await handleInboundText(ctx, { messageSid: MessageSid, from: From, to: To, body: Body }, deps.program);
   return twiml(reply ? [reply] : []);
 }

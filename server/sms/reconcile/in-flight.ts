@@ -73,7 +73,7 @@ export async function reconcileInFlightPage(
       counts.unchanged += 1;
       continue;
     }
-    const outcome = await applyStatusReport(deps.db, reportFromTwilio(record, row.id, now));
+    const outcome = await applyStatusReport(deps, reportFromTwilio(record, row.id, now));
     counts[outcome.result === "applied" ? "applied" : "unchanged"] += 1;
   }
   await noteChecked(deps, checked, now);

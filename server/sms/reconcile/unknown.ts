@@ -90,7 +90,7 @@ export async function reconcileUnknownPage(
         counts.in_progress += 1; // at Twilio but not sent yet: its callbacks (or the next tick) settle it
         continue;
       }
-      await applyStatusReport(deps.db, reportFromTwilio(record, row.id, now));
+      await applyStatusReport(deps, reportFromTwilio(record, row.id, now));
       counts.adopted += 1;
       continue;
     }

@@ -40,6 +40,7 @@ describe.each(testDatabases())("sandbox phone on $name", (database) => {
     );
     webhookDeps = {
       db: handle.db,
+      jobs: recordingJobs(),
       provider,
       check: { publicUrl: app.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
       program: { name: "BuildOS SMS", supportUrl: `${app.url}/help` },

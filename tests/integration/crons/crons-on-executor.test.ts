@@ -15,7 +15,7 @@ import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";
-import { clientJobs } from "../../helpers/jobs";
+import { clientJobs, recordingJobs } from "../../helpers/jobs";
 import { sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -46,6 +46,7 @@ describe.each(testDatabases())("crons through the pipeline on the executor ($nam
       handleStatusWebhook(
         {
           db: handle.db,
+          jobs: recordingJobs(),
           provider,
           check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
           program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },

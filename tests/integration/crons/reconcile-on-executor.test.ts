@@ -16,7 +16,7 @@ import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
 import { nextPhone, userWith } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
-import { clientJobs } from "../../helpers/jobs";
+import { clientJobs, recordingJobs } from "../../helpers/jobs";
 import { sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -60,6 +60,7 @@ describe.each(testDatabases())("reconciliation on the executor ($name)", (databa
       return handleStatusWebhook(
         {
           db: handle.db,
+          jobs: recordingJobs(),
           provider,
           check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
           program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },

@@ -11,7 +11,7 @@ import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-a
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
-import { clientJobs } from "../../helpers/jobs";
+import { clientJobs, recordingJobs } from "../../helpers/jobs";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -37,6 +37,7 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
       handleStatusWebhook(
         {
           db: handle.db,
+          jobs: recordingJobs(),
           provider,
           check: { publicUrl: webhooksUrl(), trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
           program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },

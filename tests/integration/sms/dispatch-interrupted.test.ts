@@ -12,7 +12,7 @@ import { freePort, launchExecutor, type ChildExecutor } from "../executor/child-
 import { deferred, executorStorages, serveApp, TEST_KEYS, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
 import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
-import { clientJobs } from "../../helpers/jobs";
+import { clientJobs, recordingJobs } from "../../helpers/jobs";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -58,6 +58,7 @@ describe.each(testDatabases())("the dispatch function when its executor dies mid
       return handleStatusWebhook(
         {
           db: handle.db,
+          jobs: recordingJobs(),
           provider: real,
           check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider: real },
           program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },

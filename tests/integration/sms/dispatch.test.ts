@@ -42,6 +42,7 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     const publicUrl = app.url;
     deps = {
       db: handle.db,
+      jobs: recordingJobs(),
       provider,
       check: { publicUrl, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
       program: { name: "BuildOS SMS", supportUrl: `${publicUrl}/help` },

@@ -5,6 +5,8 @@ import { smsInboundMessages, smsOptChanges } from "@/db/schema";
 import { handleInboundText } from "@/server/sms/inbound";
 import { createVerifiedUser, preferencesOf } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
+import { recordingJobs } from "../../helpers/jobs";
+import { webhookContext } from "@/server/service-context";
 
 const program = { name: "BuildOS SMS", supportUrl: "https://sms.example.test/help" };
 let sidCounter = 0;
@@ -18,7 +20,7 @@ describe.each(testDatabases())("inbound keywords on $name", (database) => {
   afterAll(() => handle?.drop());
 
   const text = (from: string, body: string, messageSid = sid()) =>
-    handleInboundText(handle.db, { messageSid, from, to: "+15005550006", body }, program);
+    handleInboundText(webhookContext(handle.db, recordingJobs()), { messageSid, from, to: "+15005550006", body }, program);
 
   it.each(["stop", " Stop ", "STOPALL", "revoke", "unsubscribe", "Cancel", "end", "quit", "optout"])(
     "%j opts the number's user out and answers with the CTIA stop text",

@@ -12,7 +12,7 @@ import { requestSms } from "@/server/sms/request";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { freePort, launchExecutor, type ChildExecutor } from "../executor/child-executor";
 import { executorStorages, serveApp, testClient, waitFor } from "../executor/harness";
-import { clientJobs } from "../../helpers/jobs";
+import { clientJobs, recordingJobs } from "../../helpers/jobs";
 import { createSmsUser, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -41,6 +41,7 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
       handleStatusWebhook(
         {
           db: handle.db,
+          jobs: recordingJobs(),
           provider,
           check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
           program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },

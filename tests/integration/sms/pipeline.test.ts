@@ -15,7 +15,7 @@ import { dispatchMessage } from "@/server/sms/dispatch";
 import { cancelMessage, requestSms, requestSmsBatch, type SmsRequest } from "@/server/sms/request";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
-import { clientJobs } from "../../helpers/jobs";
+import { clientJobs, recordingJobs } from "../../helpers/jobs";
 import { createSmsUser, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
@@ -50,6 +50,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
       handleStatusWebhook(
         {
           db: handle.db,
+          jobs: recordingJobs(),
           provider,
           check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
           program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },

@@ -8,6 +8,7 @@ import { handleInboundWebhook, handleStatusWebhook, type TwilioWebhookDeps } fro
 import { createMessage, createUser } from "../../helpers/factories";
 import { sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
+import { recordingJobs } from "../../helpers/jobs";
 
 const publicUrl = "https://sms.example.test";
 let sidCounter = 0;
@@ -33,6 +34,7 @@ describe.each(testDatabases())("signed webhooks with values we cannot store, on 
     const provider = sandboxProvider();
     deps = {
       db: handle.db,
+      jobs: recordingJobs(),
       provider,
       check: { publicUrl, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
       program: { name: "BuildOS SMS", supportUrl: `${publicUrl}/help` },

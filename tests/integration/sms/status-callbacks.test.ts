@@ -7,6 +7,8 @@ import { SANDBOX_ACCOUNT_SID } from "../../helpers/sandbox-account";
 import { createMessage, createUser } from "../../helpers/factories";
 import { sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
+import { recordingJobs } from "../../helpers/jobs";
+import { webhookContext } from "@/server/service-context";
 
 const provider = sandboxProvider();
 let sidCounter = 0;
@@ -27,7 +29,7 @@ describe.each(testDatabases())("status callbacks on $name", (database) => {
 
   async function deliver(sid: string, status: string, extra: Record<string, string> = {}, messageId?: string) {
     const params = callbackParams(sid, status, extra);
-    return applyStatusCallback(handle.db, { callback: provider.parseStatusCallback(params), payload: params, messageId });
+    return applyStatusCallback(webhookContext(handle.db, recordingJobs()), { callback: provider.parseStatusCallback(params), payload: params, messageId });
   }
   async function stateOf(id: string) {
     const [message] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, id));

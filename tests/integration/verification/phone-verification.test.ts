@@ -15,6 +15,7 @@ import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-a
 import { preferencesOf, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor, testVerificationDeps } from "../../helpers/trpc";
+import { webhookContext } from "@/server/service-context";
 
 /** What a failed call answered: its tRPC code, message, field and wait, or OK. */
 async function outcome(promise: Promise<unknown>) {
@@ -233,7 +234,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     });
 
     // A STOP from the old number no longer touches this user.
-    await handleInboundText(handle.db, { messageSid: `SM${"a".repeat(32)}`, from: oldPhone, to: "+15005550006", body: "STOP" }, {
+    await handleInboundText(webhookContext(handle.db, recordingJobs()), { messageSid: `SM${"a".repeat(32)}`, from: oldPhone, to: "+15005550006", body: "STOP" }, {
       name: "BuildOS SMS",
       supportUrl: "http://localhost/help",
     });
@@ -409,10 +410,10 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
     const { user, caller, phone } = await verifiedUser();
     const program = { name: "BuildOS SMS", supportUrl: "http://localhost/help" };
     const stopAt = new Date("2030-03-04T11:00:00.000Z");
-    await handleInboundText(handle.db, { messageSid: `SM${"b".repeat(32)}`, from: phone, to: "+15005550006", body: "stop" }, program, stopAt);
+    await handleInboundText(webhookContext(handle.db, recordingJobs()), { messageSid: `SM${"b".repeat(32)}`, from: phone, to: "+15005550006", body: "stop" }, program, stopAt);
     expect((await caller.sms.status()).optedOut).toEqual({ at: stopAt, source: "keyword" });
     const startAt = new Date("2030-03-04T12:00:00.000Z");
-    await handleInboundText(handle.db, { messageSid: `SM${"c".repeat(32)}`, from: phone, to: "+15005550006", body: "START" }, program, startAt);
+    await handleInboundText(webhookContext(handle.db, recordingJobs()), { messageSid: `SM${"c".repeat(32)}`, from: phone, to: "+15005550006", body: "START" }, program, startAt);
     const status = await caller.sms.status();
     expect(status.optedOut).toBeNull();
     expect(status.optedIn).toEqual({ at: startAt, source: "keyword" });
