@@ -10,6 +10,9 @@ import { systemContext } from "@/server/service-context";
 /** Retries per message when Twilio answers 429 or 5xx: about an hour of them (server/sms/retry-schedule.ts). */
 export const DISPATCH_RETRIES = SEND_RETRIES;
 
+/** Turns a run waits for the send pacer before it gives up (each waits out the pacer's whole queue). */
+const MAX_PACED_PASSES = 20;
+
 export interface DispatchFlowControl {
   /** The app-wide cap on texts handed to Twilio per second (SMS_MAX_PER_SECOND). */
   maxPerSecond: number;
@@ -22,7 +25,9 @@ export interface DispatchFlowControl {
  * The run's output is the dispatch outcome, so the run says what happened to the text.
  *
  * The throughput cap and priority sit here, on the function that sends, because Inngest's
- * throttle applies when a run starts: a run that starts is a text that goes out now. Texts
+ * throttle applies when a run starts: a run that starts is a text that goes out now. The
+ * engine's calls still reach the app bunched, so the cap is held exactly where the text leaves:
+ * dispatchMessage takes a slot of the app-wide send pacer with its claim (server/sms/send-pacer.ts). Texts
  * held through quiet hours wait in send-sms runs, which hand them over only when they are due,
  * so a thousand texts waking at 08:00 queue behind this throttle instead of bursting past it.
  */
@@ -42,15 +47,22 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
     },
     async ({ event, step, attempt, runId }) => {
       const { messageId } = parseOrStop(event.data);
-      return step.run("dispatch", async () => {
-        // The run id marks the claim as this run's: a retry after a try that died mid-send reports
-        // "unknown" instead of "not_claimed", and never sends again.
-        const outcome = await dispatchMessage(context(), deps().sender, { messageId, claimToken: runId });
-        if (outcome.result !== "retry") return outcome;
-        const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
-        const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";
-        throw new RetryAfterError(`${why}: ${outcome.reason}`, delayMs);
-      });
+      for (let pass = 0; pass < MAX_PACED_PASSES; pass++) {
+        const outcome = await step.run(pass === 0 ? "dispatch" : `dispatch-${pass}`, async () => {
+          // The run id marks the claim as this run's: a retry after a try that died mid-send reports
+          // "unknown" instead of "not_claimed", and never sends again.
+          const outcome = await dispatchMessage(context(), deps().sender, { messageId, claimToken: runId });
+          if (outcome.result !== "retry") return outcome;
+          const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
+          const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";
+          throw new RetryAfterError(`${why}: ${outcome.reason}`, delayMs);
+        });
+        if (outcome.result !== "paced") return outcome;
+        // The send pacer's queue was full (nothing claimed): wait it out durably, not in a held
+        // call, and without spending one of the retries meant for Twilio's 429s and 5xx.
+        await step.sleep(`wait-for-send-slot-${pass}`, Math.max(1_000, outcome.retryAfterMs));
+      }
+      throw new NonRetriableError(`no send slot after ${MAX_PACED_PASSES} tries: the send pacer is overloaded`);
     },
   );
 }
