@@ -25,11 +25,12 @@ export interface DispatchFlowControl {
  * The run's output is the dispatch outcome, so the run says what happened to the text.
  *
  * The throughput cap and priority sit here, on the function that sends, because Inngest's
- * throttle applies when a run starts: a run that starts is a text that goes out now. The
- * engine's calls still reach the app bunched, so the cap is held exactly where the text leaves:
- * dispatchMessage takes a slot of the app-wide send pacer with its claim (server/sms/send-pacer.ts). Texts
+ * throttle applies when a run starts: a run that starts is a text that goes out now. Texts
  * held through quiet hours wait in send-sms runs, which hand them over only when they are due,
  * so a thousand texts waking at 08:00 queue behind this throttle instead of bursting past it.
+ * The engine's calls still reach the app bunched, so the cap itself is held where the text
+ * leaves: dispatchMessage takes a slot of the app-wide send pacer with its claim
+ * (server/sms/send-pacer.ts), and a run whose pacer queue is full sleeps and claims again.
  */
 export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPipelineDeps, flow: DispatchFlowControl) {
   const context = () => systemContext(deps().db, deps().jobs, dispatchMessageJob.id);
@@ -38,7 +39,10 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
       id: dispatchMessageJob.id,
       retries: DISPATCH_RETRIES,
       triggers: [{ event: dispatchMessageJob.eventName }],
-      throttle: { limit: flow.maxPerSecond, period: "1s" },
+      // The pacer holds the cap exactly; the throttle only keeps its queue short. Half a second of
+      // burst gives the pacer a small head start, so a stall between the engine and the app
+      // (calls arriving late, then bunched) does not leave send slots unused.
+      throttle: { limit: flow.maxPerSecond, period: "1s", burst: Math.ceil(flow.maxPerSecond / 2) },
       priority: { run: priorityRunExpression() },
       onFailure: async ({ event, error }) => {
         const parsed = dispatchMessageJob.schema.safeParse(event.data.event.data);
