@@ -15,6 +15,17 @@ export const smsDailyCounters = pgTable(
 );
 
 /**
+ * The app-wide send pacer (GCRA on one row per sender pool): the earliest moment the next text
+ * may be handed to Twilio. A dispatch takes its slot in the same statement as its claim, on the
+ * database's clock, so the throughput cap holds at the moment of sending for every app instance
+ * even when the engine's calls arrive bunched. See server/sms/send-pacer.ts.
+ */
+export const smsSendPacer = pgTable("sms_send_pacer", {
+  id: text().primaryKey(),
+  nextAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+/**
  * Rate-limit counters shared by every app instance: sign-in and sign-up per client, failed
  * sign-ins per account, and anything that can make us send a text (verification per user,
  * number, IP). One row per key; its window starts at the first hit. See server/rate-limit.ts.

@@ -10,6 +10,9 @@ import { systemContext } from "@/server/service-context";
 /** Retries per message when Twilio answers 429 or 5xx: about an hour of them (server/sms/retry-schedule.ts). */
 export const DISPATCH_RETRIES = SEND_RETRIES;
 
+/** Turns a run waits for the send pacer before it gives up (each waits out the pacer's whole queue). */
+const MAX_PACED_PASSES = 20;
+
 export interface DispatchFlowControl {
   /** The app-wide cap on texts handed to Twilio per second (SMS_MAX_PER_SECOND). */
   maxPerSecond: number;
@@ -25,6 +28,9 @@ export interface DispatchFlowControl {
  * throttle applies when a run starts: a run that starts is a text that goes out now. Texts
  * held through quiet hours wait in send-sms runs, which hand them over only when they are due,
  * so a thousand texts waking at 08:00 queue behind this throttle instead of bursting past it.
+ * The engine's calls still reach the app bunched, so the cap itself is held where the text
+ * leaves: dispatchMessage takes a slot of the app-wide send pacer with its claim
+ * (server/sms/send-pacer.ts), and a run whose pacer queue is full sleeps and claims again.
  */
 export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPipelineDeps, flow: DispatchFlowControl) {
   const context = () => systemContext(deps().db, deps().jobs, dispatchMessageJob.id);
@@ -33,7 +39,10 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
       id: dispatchMessageJob.id,
       retries: DISPATCH_RETRIES,
       triggers: [{ event: dispatchMessageJob.eventName }],
-      throttle: { limit: flow.maxPerSecond, period: "1s" },
+      // The pacer holds the cap exactly; the throttle only keeps its queue short. Half a second of
+      // burst gives the pacer a small head start, so a stall between the engine and the app
+      // (calls arriving late, then bunched) does not leave send slots unused.
+      throttle: { limit: flow.maxPerSecond, period: "1s", burst: Math.ceil(flow.maxPerSecond / 2) },
       priority: { run: priorityRunExpression() },
       onFailure: async ({ event, error }) => {
         const parsed = dispatchMessageJob.schema.safeParse(event.data.event.data);
@@ -42,15 +51,22 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
     },
     async ({ event, step, attempt, runId }) => {
       const { messageId } = parseOrStop(event.data);
-      return step.run("dispatch", async () => {
-        // The run id marks the claim as this run's: a retry after a try that died mid-send reports
-        // "unknown" instead of "not_claimed", and never sends again.
-        const outcome = await dispatchMessage(context(), deps().sender, { messageId, claimToken: runId });
-        if (outcome.result !== "retry") return outcome;
-        const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
-        const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";
-        throw new RetryAfterError(`${why}: ${outcome.reason}`, delayMs);
-      });
+      for (let pass = 0; pass < MAX_PACED_PASSES; pass++) {
+        const outcome = await step.run(pass === 0 ? "dispatch" : `dispatch-${pass}`, async () => {
+          // The run id marks the claim as this run's: a retry after a try that died mid-send reports
+          // "unknown" instead of "not_claimed", and never sends again.
+          const outcome = await dispatchMessage(context(), deps().sender, { messageId, claimToken: runId });
+          if (outcome.result !== "retry") return outcome;
+          const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
+          const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";
+          throw new RetryAfterError(`${why}: ${outcome.reason}`, delayMs);
+        });
+        if (outcome.result !== "paced") return outcome;
+        // The send pacer's queue was full (nothing claimed): wait it out durably, not in a held
+        // call, and without spending one of the retries meant for Twilio's 429s and 5xx.
+        await step.sleep(`wait-for-send-slot-${pass}`, Math.max(1_000, outcome.retryAfterMs));
+      }
+      throw new NonRetriableError(`no send slot after ${MAX_PACED_PASSES} tries: the send pacer is overloaded`);
     },
   );
 }

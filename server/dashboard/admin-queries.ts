@@ -41,7 +41,9 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
   const tomorrow = new Date(today.getTime() + DAY_MS);
   const inRange = sql`day >= ${isoDay(from)}::date and day < ${isoDay(today)}::date`;
 
-  const grouped = await executeRows<GroupedRow>(
+  // Four independent reads: on PostgreSQL they run side by side on pooled connections.
+  const [grouped, latency, optChanges, [people]] = await Promise.all([
+    executeRows<GroupedRow>(
     db,
     sql`
     with r as (
@@ -61,9 +63,8 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
            sum(r.priced_segments)::int as priced_segments, sum(r.cost)::numeric(14, 5) as cost
     from r
     group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.day, r.status), (r.error_code), (r.template_id))`,
-  );
-
-  const latency = await executeRows<{ bucket: number; messages: number | string }>(
+    ),
+    executeRows<{ bucket: number; messages: number | string }>(
     db,
     sql`
     select bucket, sum(messages)::int as messages from (
@@ -71,20 +72,19 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
       union all
       select bucket, messages from (${latencyRowsSql(today, tomorrow)}) live
     ) l group by bucket`,
-  );
-
-  const optChanges = await executeRows<{ day: string; kind: "opt_out" | "opt_in"; changes: number | string }>(
+    ),
+    executeRows<{ day: string; kind: "opt_out" | "opt_in"; changes: number | string }>(
     db,
     sql`select (created_at at time zone 'UTC')::date::text as day, kind, count(*)::int as changes
         from sms_opt_changes where created_at >= ${from.toISOString()}::timestamptz group by 1, 2 order by 1`,
-  );
-
-  const [people] = await executeRows<{ verified: number | string; opted_out: number | string }>(
+    ),
+    executeRows<{ verified: number | string; opted_out: number | string }>(
     db,
     sql`select count(*) filter (where phone_verified_at is not null and opted_out_at is null)::int as verified,
                count(*) filter (where opted_out_at is not null)::int as opted_out
         from user_sms_preferences`,
-  );
+    ),
+  ]);
 
   const summary = shapeSummary({ days: input.days, from, today, grouped, latency, optChanges, people });
   const topIds = summary.topTemplates.map((t) => t.templateId);

@@ -7,6 +7,7 @@ import { logger } from "../logger";
 import type { SmsSender } from "./dispatch";
 import type { ReconcileDeps } from "./reconcile/deps";
 import { smsProvider } from "./app-provider";
+import { smsMaxPerSecond } from "./throughput";
 
 /** What the SMS pipeline's durable functions need: the database, the job sender, and how texts leave. */
 export interface SmsPipelineDeps {
@@ -22,7 +23,11 @@ export function appSmsPipelineDeps(): SmsPipelineDeps {
   return {
     db: db(),
     jobs: appJobs(),
-    sender: { provider: smsProvider(), statusCallbackUrl: `${env().PUBLIC_URL}/api/webhooks/twilio/status` },
+    sender: {
+      provider: smsProvider(),
+      statusCallbackUrl: `${env().PUBLIC_URL}/api/webhooks/twilio/status`,
+      maxPerSecond: smsMaxPerSecond(env()),
+    },
   };
 }
 

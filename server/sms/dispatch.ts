@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
@@ -7,11 +8,13 @@ import { validityPeriodSeconds } from "./categories";
 import { plainFailureReason } from "./error-reasons";
 import { optOutNumber } from "./inbound";
 import { ProviderError, type SentMessage, type SmsProvider } from "./provider";
+import { sendBacklogMs, takeSendSlot } from "./send-pacer";
 import { STATUS_RANK, statusFromTwilio, statusRankSql } from "./status-rank";
 
 export type DispatchOutcome =
   | { result: "sent"; sid: string }
   | { result: "not_claimed" } // another worker has it, or it is no longer queued (sent, cancelled, ...)
+  | { result: "paced"; retryAfterMs: number } // the send pacer's queue is full: still queued, ask again later
   | { result: "expired" } // its deadline passed while it waited: skipped(expired), never sent late
   | { result: "failed"; code: number | undefined; reason: string }
   | { result: "retry"; retryAfterMs: number | undefined; reason: string } // back to queued; the caller retries
@@ -33,20 +36,33 @@ export interface DispatchRequest {
 export interface SmsSender {
   provider: Pick<SmsProvider, "send">;
   statusCallbackUrl: string;
+  /** The app-wide cap on texts handed to Twilio per second (SMS_MAX_PER_SECOND); see send-pacer.ts. */
+  maxPerSecond: number;
   now?: () => Date;
 }
 
-const claimedSchema = z.object({
-  to: z.string(),
-  body: z.string(),
-  category: z.enum(smsCategory.enumValues),
-  valid_until: z.union([z.string(), z.date()]).nullable(),
-});
+const claimSchema = z.discriminatedUnion("is_claimed", [
+  z.object({
+    is_claimed: z.literal(true),
+    to: z.string(),
+    body: z.string(),
+    category: z.enum(smsCategory.enumValues),
+    valid_until: z.union([z.string(), z.date()]).nullable(),
+    wait_ms: z.coerce.number(),
+  }),
+  z.object({ is_claimed: z.literal(false), paced: z.boolean(), backlog_ms: z.coerce.number() }),
+]);
 
 /**
  * Claims a queued message (only the claimer sends) and hands it to the provider with a
  * ValidityPeriod, recording what came back. Two round trips on the happy path: the claim (with
- * its event), and the result (with its event).
+ * its event and its send slot), and the result (with its event).
+ *
+ * The claim takes the next slot of the app-wide send pacer in the same statement, and the send
+ * waits for it (server/sms/send-pacer.ts): the cap holds when the text leaves, not only when
+ * the engine started the run. The slot's time is kept on the `sending` event (`payload.slotAt`).
+ * When the pacer's queue is longer than MAX_SEND_SLOT_WAIT_MS nothing is claimed and the caller
+ * is told to come back (`paced`).
  */
 export async function dispatchMessage(
   ctx: ServiceContext<SystemActor>,
@@ -60,24 +76,40 @@ export async function dispatchMessage(
   const [row] = await executeRows(
     db,
     sql`
-    with claimed as (
+    with slot as (${takeSendSlot(messageId, sender.maxPerSecond)}),
+    claimed as (
       update sms_messages set status = 'sending', claim_token = ${claimToken}::text, attempt_count = attempt_count + 1,
         updated_at = ${at.toISOString()}::timestamptz
-      where id = ${messageId}::uuid and status = 'queued'
+      where id = ${messageId}::uuid and status = 'queued' and exists (select 1 from slot)
       returning id, "to", body, category, valid_until
     ),
     event as (
-      insert into sms_message_events (message_id, status, source, applied, created_at)
-      select id, 'sending', 'system', true, ${at.toISOString()}::timestamptz from claimed
+      insert into sms_message_events (message_id, status, source, applied, payload, created_at)
+      select id, 'sending', 'system', true, jsonb_build_object('slotAt', (select send_at from slot)),
+        ${at.toISOString()}::timestamptz
+      from claimed
     )
-    select "to", body, category, valid_until from claimed`,
+    select claimed.id is not null as is_claimed, "to", body, category, valid_until,
+      greatest(0, extract(epoch from ((select send_at from slot) - clock_timestamp())) * 1000) as wait_ms,
+      not exists (select 1 from slot)
+        and exists (select 1 from sms_messages where id = ${messageId}::uuid and status = 'queued') as paced,
+      ${sendBacklogMs} as backlog_ms
+    from (select 1) as one left join claimed on true`,
   );
-  if (!row) return resumeOwnClaim(db, request, at);
-  const claimed = claimedSchema.parse(row);
+  const claim = claimSchema.parse(row);
+  if (!claim.is_claimed) {
+    // Queued, yet the pacer's queue was full: neither a slot nor the claim was taken.
+    if (claim.paced) return { result: "paced", retryAfterMs: claim.backlog_ms };
+    return resumeOwnClaim(db, request, at);
+  }
+  // The slot's start, measured on the database's clock after the claim: never sends early.
+  if (claim.wait_ms > 0) await sleep(claim.wait_ms);
 
-  const validity = validityPeriodSeconds(claimed.category, claimed.valid_until ? new Date(claimed.valid_until) : null, at);
+  // Checked at the moment of sending, after any wait for the slot.
+  const sendingAt = now();
+  const validity = validityPeriodSeconds(claim.category, claim.valid_until ? new Date(claim.valid_until) : null, sendingAt);
   if (validity === null) {
-    await markExpired(db, messageId, at);
+    await markExpired(db, messageId, sendingAt);
     return { result: "expired" };
   }
 
@@ -85,8 +117,8 @@ export async function dispatchMessage(
   callback.searchParams.set("m", messageId);
   try {
     const sent = await sender.provider.send({
-      to: claimed.to,
-      body: claimed.body,
+      to: claim.to,
+      body: claim.body,
       statusCallbackUrl: callback.toString(),
       validityPeriodSeconds: validity,
     });
@@ -98,7 +130,7 @@ export async function dispatchMessage(
       await markUnknown(db, messageId, error instanceof Error ? error.message : "unexpected error", now());
       throw error;
     }
-    return recordFailure(db, messageId, claimed.to, error, now());
+    return recordFailure(db, messageId, claim.to, error, now());
   }
 }
 

@@ -59,7 +59,7 @@ describe.each(testDatabases())("sandbox phone on $name", (database) => {
   });
 
   const dispatch = (id: string) =>
-    dispatchMessage(systemContext(handle.db, recordingJobs(), "test"), { provider, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` }, { messageId: id, claimToken: "run-1" });
+    dispatchMessage(systemContext(handle.db, recordingJobs(), "test"), { provider, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status`, maxPerSecond: 1000 }, { messageId: id, claimToken: "run-1" });
 
   it("shows each number with its owner, its texts as a conversation and its latest verification code", async () => {
     const user = await createVerifiedUser(handle.db, "+15555550401");

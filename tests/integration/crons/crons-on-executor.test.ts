@@ -62,7 +62,7 @@ describe.each(testDatabases())("crons through the pipeline on the executor ($nam
     const deps = (): SmsPipelineDeps => ({
       db: handle.db,
       jobs,
-      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` },
+      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 50 },
       now: () => new Date(clock.now()),
     });
     const app = await serveApp(client, [

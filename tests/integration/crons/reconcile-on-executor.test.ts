@@ -73,7 +73,7 @@ describe.each(testDatabases())("reconciliation on the executor ($name)", (databa
     executor = started.executor;
     client = testClient(APP_ID, executor.url);
     const jobs = clientJobs(client);
-    const sender = { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` };
+    const sender = { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 100 };
     const app = await serveApp(client, [
       createDispatchMessageFunction(client, () => ({ db: handle.db, jobs, sender }), { maxPerSecond: 100 }),
       createReconcileMessagesFunction(client, () => ({ db: handle.db, actor: { type: "system", reason: "test" }, jobs, provider, log: logger })),

@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Inngest } from "inngest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
-import { smsMessages } from "@/db/schema";
+import { executeRows, type DbHandle } from "@/db/client";
+import { smsMessages, smsSendPacer } from "@/db/schema";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import type { Executor } from "@/local/inngest-executor";
@@ -53,14 +53,17 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     client = testClient("buildos-sms-test", executor.url);
     const fn = createDispatchMessageFunction(
       client,
-      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` } }),
+      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 100 } }),
       { maxPerSecond: 100 },
     );
     const app = await serveApp(client, [fn]);
     await executor.sync(app.url);
     closers.push(app.close, started.close, webhooks.close, () => sandbox.stop(), () => handle.drop());
   });
-  beforeEach(() => sandbox.reset());
+  beforeEach(async () => {
+    sandbox.reset();
+    await handle.db.delete(smsSendPacer);
+  });
   afterAll(async () => {
     for (const close of closers) await close();
   });
@@ -115,5 +118,31 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
       return mine.length === 2 && mine.every((r) => r.status === "completed") ? mine : undefined;
     }, "both runs completed");
     expect(sandbox.snapshot().messages.filter((m: { to: string }) => m.to === "+15555550163")).toHaveLength(1);
+  });
+
+  it("waits out a full send pacer with a durable sleep, without spending a retry, then sends once", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550164");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550164" });
+    // Another sender (say a second deployment) has booked the next hour of slots.
+    await executeRows(handle.db, sql`insert into sms_send_pacer (id, next_at) values ('twilio', clock_timestamp() + interval '1 hour')`);
+    await client.send(dispatchMessageJob.event({ messageId: id }));
+    const run = await waitFor(async () => {
+      const runs = await executor.listRuns({ functionId: "buildos-sms-test-dispatch-message", limit: 50 });
+      const mine = runs.find((r) => JSON.stringify(r.event).includes(id));
+      const detail = mine && (await executor.getRun(mine.id));
+      return detail?.steps.some((step) => step.name === "wait-for-send-slot-0") ? detail : undefined;
+    }, "the run to sleep for a send slot");
+    expect(run.status).toBe("running");
+    expect(await statusOf(id)).toMatchObject({ status: "queued", attemptCount: 0 });
+    expect(sandbox.state.messages.size).toBe(0);
+
+    await executeRows(handle.db, sql`update sms_send_pacer set next_at = clock_timestamp()`);
+    await executor.advanceClock(60 * 60_000);
+    const delivered = await waitFor(async () => {
+      const m = await statusOf(id);
+      return m.status === "delivered" ? m : undefined;
+    }, "message delivered");
+    expect(delivered.attemptCount).toBe(1);
+    expect([...sandbox.state.messages.values()].filter((m) => m.to === "+15555550164")).toHaveLength(1);
   });
 });

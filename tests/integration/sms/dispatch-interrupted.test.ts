@@ -72,7 +72,7 @@ describe.each(testDatabases())("the dispatch function when its executor dies mid
     const client = testClient("buildos-sms-test", executorUrl);
     const fn = createDispatchMessageFunction(
       client,
-      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` } }),
+      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 100 } }),
       { maxPerSecond: 100 },
     );
     const app = await serveApp(client, [fn]);

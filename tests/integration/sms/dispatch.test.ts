@@ -63,7 +63,7 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
   const dispatch = (messageId: string, claimToken = "run-1", via: Pick<SmsProvider, "send"> = provider) =>
     dispatchMessage(
       systemContext(handle.db, recordingJobs(), "test"),
-      { provider: via, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status` },
+      { provider: via, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status`, maxPerSecond: 1000 },
       { messageId, claimToken },
     );
   const sandboxMessagesTo = (to: string) => sandbox.snapshot().messages.filter((m: { to: string }) => m.to === to);

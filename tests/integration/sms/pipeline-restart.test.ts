@@ -54,7 +54,7 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
     const deps = (): SmsPipelineDeps => ({
       db: handle.db,
       jobs: clientJobs(client),
-      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` },
+      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 50 },
     });
     const app = await serveApp(client, [
       createSendSmsFunction(client, deps),

@@ -75,7 +75,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
     const deps = (): SmsPipelineDeps => ({
       db: handle.db,
       jobs,
-      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status` },
+      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 50 },
       now: () => new Date(clock.now()),
     });
     const app = await serveApp(client, [
@@ -228,7 +228,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
       .values({ userId: user.id, to: phone, body: "BuildOS: x", category: "task_reminders", status: "queued", dedupeKey: `race:${phone}` })
       .returning();
     await cancelMessage(ctx, row!.id);
-    const outcome = await dispatchMessage(systemContext(handle.db, jobs, "test"), { provider: sandboxProvider(sandbox.url), statusCallbackUrl: "http://127.0.0.1:1/s" }, { messageId: row!.id, claimToken: "test-run" });
+    const outcome = await dispatchMessage(systemContext(handle.db, jobs, "test"), { provider: sandboxProvider(sandbox.url), statusCallbackUrl: "http://127.0.0.1:1/s", maxPerSecond: 1000 }, { messageId: row!.id, claimToken: "test-run" });
     expect(outcome).toEqual({ result: "not_claimed" });
     expect(sandboxTextsTo(phone)).toHaveLength(0);
   });

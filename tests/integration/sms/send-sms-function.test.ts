@@ -39,7 +39,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
     createSendSmsFunction(client, () => ({
       db: handle.db,
       jobs: handedOff,
-      sender: { provider: sandboxProvider(), statusCallbackUrl: "http://127.0.0.1:1/status" },
+      sender: { provider: sandboxProvider(), statusCallbackUrl: "http://127.0.0.1:1/status", maxPerSecond: 1000 },
       now: () => clock,
     }));
 
