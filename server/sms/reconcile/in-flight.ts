@@ -55,7 +55,7 @@ export async function reconcileInFlightPage(
         return { row, record: await deps.provider.fetch(row.twilio_sid!), retry: false };
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
-        deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio fetch failed");
+        deps.log.warn({ messageId: row.id, reason: error.message }, "reconcile: Twilio fetch failed");
         // A permanent answer (not found, say) will not change by asking again soon.
         return { row, record: null, retry: error.kind !== "permanent" };
       }

@@ -43,7 +43,7 @@ export async function fetchMissingPricesPage(
       answer = await deps.provider.fetch(row.twilio_sid);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio price fetch failed");
+      deps.log.warn({ messageId: row.id, reason: error.message }, "reconcile: Twilio price fetch failed");
       counts.fetch_error += 1;
       // A permanent answer (not found, say) will not change: it counts as the one fetch.
       if (error.kind !== "permanent") return;

@@ -69,7 +69,7 @@ export async function reconcileUnknownPage(
       return { row, claimedAt, records };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      deps.log.warn({ messageId: row.id, err: error.message }, "reconcile: Twilio lookup failed; trying again next tick");
+      deps.log.warn({ messageId: row.id, reason: error.message }, "reconcile: Twilio lookup failed; trying again next tick");
       return { row, claimedAt, records: null };
     }
   });
