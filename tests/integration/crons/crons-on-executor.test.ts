@@ -8,17 +8,14 @@ import { createDispatchMessageFunction } from "@/inngest/functions/dispatch-mess
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "@/inngest/functions/sms-crons";
 import { createClock, type Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
+import { type TwilioSandbox } from "@/local/twilio-sandbox";
 import { dailyBriefCron, taskRemindersCron } from "@/server/jobs/crons";
 import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
-import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";
-import { clientJobs, recordingJobs } from "../../helpers/jobs";
-import { sandboxProvider } from "../../helpers/sms";
+import { clientJobs } from "../../helpers/jobs";
 import { testDatabases } from "../../helpers/test-db";
-import { serveFetchHandler } from "../../helpers/webhook-server";
+import { startSandboxLoop } from "../../helpers/sandbox-loop";
 
 const MINUTE = 60_000;
 const APP_ID = "buildos-sms-crons-e2e";
@@ -39,21 +36,9 @@ describe.each(testDatabases())("crons through the pipeline on the executor ($nam
   beforeAll(async () => {
     handle = await database.open();
     await seedTemplates(handle.db);
-    sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20, log: () => {} });
-    await sandbox.start();
-    const provider = sandboxProvider(sandbox.url);
-    const webhooks = await serveFetchHandler((req) =>
-      handleStatusWebhook(
-        {
-          db: handle.db,
-          jobs: recordingJobs(),
-          provider,
-          check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
-          program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },
-        },
-        req,
-      ),
-    );
+    const loop = await startSandboxLoop(handle.db, { quiet: true });
+    sandbox = loop.sandbox;
+    const provider = loop.provider;
     const storage = executorStorages().find((candidate) => candidate.name === database.name);
     const started = await startTestExecutor({ clock, retryBackoffMs: () => 50, storage });
     executor = started.executor;
@@ -62,7 +47,7 @@ describe.each(testDatabases())("crons through the pipeline on the executor ($nam
     const deps = (): SmsPipelineDeps => ({
       db: handle.db,
       jobs,
-      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 50 },
+      sender: { provider, statusCallbackUrl: loop.statusCallbackUrl, maxPerSecond: 50 },
       now: () => new Date(clock.now()),
     });
     const app = await serveApp(client, [
@@ -72,7 +57,7 @@ describe.each(testDatabases())("crons through the pipeline on the executor ($nam
       createDailyBriefFunction(client, deps),
     ]);
     await executor.sync(app.url);
-    closers.push(app.close, started.close, webhooks.close, () => sandbox.stop(), () => handle.drop());
+    closers.push(app.close, started.close, loop.close, () => handle.drop());
   });
   afterAll(async () => {
     for (const close of closers) await close();

@@ -6,15 +6,13 @@ import { smsMessages, smsSendPacer } from "@/db/schema";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import type { Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
-import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
+import { type TwilioSandbox } from "@/local/twilio-sandbox";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
 import { createMessage } from "../../helpers/factories";
-import { clientJobs, recordingJobs } from "../../helpers/jobs";
-import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
+import { clientJobs } from "../../helpers/jobs";
+import { createVerifiedUser } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
-import { serveFetchHandler } from "../../helpers/webhook-server";
+import { startSandboxLoop } from "../../helpers/sandbox-loop";
 
 /**
  * The app's own dispatch function, served by the real Inngest SDK and run by the local
@@ -30,22 +28,9 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
 
   beforeAll(async () => {
     handle = await database.open();
-    sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20 });
-    await sandbox.start();
-    const provider = sandboxProvider(sandbox.url);
-    const webhooks = await serveFetchHandler((req) =>
-      handleStatusWebhook(
-        {
-          db: handle.db,
-          jobs: recordingJobs(),
-          provider,
-          check: { publicUrl: webhooksUrl(), trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
-          program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },
-        },
-        req,
-      ),
-    );
-    const webhooksUrl = () => webhooks.url;
+    const loop = await startSandboxLoop(handle.db);
+    sandbox = loop.sandbox;
+    const provider = loop.provider;
     // Retries come quickly here; Retry-After from Twilio still sets its own delay.
     const storage = executorStorages().find((candidate) => candidate.name === database.name);
     const started = await startTestExecutor({ retryBackoffMs: () => 50, storage });
@@ -53,12 +38,12 @@ describe.each(testDatabases())("the dispatch function on the executor ($name)", 
     client = testClient("buildos-sms-test", executor.url);
     const fn = createDispatchMessageFunction(
       client,
-      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 100 } }),
+      () => ({ db: handle.db, jobs: clientJobs(client), sender: { provider, statusCallbackUrl: loop.statusCallbackUrl, maxPerSecond: 100 } }),
       { maxPerSecond: 100 },
     );
     const app = await serveApp(client, [fn]);
     await executor.sync(app.url);
-    closers.push(app.close, started.close, webhooks.close, () => sandbox.stop(), () => handle.drop());
+    closers.push(app.close, started.close, loop.close, () => handle.drop());
   });
   beforeEach(async () => {
     sandbox.reset();

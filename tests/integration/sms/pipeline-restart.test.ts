@@ -4,18 +4,16 @@ import type { DbHandle } from "@/db/client";
 import { smsMessages } from "@/db/schema";
 import { createDispatchMessageFunction } from "@/inngest/functions/dispatch-message";
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
-import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
+import { type TwilioSandbox } from "@/local/twilio-sandbox";
 import { systemContext } from "@/server/service-context";
 import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { requestSms } from "@/server/sms/request";
-import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { freePort, launchExecutor, type ChildExecutor } from "../executor/child-executor";
 import { executorStorages, serveApp, testClient, waitFor } from "../executor/harness";
-import { clientJobs, recordingJobs } from "../../helpers/jobs";
-import { createSmsUser, sandboxProvider, seedTemplates } from "../../helpers/sms";
+import { clientJobs } from "../../helpers/jobs";
+import { createSmsUser, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
-import { serveFetchHandler } from "../../helpers/webhook-server";
+import { startSandboxLoop } from "../../helpers/sandbox-loop";
 
 const HOUR = 3_600_000;
 
@@ -34,27 +32,15 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
   beforeAll(async () => {
     handle = await database.open();
     await seedTemplates(handle.db);
-    sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20 });
-    await sandbox.start();
-    const provider = sandboxProvider(sandbox.url);
-    const webhooks = await serveFetchHandler((req) =>
-      handleStatusWebhook(
-        {
-          db: handle.db,
-          jobs: recordingJobs(),
-          provider,
-          check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
-          program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },
-        },
-        req,
-      ),
-    );
+    const loop = await startSandboxLoop(handle.db);
+    sandbox = loop.sandbox;
+    const provider = loop.provider;
     port = await freePort();
     const client = testClient("pipeline-restart", `http://127.0.0.1:${port}`);
     const deps = (): SmsPipelineDeps => ({
       db: handle.db,
       jobs: clientJobs(client),
-      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 50 },
+      sender: { provider, statusCallbackUrl: loop.statusCallbackUrl, maxPerSecond: 50 },
     });
     const app = await serveApp(client, [
       createSendSmsFunction(client, deps),
@@ -65,7 +51,7 @@ describe.each(testDatabases())("the send pipeline survives an executor restart d
     const storage = executorStorages().find((candidate) => candidate.name === database.name) ?? executorStorages()[0]!;
     const prepared = await storage.prepare();
     storageEnv = prepared.env;
-    closers.push(app.close, webhooks.close, () => sandbox.stop(), () => handle.drop(), prepared.cleanup);
+    closers.push(app.close, loop.close, () => handle.drop(), prepared.cleanup);
   });
   afterAll(async () => {
     for (const close of closers) await close();

@@ -6,19 +6,17 @@ import { smsMessageEvents, smsMessages, userSmsPreferences } from "@/db/schema";
 import { createDispatchMessageFunction, DISPATCH_RETRIES } from "@/inngest/functions/dispatch-message";
 import { createSendSmsFunction } from "@/inngest/functions/send-sms";
 import { createClock, type Executor } from "@/local/inngest-executor";
-import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
+import { type TwilioSandbox } from "@/local/twilio-sandbox";
 import type { JobEvent, JobSender } from "@/server/jobs/define";
 import { systemContext, type ServiceContext } from "@/server/service-context";
 import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { dispatchMessage } from "@/server/sms/dispatch";
 import { cancelMessage, requestSms, requestSmsBatch, type SmsRequest } from "@/server/sms/request";
-import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor } from "../executor/harness";
-import { clientJobs, recordingJobs } from "../../helpers/jobs";
+import { clientJobs } from "../../helpers/jobs";
 import { createSmsUser, sandboxProvider, seedTemplates } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
-import { serveFetchHandler } from "../../helpers/webhook-server";
+import { startSandboxLoop } from "../../helpers/sandbox-loop";
 
 const HOUR = 3_600_000;
 const SEND_SMS = "buildos-sms-pipeline-send-sms";
@@ -43,21 +41,9 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
   beforeAll(async () => {
     handle = await database.open();
     await seedTemplates(handle.db);
-    sandbox = createTwilioSandbox({ accountSid: SANDBOX_ACCOUNT_SID, authToken: SANDBOX_AUTH_TOKEN, port: 0, deliveryDelayMs: 20 });
-    await sandbox.start();
-    const provider = sandboxProvider(sandbox.url);
-    const webhooks = await serveFetchHandler((req) =>
-      handleStatusWebhook(
-        {
-          db: handle.db,
-          jobs: recordingJobs(),
-          provider,
-          check: { publicUrl: webhooks.url, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
-          program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },
-        },
-        req,
-      ),
-    );
+    const loop = await startSandboxLoop(handle.db);
+    sandbox = loop.sandbox;
+    const provider = loop.provider;
     // The executor keeps its state in the same kind of store as the app's.
     const storage = executorStorages().find((candidate) => candidate.name === database.name);
     const started = await startTestExecutor({ clock, retryBackoffMs: () => 50, storage });
@@ -75,7 +61,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
     const deps = (): SmsPipelineDeps => ({
       db: handle.db,
       jobs,
-      sender: { provider, statusCallbackUrl: `${webhooks.url}/api/webhooks/twilio/status`, maxPerSecond: 50 },
+      sender: { provider, statusCallbackUrl: loop.statusCallbackUrl, maxPerSecond: 50 },
       now: () => new Date(clock.now()),
     });
     const app = await serveApp(client, [
@@ -83,7 +69,7 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
       createDispatchMessageFunction(client, deps, { maxPerSecond: 50 }),
     ]);
     await executor.sync(app.url);
-    closers.push(app.close, started.close, webhooks.close, () => sandbox.stop(), () => handle.drop());
+    closers.push(app.close, started.close, loop.close, () => handle.drop());
   });
   beforeEach(() => {
     sandbox.reset();
