@@ -22,9 +22,7 @@
  *      BENCH_MESSAGES (1000000), BENCH_USERS (10000), BENCH_RUNS (50), BENCH_NAIVE_RUNS (= BENCH_RUNS),
  *      BENCH_REUSE=1 (keep the database a previous run seeded).
  */
-import { execFileSync } from "node:child_process";
 import { sql, type SQL } from "drizzle-orm";
-import postgres from "postgres";
 import { executeRows, openDb, type Db } from "@/db/client";
 import { dashboardSummary, type DashboardRange } from "@/server/dashboard/admin-queries";
 import { refreshDailyStats, utcDayStart } from "@/server/dashboard/rollup";
@@ -34,6 +32,7 @@ import { listTemplatesForAdmin } from "@/server/templates/admin-queries";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
 import { searchUsersForAdmin } from "@/server/users/admin-queries";
+import { freshDatabase } from "./lib/database";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -44,26 +43,6 @@ const DEEP_OFFSET = 10_000;
 const PAGE = 50;
 const TARGET_MS = 50;
 const DAY_MS = 86_400_000;
-
-function adminUrl(): string {
-  const configured = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (configured) return configured;
-  return execFileSync("bash", ["scripts/start-postgres.sh", "buildos_test"], { encoding: "utf8" }).trim();
-}
-
-/** A fresh database, or with BENCH_REUSE=1 the one a previous run seeded (seeding 1,000,000 rows takes minutes). */
-async function freshDatabase(url: string, name: string, reuse: boolean) {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
-  if (!reuse || !exists) {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  }
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -227,7 +206,7 @@ function naiveLogPage(query: MessageLogQuery, userId: string | null, offset: num
 
 async function main() {
   const reuse = process.env.BENCH_REUSE === "1";
-  const databaseUrl = await freshDatabase(adminUrl(), "bench_dashboard", reuse);
+  const databaseUrl = await freshDatabase("bench_dashboard", { reuse });
   const handle = openDb({ kind: "postgres", url: databaseUrl, poolSize: 4 });
   await handle.migrate();
   const db = handle.db;

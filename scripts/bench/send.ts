@@ -27,7 +27,6 @@
  *      BENCH_EXECUTOR_IN_FLIGHT (48, calls the executor makes to the app at once).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { execFileSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Inngest } from "inngest";
@@ -44,6 +43,7 @@ import { ensureTemplate } from "@/server/templates/service";
 import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv } from "../lib/stand-ins";
 import { startNextServer } from "./lib/next-server";
 import { startPgProxy, type StatementCount } from "./lib/pg-proxy";
+import { freshDatabase } from "./lib/database";
 
 const texts = Number(process.env.BENCH_TEXTS ?? 2000);
 const held = Number(process.env.BENCH_HELD ?? 1000);
@@ -56,22 +56,6 @@ const HOUR = 3_600_000;
 // This run's own sandbox account and Inngest keys, generated as every install's are.
 const sandboxAccount = generateSandboxCredentials();
 const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
-
-function adminUrl(): string {
-  const configured = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (configured) return configured;
-  return execFileSync("bash", ["scripts/start-postgres.sh", "buildos_test"], { encoding: "utf8" }).trim();
-}
-
-async function freshDatabase(url: string, name: string) {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
 
 function startExecutor(databaseUrl: string, appUrl: string): { url: string; child: ChildProcess } {
   const child = spawn(process.execPath, ["--import", "tsx", "local/inngest-executor/main.ts"], {
@@ -123,7 +107,7 @@ function describeStatement(sql: string): string {
 }
 
 async function main() {
-  const databaseUrl = await freshDatabase(adminUrl(), "bench_send");
+  const databaseUrl = await freshDatabase("bench_send");
   const handle = openDb({ kind: "postgres", url: databaseUrl, poolSize: 4 });
   await handle.migrate();
   for (const template of DEFAULT_TEMPLATES) await ensureTemplate(handle.db, template);
