@@ -5,8 +5,8 @@ import { applyOps } from "./ops";
 import { DISCOVERY_STEP_ID, type CallRequestBody, type Memo, type SerializedError } from "./protocol";
 import type { Sql } from "./store/db";
 import { enqueueJob, takeClaimedJob, type JobRecord } from "./store/jobs";
-import { getRun, lockRun, markRunStarted, type RunRecord } from "./store/runs";
-import { listSteps, recordStepAttemptError } from "./store/steps";
+import { lockRun, startRun, type RunRecord } from "./store/runs";
+import { listSteps, recordStepAttemptError, type StepRecord } from "./store/steps";
 
 // A `call` job: one call request to the app (no transaction or lock held while it is in flight),
 // then one transaction that deletes the job and records what the app answered. If the executor dies
@@ -22,7 +22,8 @@ export async function runCallJob(
 ): Promise<void> {
   const runId = job.runId ?? "";
   const stepId = job.stepId ?? DISCOVERY_STEP_ID;
-  const run = await getRun(ctx.db, runId);
+  // The run (marked running if it was queued) and its memoized steps, read side by side.
+  const [run, steps] = await Promise.all([startRun(ctx.db, runId, ctx.clock.now()), listSteps(ctx.db, runId)]);
   if (!run || !isActive(run)) {
     await ctx.db.transaction((tx) => takeClaimedJob(tx, job.id, job.leaseOwner ?? ""));
     return;
@@ -40,8 +41,7 @@ export async function runCallJob(
     return;
   }
 
-  const body = await buildCallRequest(ctx, run, job.attempt);
-  await markRunStarted(ctx.db, run.id, ctx.clock.now());
+  const body = buildCallRequest(run, steps, job.attempt);
   const url = callUrl(fn.url, stepId);
   const startedAt = Date.now();
   ctx.log.debug({ run_id: run.id, step_id: stepId, attempt: job.attempt }, "call request");
@@ -59,10 +59,10 @@ export async function runCallJob(
   await recordOutcome(ctx, job, outcome);
 }
 
-async function buildCallRequest(ctx: ExecutorContext, run: RunRecord, attempt: number): Promise<CallRequestBody> {
+function buildCallRequest(run: RunRecord, stepRecords: StepRecord[], attempt: number): CallRequestBody {
   const steps: Record<string, Memo> = {};
   const stack: string[] = [];
-  for (const step of await listSteps(ctx.db, run.id)) {
+  for (const step of stepRecords) {
     if (step.memo && step.completionSeq !== null) {
       steps[step.stepId] = step.memo;
       stack.push(step.stepId); // listSteps orders memoized steps by completion

@@ -88,6 +88,12 @@ async function openPglite(dataDir: string, schema: string): Promise<Database> {
   };
 }
 
+/**
+ * Statements with parameters are prepared once per connection: the executor runs a few dozen
+ * statement shapes over and over, and parsing and planning each anew was most of PostgreSQL's work.
+ */
+const prepared = (params: readonly SqlParam[]) => (params.length > 0 ? { prepare: true } : {});
+
 function openPostgres(databaseUrl: string, schema: string): Database {
   const sql = postgres(databaseUrl, {
     max: 8,
@@ -98,13 +104,13 @@ function openPostgres(databaseUrl: string, schema: string): Database {
   return {
     kind: "postgres",
     async query(text, params = []) {
-      return [...(await sql.unsafe<Row[]>(text, [...params]))];
+      return [...(await sql.unsafe<Row[]>(text, [...params], prepared(params)))];
     },
     async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
       const result = await sql.begin((tx) =>
         work({
           async query(text, params = []) {
-            return [...(await tx.unsafe<Row[]>(text, [...params]))];
+            return [...(await tx.unsafe<Row[]>(text, [...params], prepared(params)))];
           },
         }),
       );

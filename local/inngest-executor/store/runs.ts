@@ -108,12 +108,17 @@ export async function lockRun(sql: Sql, runId: string): Promise<RunRecord | null
   return rows[0] ? toRun(rows[0]) : null;
 }
 
-export async function markRunStarted(sql: Sql, runId: string, nowMs: number): Promise<void> {
-  await sql.query(
-    `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $2::timestamptz)
-     WHERE id = $1 AND status = 'queued'`,
+/** Reads a run about to be called, marking a queued one running: one round trip for both. */
+export async function startRun(sql: Sql, runId: string, nowMs: number): Promise<RunRecord | null> {
+  const rows = await sql.query(
+    `WITH started AS (
+       UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $2::timestamptz)
+       WHERE id = $1 AND status = 'queued' RETURNING *)
+     SELECT * FROM started
+     UNION ALL SELECT * FROM runs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM started)`,
     [runId, iso(nowMs)],
   );
+  return rows[0] ? toRun(rows[0]) : null;
 }
 
 export async function setRunDie(sql: Sql, runId: string): Promise<void> {

@@ -89,6 +89,8 @@ export const SCHEMA_DDL: readonly string[] = [
     created_at timestamptz NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS jobs_by_due ON jobs (run_at)`,
+  // The claim walks due jobs in queue order and stops at its batch size (a sort of every due job grew with the queue).
+  `CREATE INDEX IF NOT EXISTS jobs_by_order ON jobs (order_at, id)`,
   `CREATE INDEX IF NOT EXISTS jobs_by_run ON jobs (run_id)`,
   `CREATE TABLE IF NOT EXISTS waits (
     run_id text NOT NULL,
