@@ -24,10 +24,12 @@
  * Env: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else Debian's PostgreSQL is started),
  *      BENCH_TEXTS (2000), BENCH_HELD (1000), BENCH_CAP (50), BENCH_PORT (3250; +1 executor,
  *      +2 sandbox), BENCH_DELIVERY_DELAY_MS (100, the sandbox's time per status hop),
- *      BENCH_EXECUTOR_IN_FLIGHT (48, calls the executor makes to the app at once).
+ *      BENCH_EXECUTOR_IN_FLIGHT (48, calls the executor makes to the app at once),
+ *      BENCH_PROFILE_DIR (unset; where the app and the executor write V8 CPU profiles).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpus, loadavg } from "node:os";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Inngest } from "inngest";
 import postgres from "postgres";
@@ -42,6 +44,7 @@ import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
 import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv } from "../lib/stand-ins";
 import { startNextServer } from "./lib/next-server";
+import { pidCpuSeconds, postgresBackendsCpuSeconds } from "./lib/cpu";
 import { startPgProxy, type StatementCount } from "./lib/pg-proxy";
 import { freshDatabase } from "./lib/database";
 
@@ -58,7 +61,9 @@ const sandboxAccount = generateSandboxCredentials();
 const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
 
 function startExecutor(databaseUrl: string, appUrl: string): { url: string; child: ChildProcess } {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/inngest-executor/main.ts"], {
+  // BENCH_PROFILE_DIR: the executor, like the app, writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE_DIR)] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "local/inngest-executor/main.ts"], {
     env: {
       ...process.env,
       ...executorEnv(inngestKeys),
@@ -231,11 +236,20 @@ async function main() {
     const users = await makeUsers("s", texts, {});
     appProxy.reset();
     requestProxy.reset();
+    const databaseName = new URL(databaseUrl).pathname.slice(1);
+    const cpuNow = () => ({
+      app: app.cpuSeconds(),
+      executor: pidCpuSeconds(executor.child.pid!),
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+      postgres: postgresBackendsCpuSeconds(databaseName),
+    });
+    const cpuBefore = cpuNow();
     const started = Date.now();
     const result = await requestSmsBatch(ctx, users.map(reminder));
     const requestTrips = requestProxy.total();
     const { rows, timedOut } = await settled("s", texts, Math.max(900_000, (texts / cap) * 10_000));
     const elapsedMs = Date.now() - started;
+    const cpuAfter = cpuNow();
     const appCounts = appProxy.counts();
     const sends = sandboxSends();
     const sendTimes = rows.flatMap((r) => sends.get(r.id) ?? []).sort((a, b) => a - b);
@@ -305,6 +319,22 @@ async function main() {
     console.log(`  request → sent       p50 ${ms(percentile(toSent, 50))}   p99 ${ms(percentile(toSent, 99))}`);
     console.log(`  request → delivered  p50 ${ms(percentile(toDelivered, 50))}   p99 ${ms(percentile(toDelivered, 99))}`);
     console.log(`  (a queue of ${texts} at ${cap}/s puts the last text ~${(texts / cap).toFixed(0)} s behind the first: latency here is mostly the cap)`);
+    const cpuMsPerText = (part: keyof ReturnType<typeof cpuNow>) => {
+      const [before, after] = [cpuBefore[part], cpuAfter[part]];
+      return before === null || after === null ? null : ((after - before) * 1000) / texts;
+    };
+    const cpuParts = [
+      ["app (next start)", cpuMsPerText("app")],
+      ["executor", cpuMsPerText("executor")],
+      ["this process (sandbox, pg proxies, polling)", cpuMsPerText("bench")],
+      ["PostgreSQL backends", cpuMsPerText("postgres")],
+    ] as const;
+    const cpuTotal = cpuParts.reduce((sum, [, v]) => sum + (v ?? 0), 0);
+    console.log(
+      `  CPU per text, scenario 1 (/proc): ${cpuParts.map(([name, v]) => `${name} ${v === null ? "n/a" : v.toFixed(1)} ms`).join(", ")}` +
+        ` = ${cpuTotal.toFixed(1)} ms;\n  so ${cpus().length} cores carry at most ~${((cpus().length * 1000) / cpuTotal).toFixed(0)} texts/s of this whole stack` +
+        ` (in production Twilio, the engine and the database run elsewhere; only the app's share is ours)`,
+    );
     console.log(
       `  database round trips per text (counted by a wire-protocol proxy: one per Sync or simple Query):\n` +
         `    send path (send-sms + dispatch, in the app) ${perText(sum(sendPath))}   (target ≤ 6; the original plan: ~6 queries + 3 updates)\n` +

@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { groupCpuSeconds } from "./cpu";
 
 const nextBin = path.resolve("node_modules/.bin/next");
 
@@ -33,7 +34,9 @@ export async function startNextServer(
   } else if (dir === ".") {
     console.log(`measuring the existing build in .next (built ${statSync(buildId).mtime.toISOString()}; run \`npm run build\` after changing the code)`);
   }
-  const child = spawn(nextBin, ["start", "-p", String(port)], {
+  // BENCH_PROFILE_DIR: the app writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE_DIR)] : [];
+  const child = spawn(process.execPath, [...profile, nextBin, "start", "-p", String(port)], {
     cwd: dir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -55,32 +58,6 @@ export async function startNextServer(
   }
   await stop(child);
   throw new Error("next start did not become healthy in 60 s");
-}
-
-const clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-/**
- * CPU seconds of every process in a process group, from /proc: unlike throughput, CPU time
- * per request hardly moves when other work shares the machine.
- */
-function groupCpuSeconds(pgid: number): number {
-  const pids = execFileSync("ps", ["-e", "-o", "pid=,pgid="], { encoding: "utf8" })
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([, group]) => Number(group) === pgid)
-    .map(([pid]) => pid);
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended between ps and the read
-    }
-  }
-  return ticks / clockTicksPerSecond;
 }
 
 function stop(child: ChildProcess) {
