@@ -332,8 +332,9 @@ async function main() {
     const cpuTotal = cpuParts.reduce((sum, [, v]) => sum + (v ?? 0), 0);
     console.log(
       `  CPU per text, scenario 1 (/proc): ${cpuParts.map(([name, v]) => `${name} ${v === null ? "n/a" : v.toFixed(1)} ms`).join(", ")}` +
-        ` = ${cpuTotal.toFixed(1)} ms;\n  so ${cpus().length} cores carry at most ~${((cpus().length * 1000) / cpuTotal).toFixed(0)} texts/s of this whole stack` +
-        ` (in production Twilio, the engine and the database run elsewhere; only the app's share is ours)`,
+        ` = ${cpuTotal.toFixed(1)} ms;\n  so ${cpus().length} cores sustain about ${((cpus().length * 1000) / cpuTotal).toFixed(0)} texts/s of this whole stack from request to delivered,` +
+        ` and one app process (Node runs a request at a time) about ${(1000 / (cpuMsPerText("app") ?? NaN)).toFixed(0)} texts/s` +
+        ` (in production Twilio, the engine and the database run elsewhere)`,
     );
     console.log(
       `  database round trips per text (counted by a wire-protocol proxy: one per Sync or simple Query):\n` +
