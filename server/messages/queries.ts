@@ -27,6 +27,21 @@ const ownMessageColumns = {
   createdAt: smsMessages.createdAt,
 };
 
+/**
+ * What a row of the history shows: its text, status, why (in plain words) and when. The rest of
+ * `ownMessageColumns` (recipient, hold, send and delivery times) comes with one message's timeline
+ * (`getOwnMessage`), so a page carries a fifth of the dates and columns.
+ */
+const historyRowColumns = {
+  id: smsMessages.id,
+  body: smsMessages.body,
+  status: smsMessages.status,
+  skipReason: smsMessages.skipReason,
+  errorCode: smsMessages.errorCode,
+  failReason: smsMessages.failReason,
+  createdAt: smsMessages.createdAt,
+};
+
 /** Where the previous page ended: the history is ordered newest first, by creation time then id. */
 const cursorMessage = "Not a position in your history";
 const messageCursorSchema = z.object({ createdAt: boundedDate(cursorMessage), id: z.uuid({ message: cursorMessage }) }).strict();
@@ -48,6 +63,11 @@ const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail,
   ...message,
   reason: plainReason({ status: message.status, skipReason: message.skipReason, errorCode: _code, failReason: _fail }),
 });
+/** A history row: the reason in words replaces the codes it is made from. */
+const historyRow = <M extends MessageRow>(row: M) => {
+  const { skipReason: _skip, ...rest } = withReason(row);
+  return rest;
+};
 
 /** The history order: creation time to the millisecond (the precision a cursor keeps through JavaScript), then id. */
 const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;
@@ -56,7 +76,7 @@ const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${sm
 const ownMessagesPage = (paged: boolean) =>
   preparedQuery((db) =>
     db
-      .select(ownMessageColumns)
+      .select(historyRowColumns)
       .from(smsMessages)
       .where(
         and(
@@ -84,7 +104,7 @@ export async function listOwnMessages(
   const rows = cursor
     ? await olderOwnMessages(db).execute({ userId, limit: limit + 1, afterAt: cursor.createdAt.toISOString(), afterId: cursor.id })
     : await latestOwnMessages(db).execute({ userId, limit: limit + 1 });
-  const items = rows.slice(0, limit).map(withReason);
+  const items = rows.slice(0, limit).map(historyRow);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
