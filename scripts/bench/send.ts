@@ -29,7 +29,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Inngest } from "inngest";
 import postgres from "postgres";
@@ -44,7 +43,7 @@ import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
 import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv } from "../lib/stand-ins";
 import { startNextServer } from "./lib/next-server";
-import { pidCpuSeconds, postgresBackendsCpuSeconds } from "./lib/cpu";
+import { cpuProfileFlags, postgresBackendsCpuSeconds, processCpuSeconds } from "./lib/cpu";
 import { startPgProxy, type StatementCount } from "./lib/pg-proxy";
 import { freshDatabase } from "./lib/database";
 
@@ -61,9 +60,7 @@ const sandboxAccount = generateSandboxCredentials();
 const inngestKeys = { signingKey: generateSigningKey(), eventKey: generateEventKey() };
 
 function startExecutor(databaseUrl: string, appUrl: string): { url: string; child: ChildProcess } {
-  // BENCH_PROFILE_DIR: the executor, like the app, writes a V8 CPU profile there when it stops.
-  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE_DIR)] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "local/inngest-executor/main.ts"], {
+  const child = spawn(process.execPath, [...cpuProfileFlags(), "--import", "tsx", "local/inngest-executor/main.ts"], {
     env: {
       ...process.env,
       ...executorEnv(inngestKeys),
@@ -239,8 +236,8 @@ async function main() {
     const databaseName = new URL(databaseUrl).pathname.slice(1);
     const cpuNow = () => ({
       app: app.cpuSeconds(),
-      executor: pidCpuSeconds(executor.child.pid!),
-      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+      executor: processCpuSeconds(executor.child.pid!),
+      bench: processCpuSeconds(process.pid),
       postgres: postgresBackendsCpuSeconds(databaseName),
     });
     const cpuBefore = cpuNow();

@@ -64,10 +64,10 @@ const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail,
   reason: plainReason({ status: message.status, skipReason: message.skipReason, errorCode: _code, failReason: _fail }),
 });
 /** A history row: the reason in words replaces the codes it is made from. */
-const historyRow = <M extends MessageRow>(row: M) => {
-  const { skipReason: _skip, ...rest } = withReason(row);
-  return rest;
-};
+const historyRow = ({ skipReason, errorCode, failReason, ...row }: MessageRow & { id: string; body: string; createdAt: Date }) => ({
+  ...row,
+  reason: plainReason({ status: row.status, skipReason, errorCode, failReason }),
+});
 
 /** The history order: creation time to the millisecond (the precision a cursor keeps through JavaScript), then id. */
 const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 
 // CPU time of other processes, from /proc (Linux): unlike throughput, CPU time per request or per
 // text hardly moves when other work shares the machine, so it says where a run's time went.
@@ -7,7 +8,7 @@ import { readFileSync } from "node:fs";
 const clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
 /** User + system CPU seconds of one process so far (0 once it has ended). */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -32,17 +33,22 @@ export function groupCpuSeconds(pgid: number): number {
     .reduce((sum, [pid]) => sum + processCpuSeconds(Number(pid)), 0);
 }
 
-/** CPU seconds of one process. */
-export const pidCpuSeconds = (pid: number) => processCpuSeconds(pid);
-
 /**
  * CPU seconds of the local PostgreSQL backends connected to one database (their process titles
  * name it). Null when none is found, e.g. when the server runs on another machine.
  */
 export function postgresBackendsCpuSeconds(database: string): number | null {
-  const backends = execFileSync("ps", ["-e", "-o", "pid=,args="], { encoding: "utf8" })
-    .split("\n")
-    .filter((line) => line.includes("postgres:") && line.includes(` ${database} `))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
+  const backends = listProcesses("pid=,args=")
+    .filter(([, ...args]) => args[0] === "postgres:" && args.includes(database))
+    .map(([pid]) => Number(pid));
   return backends.length === 0 ? null : backends.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+}
+
+/**
+ * Node flags that make a process write a V8 CPU profile into BENCH_PROFILE_DIR when it stops
+ * (open it in Chrome's DevTools); none when it is unset.
+ */
+export function cpuProfileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(dir)] : [];
 }

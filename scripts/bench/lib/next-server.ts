@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { groupCpuSeconds } from "./cpu";
+import { cpuProfileFlags, groupCpuSeconds } from "./cpu";
 
 const nextBin = path.resolve("node_modules/.bin/next");
 
@@ -34,9 +34,7 @@ export async function startNextServer(
   } else if (dir === ".") {
     console.log(`measuring the existing build in .next (built ${statSync(buildId).mtime.toISOString()}; run \`npm run build\` after changing the code)`);
   }
-  // BENCH_PROFILE_DIR: the app writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
-  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.env.BENCH_PROFILE_DIR)] : [];
-  const child = spawn(process.execPath, [...profile, nextBin, "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [...cpuProfileFlags(), nextBin, "start", "-p", String(port)], {
     cwd: dir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "ignore", "inherit"],
