@@ -66,7 +66,12 @@ export const smsMessages = pgTable(
     phoneVerifiedAt: timestamp({ withTimezone: true }),
     /** An admin's retry of a failed or undelivered text points at the text it retries. */
     retryOfId: uuid().references((): AnyPgColumn => smsMessages.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * To the millisecond, the precision a page's cursor keeps through JavaScript: a cursor then
+     * names a row's position exactly, and (created_at, id) keyset pages skip nothing — even the
+     * rows of one multi-row insert, which share the statement's now().
+     */
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -69,8 +69,12 @@ const historyRow = ({ skipReason, errorCode, failReason, ...row }: MessageRow & 
   reason: plainReason({ status: row.status, skipReason, errorCode, failReason }),
 });
 
-/** The history order: creation time to the millisecond (the precision a cursor keeps through JavaScript), then id. */
-const position = sql`(date_trunc('milliseconds', ${smsMessages.createdAt}), ${smsMessages.id})`;
+/**
+ * The history order: creation time (stored to the millisecond, so a cursor names it exactly), then
+ * id. Plain columns, so a page is a backward range read of `sms_messages_user_created_idx`: the
+ * cost of a page does not grow with the length of the user's history.
+ */
+const position = sql`(${smsMessages.createdAt}, ${smsMessages.id})`;
 
 /** One prepared statement per shape (first page, or after a cursor): the hot read of the settings page. */
 const ownMessagesPage = (paged: boolean) =>
@@ -85,7 +89,7 @@ const ownMessagesPage = (paged: boolean) =>
           paged ? sql`${position} < (${sql.placeholder("afterAt")}::timestamptz, ${sql.placeholder("afterId")}::uuid)` : undefined,
         ),
       )
-      .orderBy(desc(sql`date_trunc('milliseconds', ${smsMessages.createdAt})`), desc(smsMessages.id))
+      .orderBy(desc(smsMessages.createdAt), desc(smsMessages.id))
       .limit(sql.placeholder("limit"))
       .prepare(paged ? "own_messages_after" : "own_messages"),
   );

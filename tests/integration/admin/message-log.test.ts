@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { adminAuditLog, smsMessageEvents, type smsMessages } from "@/db/schema";
+import { adminAuditLog, smsMessageEvents, smsMessages } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
@@ -166,5 +166,19 @@ describe.each(testDatabases())("admin message log on $name", (database) => {
   it("answers NOT_FOUND for an unknown message and BAD_REQUEST for a malformed id", async () => {
     expect(await errorOf(asAdmin().admin.messages.get({ id: "00000000-0000-4000-8000-000000000000" }))).toMatchObject({ code: "NOT_FOUND" });
     expect(await errorOf(asAdmin().admin.messages.get({ id: "nope" }))).toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("pages through texts created in one statement, as a cron's batch is, without skipping any", async () => {
+    const user = await createUser(handle.db);
+    const to = "+15555550199";
+    // One multi-row insert, as requestSmsBatch makes: every row gets the statement's now(), to the microsecond.
+    const batch = await handle.db
+      .insert(smsMessages)
+      .values(Array.from({ length: 4 }, (_, i) => ({ userId: user.id, to, body: `batch ${i}`, category: "daily_brief" as const, dedupeKey: `batch-log:${Date.now()}:${i}` })))
+      .returning({ id: smsMessages.id, createdAt: smsMessages.createdAt });
+    expect(new Set(batch.map((m) => m.createdAt.getTime())).size).toBe(1);
+    const newestFirst = batch.map((m) => m.id).sort().reverse();
+    expect(await walk({ recipient: to }, 1)).toEqual(newestFirst);
+    expect(await walk({ recipient: to }, 3)).toEqual(newestFirst);
   });
 });

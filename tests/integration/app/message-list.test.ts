@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { smsMessages } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { createMessage, createUser } from "../../helpers/factories";
 import { testDatabases } from "../../helpers/test-db";
@@ -33,6 +34,24 @@ describe.each(testDatabases())("signed-in reads on $name", (database) => {
     expect(older.items.map((m) => m.body)).toEqual(["Dana 1"]);
     expect(older.nextCursor).toBeNull();
     expect((await asDana.messages.list({ limit: 25 })).items.map((m) => m.body)).toEqual(["Dana 3", "Dana 2", "Dana 1"]);
+  });
+
+  it("pages through texts created in one statement (a cron's batch) without skipping any", async () => {
+    const row = await createUser(handle.db, { name: "Fay" });
+    const fay: SessionUser = { id: row.id, email: row.email, name: row.name, role: "user" };
+    // One multi-row insert: every row gets the statement's now().
+    const batch = await handle.db
+      .insert(smsMessages)
+      .values(Array.from({ length: 5 }, (_, i) => ({ userId: fay.id, to: "+15555550100", body: `Fay ${i}`, category: "daily_brief" as const, dedupeKey: `batch-history:${fay.id}:${i}` })))
+      .returning({ id: smsMessages.id });
+    const seen: string[] = [];
+    let cursor: { createdAt: Date; id: string } | null = null;
+    do {
+      const page: Awaited<ReturnType<ReturnType<typeof callerFor>["messages"]["list"]>> = await callerFor(handle.db, fay).messages.list({ limit: 2, cursor });
+      seen.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(batch.map((m) => m.id).sort().reverse());
   });
 
   it("creates a user's preferences on first read and reads the same row after", async () => {
