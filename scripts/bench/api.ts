@@ -11,7 +11,7 @@
  * fresh — a browser gets it renewed on its next request after it lapses.
  *
  * Env: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else Debian's PostgreSQL is started),
- *      BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_PORT (3210).
+ *      BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_PORT (3210).
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -27,7 +27,7 @@ import { ensureWrk, formatResult, median, runWrk, type WrkRequest, type WrkResul
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const port = Number(process.env.BENCH_PORT ?? 3210);
 const workDir = path.resolve("bench-results");
 const targets = { ratioPercent: 60, p99ms: 100 };
@@ -160,7 +160,7 @@ async function main() {
     console.log(
       `  ${read.name.padEnd(16)} ${median(ratios).toFixed(1).padStart(5)} %  (rounds: ${ratios.map((x) => x.toFixed(1)).join(", ")})   ` +
         `median ${median(runs.map((r) => r.rps)).toFixed(0)} req/s   worst p99 ${worstP99.toFixed(1)} ms   ` +
-        `app CPU ${median(runs.map((r) => r.cpuMs)).toFixed(2)} ms/req   ` +
+        `app CPU ${median(runs.map((r) => r.cpuMs)).toFixed(2)} ms/req (health's is ${median(results.map((r, i) => (r.health.cpuMs / runs[i]!.cpuMs) * 100)).toFixed(0)} % of it)   ` +
         `${failures === 0 ? "" : `${failures} failed requests   `}${met ? "target met" : "target missed"}`,
     );
   });
