@@ -14,7 +14,8 @@ export const users = pgTable(
     emailVerified: boolean().notNull().default(false),
     image: text(),
     role: userRole().notNull().default("user"),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** To the millisecond, like `sms_messages.created_at`: the admin users list pages on it with a JavaScript cursor. */
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   // The input checks enforce these bounds with clear messages; the database is the backstop.

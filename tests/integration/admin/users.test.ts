@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { userSmsPreferences } from "@/db/schema";
+import { inArray } from "drizzle-orm";
+import { userSmsPreferences, users } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { searchUsersForAdmin } from "@/server/users/admin-queries";
 import { createMessage, createUser } from "../../helpers/factories";
@@ -75,6 +76,23 @@ describe.each(testDatabases())("admin users on $name", (database) => {
     expect(seen).toEqual([ids.gus, ids.fay, ids.eli, ids.dana, admin.id]);
     // As the page's infinite query sends it (tRPC adds the cursor and the direction).
     expect((await asAdmin().admin.users({ cursor: null, direction: "forward", limit: 1 })).items.map((u) => u.id)).toEqual([ids.gus]);
+  });
+
+  it("pages through users created in one statement (one instant, to the microsecond before) without skipping any", async () => {
+    const made = await handle.db
+      .insert(users)
+      .values(Array.from({ length: 4 }, (_, i) => ({ id: `bulk-${i}-${Date.now()}`, name: `Bulk ${i}`, email: `bulk${i}@bulk.test` })))
+      .returning({ id: users.id, createdAt: users.createdAt });
+    expect(new Set(made.map((u) => u.createdAt.getTime())).size).toBe(1);
+    const seen: string[] = [];
+    let cursor: { createdAt: Date; id: string } | undefined;
+    do {
+      const page = await asAdmin().admin.users({ search: "bulk.test", limit: 1, cursor });
+      seen.push(...page.items.map((u) => u.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(made.map((u) => u.id).sort().reverse());
+    await handle.db.delete(users).where(inArray(users.id, seen));
   });
 
   it("searches part of an email in any case (wildcards typed are literal), or a verified phone in any form", async () => {
