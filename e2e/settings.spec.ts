@@ -90,6 +90,12 @@ test("a new user verifies a number, sets preferences, and stops and restarts tex
   await page.getByLabel("Hold non-urgent texts during quiet hours").uncheck();
   await page.getByLabel("Reminder lead time").selectOption("60");
   await page.getByLabel("Daily brief", { exact: true }).check();
+  // Twelve hours from now in Lisbon, so the brief never falls in the sweep's window during the
+  // test: run near the default 08:00 it would be requested too, and it names the task below.
+  const briefTime = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Lisbon", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
+    new Date(Date.now() + 12 * 3_600_000),
+  );
+  await page.getByLabel("Daily brief time").fill(briefTime);
   await page.getByLabel("Quiet hours start").fill("22:30");
   await page.getByLabel("Daily limit").fill("12");
   await page.getByRole("combobox", { name: "Time zone" }).fill("lisbon");
@@ -98,6 +104,7 @@ test("a new user verifies a number, sets preferences, and stops and restarts tex
   await expect(page.getByText("Preferences saved.")).toBeVisible();
   await page.reload();
   await expect(page.getByLabel("Daily brief", { exact: true })).toBeChecked();
+  await expect(page.getByLabel("Daily brief time")).toHaveValue(briefTime);
   await expect(page.getByLabel("Quiet hours start")).toHaveValue("22:30");
   await expect(page.getByLabel("Daily limit")).toHaveValue("12");
   await expect(page.getByRole("combobox", { name: "Time zone" })).toHaveValue(/^Europe\/Lisbon/);
