@@ -6,6 +6,7 @@ import type { SessionUser } from "@/server/auth/auth";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
 import { createMessage, createUser } from "../../helpers/factories";
+import { everyPage } from "../../helpers/pages";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
 
@@ -65,15 +66,8 @@ describe.each(testDatabases())("admin message log on $name", (database) => {
 
   /** Every page of a query, walked with the keyset cursor. */
   async function walk(query: Record<string, unknown>, limit: number) {
-    const seen: string[] = [];
-    let cursor: { createdAt: Date; id: string } | undefined;
-    for (let page = 0; page < 20; page++) {
-      const result = await asAdmin().admin.messages.list({ ...query, limit, cursor });
-      seen.push(...result.items.map((m) => m.id));
-      if (!result.nextCursor) return seen;
-      cursor = result.nextCursor;
-    }
-    throw new Error("the cursor never ended");
+    const pages = await everyPage(asAdmin().admin.messages.list, { ...query, limit }, 20);
+    return pages.flat().map((m) => m.id);
   }
 
   /** Newest first; a tie on created_at goes by id, descending. */

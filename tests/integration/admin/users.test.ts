@@ -1,12 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "@/db/client";
 import { inArray } from "drizzle-orm";
+import type { DbHandle } from "@/db/client";
 import { userSmsPreferences, users } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { searchUsersForAdmin } from "@/server/users/admin-queries";
 import { createMessage, createUser } from "../../helpers/factories";
 import { recordingJobs } from "../../helpers/jobs";
+import { everyPage } from "../../helpers/pages";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
 
@@ -66,13 +67,7 @@ describe.each(testDatabases())("admin users on $name", (database) => {
   });
 
   it("pages with a keyset cursor, each user once", async () => {
-    const seen: string[] = [];
-    let cursor: { createdAt: Date; id: string } | undefined;
-    do {
-      const page = await asAdmin().admin.users({ limit: 2, cursor });
-      seen.push(...page.items.map((u) => u.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const seen = (await everyPage(asAdmin().admin.users, { limit: 2 })).flat().map((u) => u.id);
     expect(seen).toEqual([ids.gus, ids.fay, ids.eli, ids.dana, admin.id]);
     // As the page's infinite query sends it (tRPC adds the cursor and the direction).
     expect((await asAdmin().admin.users({ cursor: null, direction: "forward", limit: 1 })).items.map((u) => u.id)).toEqual([ids.gus]);
@@ -84,13 +79,7 @@ describe.each(testDatabases())("admin users on $name", (database) => {
       .values(Array.from({ length: 4 }, (_, i) => ({ id: `bulk-${i}-${Date.now()}`, name: `Bulk ${i}`, email: `bulk${i}@bulk.test` })))
       .returning({ id: users.id, createdAt: users.createdAt });
     expect(new Set(made.map((u) => u.createdAt.getTime())).size).toBe(1);
-    const seen: string[] = [];
-    let cursor: { createdAt: Date; id: string } | undefined;
-    do {
-      const page = await asAdmin().admin.users({ search: "bulk.test", limit: 1, cursor });
-      seen.push(...page.items.map((u) => u.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const seen = (await everyPage(asAdmin().admin.users, { search: "bulk.test", limit: 1 })).flat().map((u) => u.id);
     expect(seen).toEqual(made.map((u) => u.id).sort().reverse());
     await handle.db.delete(users).where(inArray(users.id, seen));
   });

@@ -3,6 +3,7 @@ import type { DbHandle } from "@/db/client";
 import { smsMessages } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { createMessage, createUser } from "../../helpers/factories";
+import { everyPage } from "../../helpers/pages";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
 
@@ -44,13 +45,8 @@ describe.each(testDatabases())("signed-in reads on $name", (database) => {
       .insert(smsMessages)
       .values(Array.from({ length: 5 }, (_, i) => ({ userId: fay.id, to: "+15555550100", body: `Fay ${i}`, category: "daily_brief" as const, dedupeKey: `batch-history:${fay.id}:${i}` })))
       .returning({ id: smsMessages.id });
-    const seen: string[] = [];
-    let cursor: { createdAt: Date; id: string } | null = null;
-    do {
-      const page: Awaited<ReturnType<ReturnType<typeof callerFor>["messages"]["list"]>> = await callerFor(handle.db, fay).messages.list({ limit: 2, cursor });
-      seen.push(...page.items.map((m) => m.id));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const asFay = callerFor(handle.db, fay);
+    const seen = (await everyPage(asFay.messages.list, { limit: 2 })).flat().map((m) => m.id);
     expect(seen).toEqual(batch.map((m) => m.id).sort().reverse());
   });
 

@@ -4,6 +4,7 @@ import type { DbHandle } from "@/db/client";
 import { smsMessageEvents } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { createMessage, createUser } from "../../helpers/factories";
+import { everyPage } from "../../helpers/pages";
 import { preferencesOf } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
@@ -125,16 +126,9 @@ describe.each(testDatabases())("preferences, history and tasks on $name", (datab
     });
     const caller = callerFor(handle.db, user);
 
-    const seen: string[] = [];
-    let cursor: { createdAt: Date; id: string } | null = null;
-    let pages = 0;
-    do {
-      const page: Awaited<ReturnType<typeof caller.messages.list>> = await caller.messages.list({ limit: 2, cursor });
-      seen.push(...page.items.map((m) => m.id));
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor);
-    expect(pages).toBe(4);
+    const pages = await everyPage(caller.messages.list, { limit: 2 });
+    const seen = pages.flat().map((m) => m.id);
+    expect(pages.length).toBe(4);
     expect(seen).toEqual([failed.id, skipped.id, ...[...ids].sort().reverse()]);
 
     const first = await caller.messages.list({ limit: 2 });
