@@ -63,10 +63,16 @@ const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail,
   ...message,
   reason: plainReason({ status: message.status, skipReason: message.skipReason, errorCode: _code, failReason: _fail }),
 });
-/** A history row: the reason in words replaces the codes it is made from. */
-const historyRow = ({ skipReason, errorCode, failReason, ...row }: MessageRow & { id: string; body: string; createdAt: Date }) => ({
-  ...row,
-  reason: plainReason({ status: row.status, skipReason, errorCode, failReason }),
+/**
+ * A history row: the reason in words replaces the codes it is made from. Built field by field:
+ * a page maps 25 of these per request, and object rest and spread cost several times more.
+ */
+const historyRow = (row: MessageRow & { id: string; body: string; createdAt: Date }) => ({
+  id: row.id,
+  body: row.body,
+  status: row.status,
+  createdAt: row.createdAt,
+  reason: plainReason(row),
 });
 
 /**
