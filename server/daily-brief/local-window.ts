@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { instantOfLocalTime } from "../time/wall-clock";
 
 /**
  * One zone's share of a sweep window, on one local date: the local brief times ("HH:MM",
@@ -43,7 +44,7 @@ export function localRanges(zones: readonly string[], from: Date, to: Date): Loc
         localDate,
         fromTime: day.hasSame(lo, "day") ? lo.toFormat("HH:mm") : "00:00",
         toTime: day.hasSame(hi, "day") ? hi.toFormat("HH:mm") : "24:00",
-        dayEnd: DateTime.fromISO(localDate, { zone: timeZone }).plus({ days: 1 }).toJSDate(),
+        dayEnd: instantOfLocalTime(timeZone, day.plus({ days: 1 }).toISODate()!, "00:00"),
       });
     }
   }
@@ -51,10 +52,11 @@ export function localRanges(zones: readonly string[], from: Date, to: Date): Loc
 }
 
 /**
- * The instant of a local brief time on a local date. A time skipped by a DST change (02:30 on
- * the spring-forward night) moves forward by the change; a time the fall-back night repeats
- * resolves to its later instant (luxon's rule). Either way a brief has exactly one instant.
+ * The instant of a local brief time on a local date, by the one wall-clock rule
+ * (server/time/wall-clock.ts): a time skipped by a DST change (02:30 on the spring-forward night)
+ * is the moment of the jump; a time the fall-back night repeats is its first occurrence. Either
+ * way a brief has exactly one instant, the same one quiet hours would give that time.
  */
 export function briefInstant(timeZone: string, localDate: string, localTime: string): Date {
-  return DateTime.fromISO(`${localDate}T${localTime}`, { zone: timeZone }).toJSDate();
+  return instantOfLocalTime(timeZone, localDate, localTime);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mainFocusText, NOTHING_DUE_FOCUS } from "@/server/daily-brief/main-focus";
 import { briefInstant, localRanges } from "@/server/daily-brief/local-window";
+import { quietHoursEnd } from "@/server/sms/quiet-hours";
 import { reminderVariables } from "@/server/reminders/text";
 import { renderTemplate } from "@/server/templates/render";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
@@ -70,6 +71,14 @@ describe("local brief ranges", () => {
     // New York springs forward at 07:00Z on 2026-03-08 (02:00 EST → 03:00 EDT).
     const [range] = localRanges(["America/New_York"], new Date("2026-03-08T06:45:00Z"), new Date("2026-03-08T07:45:00Z"));
     expect([range!.fromTime, range!.toTime]).toEqual(["01:45", "03:45"]);
-    expect(briefInstant("America/New_York", "2026-03-08", "02:30").toISOString()).toBe("2026-03-08T07:30:00.000Z");
+    // A skipped time is the moment of the jump (03:00 EDT), as quiet hours resolve it.
+    expect(briefInstant("America/New_York", "2026-03-08", "02:30").toISOString()).toBe("2026-03-08T07:00:00.000Z");
+  });
+
+  it("resolves a repeated local time to its first occurrence, as quiet hours do", () => {
+    // New York falls back at 06:00Z on 2026-11-01 (02:00 EDT → 01:00 EST): 01:30 happens twice.
+    expect(briefInstant("America/New_York", "2026-11-01", "01:30").toISOString()).toBe("2026-11-01T05:30:00.000Z");
+    const quietEnd = quietHoursEnd(new Date("2026-11-01T04:00:00Z"), { start: "00:00", end: "01:30", timeZone: "America/New_York" });
+    expect(quietEnd?.toISOString()).toBe(briefInstant("America/New_York", "2026-11-01", "01:30").toISOString());
   });
 });

@@ -1,6 +1,7 @@
 import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
-import { clockMinutes, quietHoursEnd, type QuietWindow } from "@/server/sms/quiet-hours";
+import { quietHoursEnd, type QuietWindow } from "@/server/sms/quiet-hours";
+import { clockMinutes } from "@/server/time/wall-clock";
 
 const NIGHT = { start: "21:00", end: "08:00" }; // wraps midnight
 const EARLY = { start: "01:00", end: "06:00" };
