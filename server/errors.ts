@@ -1,3 +1,5 @@
+import { crossBundleBrand } from "./cross-bundle";
+
 /**
  * The one error type domain services throw. Adapters map `code` to their transport
  * (tRPC codes, HTTP statuses); anything else that escapes is an internal error and is
@@ -12,7 +14,15 @@ export type DomainErrorCode =
   | "PRECONDITION_FAILED"
   | "TOO_MANY_REQUESTS";
 
+const DOMAINERROR_BRAND = crossBundleBrand("DomainError");
+
 export class DomainError extends Error {
+  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return DOMAINERROR_BRAND.has(value);
+  }
+  readonly [DOMAINERROR_BRAND.tag] = true;
+
   readonly code: DomainErrorCode;
   /** Input field the error is about, for field-level messages in forms. */
   readonly field?: string;

@@ -1,3 +1,4 @@
+import { crossBundleBrand } from "../cross-bundle";
 import { z } from "zod";
 
 /**
@@ -48,7 +49,15 @@ const inboundSchema = z.object({
 export type SandboxMessage = z.infer<typeof messageSchema>;
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>;
 
+const SANDBOXUNAVAILABLEERROR_BRAND = crossBundleBrand("SandboxUnavailableError");
+
 export class SandboxUnavailableError extends Error {
+  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return SANDBOXUNAVAILABLEERROR_BRAND.has(value);
+  }
+  readonly [SANDBOXUNAVAILABLEERROR_BRAND.tag] = true;
+
   constructor(message: string) {
     super(message);
     this.name = "SandboxUnavailableError";
