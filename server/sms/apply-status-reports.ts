@@ -1,4 +1,5 @@
 import { preparedRows, type Db } from "@/db/client";
+import { processSingleton } from "../process-singleton";
 import type { ServiceContext, SystemActor, WebhookActor } from "../service-context";
 import { plainFailureReason } from "./error-reasons";
 import type { MessageStatus, StatusCallback } from "./provider";
@@ -106,6 +107,17 @@ const APPLY_BATCH = `
       and ${statusRankSqlText("m.status")} < t.rank
     returning m.id
   ),
+  -- A report that does not move the message still carries its SID: keep it whenever the row has
+  -- none (a 'queued' callback that beat our own record of Twilio's answer, then a restart), so
+  -- the row always names what Twilio holds and is never taken for unsent.
+  sid_kept as (
+    update sms_messages m set twilio_sid = t.sid
+    from target t
+    where m.id = any(array(select id from target)) and m.id = t.id
+      and m.twilio_sid is null
+      and ${statusRankSqlText("m.status")} >= t.rank
+    returning m.id
+  ),
   event as (
     insert into sms_message_events (message_id, status, source, applied, error_code, payload, created_at)
     select t.id, t.twilio_status, t.source, t.id in (select id from moved), t.error_code, t.payload, t.at
@@ -203,11 +215,12 @@ class CallbackWriter {
   }
 }
 
-const writers = new WeakMap<Db, CallbackWriter>();
+/** One writer per database handle in the whole process, whichever Next bundle asks (see process-singleton.ts). */
+const writers = processSingleton("callback-writers", () => new WeakMap<Db, CallbackWriter>());
 
 function writerFor(db: Db): CallbackWriter {
-  let writer = writers.get(db);
-  if (!writer) writers.set(db, (writer = new CallbackWriter(db)));
+  let writer = writers().get(db);
+  if (!writer) writers().set(db, (writer = new CallbackWriter(db)));
   return writer;
 }
 

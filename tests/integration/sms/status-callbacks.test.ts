@@ -104,6 +104,15 @@ describe.each(testDatabases())("status callbacks on $name", (database) => {
     expect(message.status).toBe("sent");
   });
 
+  it("keeps the SID of a callback that does not move the row (queued after sending, before our own record)", async () => {
+    const sid = newSid();
+    const { id } = await createMessage(handle.db, userId, { status: "sending" });
+    expect((await deliver(sid, "queued", {}, id)).result).toBe("recorded"); // sending outranks queued
+    const { message } = await stateOf(id);
+    expect(message.status).toBe("sending");
+    expect(message.twilioSid).toBe(sid); // a restart now finds the send went through, never re-sends it
+  });
+
   it("refuses to attach a callback to another message's row via a mismatched id", async () => {
     const sidA = newSid();
     const { id } = await createMessage(handle.db, userId, { status: "sending", twilioSid: sidA });
