@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -51,6 +52,12 @@ export const smsMessages = pgTable(
     price: numeric({ precision: 10, scale: 5 }),
     priceUnit: text(),
     attemptCount: integer().notNull().default(0),
+    /**
+     * The user's local date whose daily-cap slot this text holds (server/sms/daily-cap.ts): set in
+     * the statement that queues it, cleared in the statement that gives the slot back when the text
+     * ends unsent. Non-null exactly while the text counts toward that day.
+     */
+    capLocalDate: date({ mode: "string" }),
     /**
      * Who last claimed the message for sending (the durable run's id). A retry of the same run
      * finds its own claim by it: one left in `sending` without a SID means the send was cut off.

@@ -1,5 +1,7 @@
 import { NonRetriableError, RetryAfterError, type Inngest } from "inngest";
-import { dispatchMessage, giveUpOnMessage } from "@/server/sms/dispatch";
+import { dispatchMessage } from "@/server/sms/dispatch";
+import { giveUpOnMessage } from "@/server/sms/dispatch-outcomes";
+import { decideAndQueue, decisionTime } from "@/server/sms/send-pipeline";
 import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { priorityRunExpression } from "@/server/sms/categories";
 import { SEND_RETRIES, sendRetryDelayMs } from "@/server/sms/retry-schedule";
@@ -10,8 +12,12 @@ import { systemContext } from "@/server/service-context";
 /** Retries per message when Twilio answers 429 or 5xx: about an hour of them (server/sms/retry-schedule.ts). */
 export const DISPATCH_RETRIES = SEND_RETRIES;
 
-/** Turns a run waits for the send pacer before it gives up (each waits out the pacer's whole queue). */
-const MAX_PACED_PASSES = 20;
+/**
+ * Claims a run tries before it gives up: each wait for the send pacer (each waits out the pacer's
+ * whole queue) and each return to being held uses one. Far more than any real text needs; it only
+ * stops a run that would otherwise loop on a bug.
+ */
+const MAX_PASSES = 20;
 
 export interface DispatchFlowControl {
   /** The app-wide cap on texts handed to Twilio per second (SMS_MAX_PER_SECOND). */
@@ -51,22 +57,43 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
     },
     async ({ event, step, attempt, runId }) => {
       const { messageId } = parseOrStop(event.data);
-      for (let pass = 0; pass < MAX_PACED_PASSES; pass++) {
+      let turn = 0;
+      for (let pass = 0; pass < MAX_PASSES; pass++) {
         const outcome = await step.run(pass === 0 ? "dispatch" : `dispatch-${pass}`, async () => {
           // The run id marks the claim as this run's: a retry after a try that died mid-send reports
           // "unknown" instead of "not_claimed", and never sends again.
-          const outcome = await dispatchMessage(context(), deps().sender, { messageId, claimToken: runId });
+          const { sender, now } = deps();
+          // One clock for the pipeline: the decision at the claim reads the same time as the ones before it.
+          const outcome = await dispatchMessage(context(), now ? { ...sender, now } : sender, { messageId, claimToken: runId });
           if (outcome.result !== "retry") return outcome;
           const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
           const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";
           throw new RetryAfterError(`${why}: ${outcome.reason}`, delayMs);
         });
-        if (outcome.result !== "paced") return outcome;
-        // The send pacer's queue was full (nothing claimed): wait it out durably, not in a held
-        // call, and without spending one of the retries meant for Twilio's 429s and 5xx.
-        await step.sleep(`wait-for-send-slot-${pass}`, Math.max(1_000, outcome.retryAfterMs));
+        if (outcome.result === "paced") {
+          // The send pacer's queue was full (nothing claimed): wait it out durably, not in a held
+          // call, and without spending one of the retries meant for Twilio's 429s and 5xx.
+          await step.sleep(`wait-for-send-slot-${pass}`, Math.max(1_000, outcome.retryAfterMs));
+          continue;
+        }
+        if (outcome.result !== "held") return outcome;
+        // Held back at the moment of sending (quiet hours began or changed while it waited in this
+        // queue): sleep like send-sms does, and decide again on waking until it is queued or ends.
+        let until = outcome.until;
+        for (;;) {
+          await step.sleepUntil(`held-${turn}`, until);
+          const sleptUntil = until;
+          const next = await step.run(`decide-${turn}`, () => {
+            const { db, jobs, now } = deps();
+            return decideAndQueue(systemContext(db, jobs, dispatchMessageJob.id), messageId, decisionTime(now?.() ?? new Date(), sleptUntil));
+          });
+          turn += 1;
+          if (next.next === "queued") break;
+          if (next.next === "done") return { result: "ended", status: next.status, reason: next.reason ?? null };
+          until = next.until;
+        }
       }
-      throw new NonRetriableError(`no send slot after ${MAX_PACED_PASSES} tries: the send pacer is overloaded`);
+      throw new NonRetriableError(`message ${messageId}: not sent after ${MAX_PASSES} claims (send pacer overloaded, or held again each time)`);
     },
   );
 }

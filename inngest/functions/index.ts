@@ -6,6 +6,7 @@ import { inngest } from "../client";
 import { createRefreshDashboardStatsFunction } from "./dashboard-stats";
 import { createDispatchMessageFunction } from "./dispatch-message";
 import { createReconcileMessagesFunction } from "./reconcile-messages";
+import { createRecoverStrandedFunction } from "./recover-stranded";
 import { createSendSmsFunction } from "./send-sms";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "./sms-crons";
 
@@ -22,6 +23,7 @@ export function appFunctions(): InngestFunction.Any[] {
     createTaskRemindersFunction(inngest, appSmsPipelineDeps),
     createDailyBriefFunction(inngest, appSmsPipelineDeps),
     createReconcileMessagesFunction(inngest, appReconcileDeps),
+    createRecoverStrandedFunction(inngest, appReconcileDeps),
     createRefreshDashboardStatsFunction(inngest, appSmsPipelineDeps),
   ];
 }

@@ -1,16 +1,15 @@
 import type { Inngest } from "inngest";
 import { tickTime } from "@/server/crons/tick";
-import { RECONCILE_PAGE_SIZE, reconcileMessagesCron, SWEEP_PAGE_SIZE } from "@/server/jobs/crons";
-import { dispatchMessageJob, sendSmsJob } from "@/server/jobs/definitions";
+import { RECONCILE_PAGE_SIZE, reconcileMessagesCron } from "@/server/jobs/crons";
+import { dispatchMessageJob } from "@/server/jobs/definitions";
 import type { ReconcileDeps, TimeCursor } from "@/server/sms/reconcile/deps";
 import { reconcileInFlightPage } from "@/server/sms/reconcile/in-flight";
 import { fetchMissingPricesPage } from "@/server/sms/reconcile/prices";
-import { strandedRequestsPage } from "@/server/sms/reconcile/stranded";
 import { reconcileUnknownPage } from "@/server/sms/reconcile/unknown";
 import { addCounts, sweepInSteps, type Counts } from "./sweep-steps";
 
 /**
- * Every 10 minutes: stranded requests, unknown sends, stuck statuses, missing prices, each swept page by page (one
+ * Every 10 minutes: unknown sends, stuck statuses, missing prices, each swept page by page (one
  * step per page, so a retry redoes one page and memory stays flat). Thin: the rules live in
  * server/sms/reconcile/. A re-queued message's dispatch is its own memoized step, so a retry
  * of a later step never re-queues or re-dispatches it.
@@ -25,19 +24,7 @@ export function createReconcileMessagesFunction(client: Inngest, deps: () => Rec
     },
     async ({ event, step }) => {
       const now = new Date(await step.run("tick", () => tickTime(event.ts).toISOString()));
-      const totals: Record<"stranded" | "unknown" | "inFlight" | "prices", Counts> = { stranded: {}, unknown: {}, inFlight: {}, prices: {} };
-
-      await sweepInSteps(
-        (after: TimeCursor | null) => step.run("stranded", () => strandedRequestsPage(deps(), { now, after, limit: SWEEP_PAGE_SIZE })),
-        async (page) => {
-          addCounts(totals.stranded, page.counts);
-          if (page.restart.length === 0) return;
-          await step.sendEvent(
-            "restart",
-            page.restart.map(({ messageId, priority }) => sendSmsJob.event({ messageId, priority }, { id: messageId })),
-          );
-        },
-      );
+      const totals: Record<"unknown" | "inFlight" | "prices", Counts> = { unknown: {}, inFlight: {}, prices: {} };
 
       await sweepInSteps(
         (after: TimeCursor | null) => step.run("unknown", () => reconcileUnknownPage(deps(), { now, after, limit: RECONCILE_PAGE_SIZE })),

@@ -3,7 +3,7 @@ import { JobPayloadError } from "@/server/jobs/define";
 import { sendSmsJob, smsCancelledEvent } from "@/server/jobs/definitions";
 import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { priorityRunExpression } from "@/server/sms/categories";
-import { advanceMessage, type NextStep } from "@/server/sms/send-pipeline";
+import { advanceMessage, decisionTime, failHeldMessage, type NextStep } from "@/server/sms/send-pipeline";
 import { systemContext } from "@/server/service-context";
 
 /**
@@ -32,6 +32,13 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
       // Urgent texts go first here too: a thousand texts waking at 08:00 queue for the engine.
       priority: { run: priorityRunExpression() },
       cancelOn: [{ event: smsCancelledEvent.eventName, match: "data.messageId" }],
+      // A run that fails for good must not leave its text pending or scheduled for ever.
+      onFailure: async ({ event, error }) => {
+        const parsed = sendSmsJob.schema.safeParse(event.data.event.data);
+        if (!parsed.success) return;
+        const { db, jobs } = deps();
+        await failHeldMessage(systemContext(db, jobs, sendSmsJob.id), parsed.data.messageId, error.message);
+      },
     },
     async ({ event, step }) => {
       const { messageId } = parseOrStop(event.data);
@@ -52,17 +59,6 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
       throw new NonRetriableError(`message ${messageId}: no decision after ${MAX_DECISIONS} turns`);
     },
   );
-}
-
-/**
- * The moment a decision is made for: now, but never before the end of the sleep it follows. The
- * engine wakes a run at or after its time; a few milliseconds of clock skew between the engine
- * and this app must not read as "still inside quiet hours" and start another sleep.
- */
-function decisionTime(now: Date, sleptUntil: string | null): Date {
-  if (!sleptUntil) return now;
-  const woke = new Date(sleptUntil);
-  return woke > now ? woke : now;
 }
 
 function parseOrStop(data: unknown) {

@@ -30,6 +30,12 @@ export const reconcileMessagesCron: CronDefinition = {
   description: "Settle unknown sends, fetch stuck statuses, fetch missing prices",
 };
 
+export const recoverStrandedCron: CronDefinition = {
+  id: "recover-stranded",
+  schedule: "* * * * *",
+  description: "Start again the send run of a text whose run was lost (pending or held past its time)",
+};
+
 export const refreshDashboardStatsCron: CronDefinition = {
   id: "refresh-dashboard-stats",
   schedule: "*/10 * * * *",

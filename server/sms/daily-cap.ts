@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { DateTime } from "luxon";
+import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
 import type { SmsCategory, SmsPriority } from "./categories";
 
@@ -28,49 +29,86 @@ export function localDateFor(at: Date, timeZone: string): string {
   return date;
 }
 
+export type QueueOutcome =
+  /** Queued, holding a slot of `localDate` when it counts toward the cap. */
+  | { queued: true; localDate: string | null }
+  /** Over the cap: nothing was written (the caller skips it with daily_cap). */
+  | { queued: false; refused: true }
+  /** No longer pending or scheduled (cancelled, or another run queued it): nothing was written. */
+  | { queued: false; refused: false };
+
+const queueRowSchema = z.object({ queued: z.boolean(), refused: z.boolean() });
+
 /**
- * Reserves one of the user's texts for their local date; false when the cap is reached. One
- * round trip: a single upsert whose conflict branch increments only while under the cap, so
- * concurrent senders can never reserve more than `cap` (PostgreSQL re-checks the WHERE against
- * the newest row version). A new local date is a new row, so nothing needs resetting.
- * `refusable: false` (urgent texts, see countsTowardDailyCap) always increments and reserves.
- * `count` is the day's count after the call (when refused, as of the statement's start).
+ * Reserves the text's slot of the user's daily cap and marks it `queued`, in one statement: the
+ * counter, the message (with the reserved local date in `cap_local_date`) and its `queued` event
+ * change together or not at all, so a crash between two writes can never reserve twice.
+ *
+ * The message row is locked first and must still be pending or scheduled, so a cancel that won
+ * reserves nothing. The counter's upsert increments only while under the cap (PostgreSQL re-checks
+ * the conflict WHERE against the newest row version), so concurrent senders never reserve more
+ * than `cap`; a new local date is a new row, so nothing needs resetting. `refusable: false`
+ * (urgent texts) always reserves. Texts that do not count are queued with no slot.
  */
-export async function reserveDailySlot(
+export async function reserveAndQueue(
   db: DbOrTx,
-  args: { userId: string; timeZone: string; cap: number; at: Date; refusable?: boolean },
-): Promise<{ reserved: boolean; localDate: string; count: number }> {
-  const localDate = localDateFor(args.at, args.timeZone);
-  const always = args.refusable === false;
-  const rows = await executeRows<{ count: number | string; reserved: boolean }>(
+  args: {
+    messageId: string;
+    userId: string;
+    timeZone: string;
+    cap: number;
+    at: Date;
+    counts: boolean;
+    refusable: boolean;
+  },
+): Promise<QueueOutcome> {
+  const localDate = args.counts ? localDateFor(args.at, args.timeZone) : null;
+  const always = !args.refusable;
+  const at = args.at.toISOString();
+  const [row] = await executeRows(
     db,
     sql`
-    with attempt as (
+    with msg as (
+      select id from sms_messages
+      where id = ${args.messageId}::uuid and status in ('pending', 'scheduled')
+      for update
+    ),
+    slot as (
       insert into sms_daily_counters (user_id, local_date, count)
       select ${args.userId}::text, ${localDate}::date, 1
-      where ${always}::boolean or ${args.cap}::int > 0
+      from msg
+      where ${args.counts}::boolean and (${always}::boolean or ${args.cap}::int > 0)
       on conflict (user_id, local_date) do update set count = sms_daily_counters.count + 1
       where ${always}::boolean or sms_daily_counters.count < ${args.cap}::int
-      returning count
+      returning local_date
+    ),
+    queued as (
+      update sms_messages m set status = 'queued', cap_local_date = (select local_date from slot),
+        held_until = null, hold_reason = null, updated_at = ${at}::timestamptz
+      from msg
+      where m.id = msg.id and (not ${args.counts}::boolean or exists (select 1 from slot))
+      returning m.id
+    ),
+    event as (
+      insert into sms_message_events (message_id, status, source, applied, created_at)
+      select id, 'queued', 'system', true, ${at}::timestamptz from queued
     )
-    select count, true as reserved from attempt
-    union all
-    select count, false as reserved from sms_daily_counters
-    where user_id = ${args.userId}::text and local_date = ${localDate}::date and not exists (select 1 from attempt)`,
+    select exists (select 1 from queued) as queued,
+      exists (select 1 from msg) and not exists (select 1 from queued) as refused`,
   );
-  const row = rows[0];
-  return { reserved: row?.reserved === true, localDate, count: Number(row?.count ?? 0) };
+  const outcome = queueRowSchema.parse(row);
+  if (outcome.queued) return { queued: true, localDate };
+  return { queued: false, refused: outcome.refused };
 }
 
 /**
- * Gives a reservation back (a text that was reserved but then not sent: cancelled, skipped,
- * failed before Twilio took it). Release each reservation once; the count never goes below zero.
+ * The day's counter at least as it stands (tests and the soak's audit compare it with the texts
+ * that hold a slot of that day).
  */
-export async function releaseDailySlot(db: DbOrTx, args: { userId: string; localDate: string }): Promise<void> {
-  await executeRows(
+export async function dailyCount(db: DbOrTx, userId: string, localDate: string): Promise<number | null> {
+  const [row] = await executeRows<{ count: number | string }>(
     db,
-    sql`
-    update sms_daily_counters set count = count - 1
-    where user_id = ${args.userId}::text and local_date = ${args.localDate}::date and count > 0`,
+    sql`select count from sms_daily_counters where user_id = ${userId}::text and local_date = ${localDate}::date`,
   );
+  return row ? Number(row.count) : null;
 }

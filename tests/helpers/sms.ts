@@ -19,10 +19,13 @@ export function sandboxProvider(sandboxUrl = "http://127.0.0.1:1") {
   });
 }
 
-/** A user whose phone the server has verified. */
+/**
+ * A user whose phone the server has verified, with quiet hours off: a text may go at whatever hour
+ * the test runs (dispatch decides again at the moment of sending, quiet hours included).
+ */
 export async function createVerifiedUser(db: DbOrTx, phone: string) {
   const user = await createUser(db);
-  await db.insert(userSmsPreferences).values({ userId: user.id, phone, phoneVerifiedAt: new Date() });
+  await db.insert(userSmsPreferences).values({ userId: user.id, phone, phoneVerifiedAt: new Date(), quietHoursEnabled: false });
   return user;
 }
 

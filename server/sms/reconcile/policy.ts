@@ -12,10 +12,13 @@ export const RECONCILE_POLICY = {
   giveUpAfterMs: 48 * 60 * MINUTE,
   /** Twilio fills in the price a little after the final status; fetch it once after this. */
   priceAfterMs: 10 * MINUTE,
-  /** A text still `pending` this long after its request lost its send run's start event. */
-  strandedAfterMs: 10 * MINUTE,
-  /** ... but not older than this: inside the engine's 24-hour event-id dedupe window. */
-  strandedUntilMs: 23 * 60 * MINUTE,
+  /**
+   * A text `pending` this long after its last change, or `scheduled` this long past the end of its
+   * hold, has lost its send run (a live run moves it within seconds): it is started again.
+   */
+  strandedAfterMs: 3 * MINUTE,
+  /** Restarts per text before it fails with its reason instead. */
+  maxRestarts: 3,
   /** Twilio calls in flight at once per page. */
   concurrency: 4,
 } as const;

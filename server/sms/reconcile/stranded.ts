@@ -1,51 +1,90 @@
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
 import type { SmsPriority } from "../categories";
-import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
-import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
+import { endUnsent } from "../end-unsent";
+import type { ReconcileDeps } from "./deps";
 import { RECONCILE_POLICY } from "./policy";
 
-type StrandedOutcome = "restarted";
+/** The event that records a restart; how many a text has is what bounds its restarts. */
+export const RESTARTED_EVENT = "restarted";
 
-export interface StrandedPage extends SweepPage<TimeCursor, StrandedOutcome> {
-  /** Messages whose send run is started again (the caller sends the events, in a memoized step). */
-  restart: { messageId: string; priority: SmsPriority }[];
+type StrandedOutcome = "restarted" | "failed";
+
+export interface StrandedPage {
+  /** Whether a full page was taken (another may follow). */
+  more: boolean;
+  counts: Record<StrandedOutcome, number>;
+  /** Send runs to start again, each with an event id of its own (the caller sends them, in a memoized step). */
+  restart: { messageId: string; priority: SmsPriority; eventId: string }[];
 }
 
 interface Row extends Record<string, unknown> {
   id: string;
   priority: SmsPriority;
-  cursor_at: string;
+  restarts: number | string;
 }
 
 /**
- * One page of texts still `pending` well after they were requested. A send run moves a text out
- * of `pending` at its first decision, so one still there was inserted but its start event never
- * reached the engine (the request's insert committed, then its event send failed, and a retry
- * found the dedupe key taken). Its start event is sent again with the same id (the message id):
- * an engine that did get the first one drops the repeat. Texts older than the engine's 24-hour
- * dedupe window are left alone rather than risk a second run.
+ * One page of texts whose send run is gone: still `pending` STRANDED_AFTER after their last
+ * change (the request's insert committed but its start event never reached the engine, or the
+ * run died before its first decision), or `scheduled` that long past the moment they were held
+ * until (the run that slept on them died). A run that is alive moves its text within seconds of
+ * that moment.
+ *
+ * Each is started again with a fresh event id (`<id>:recover:<n>` — the engine drops a repeated
+ * id for 24 hours, so re-sending the first would do nothing), its row touched and a `restarted`
+ * event kept, in one statement, so the next sweep leaves it alone for another STRANDED_AFTER. A
+ * second run for a text whose first is merely slow is harmless: every write checks its status and
+ * only one claim sends. After MAX_RESTARTS the text fails with its reason instead.
  */
-export async function strandedRequestsPage(
-  deps: ReconcileDeps,
-  { now, after, limit }: { now: Date; after: TimeCursor | null; limit: number },
-): Promise<StrandedPage> {
+export async function recoverStrandedPage(deps: ReconcileDeps, { now, limit }: { now: Date; limit: number }): Promise<StrandedPage> {
   const at = now.toISOString();
+  const staleBefore = sql`${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedAfterMs / 1000})`;
   const rows = await executeRows<Row>(
     deps.db,
     sql`
-    select m.id, m.priority, m.created_at::text as cursor_at
-    from sms_messages m
-    where m.status = 'pending'
-      and m.created_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedAfterMs / 1000})
-      and m.created_at > ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedUntilMs / 1000})
-      ${afterTimeCursor(sql`m.created_at`, after)}
-    order by m.created_at, m.id
-    limit ${limit}`,
+    with stranded as (
+      select m.id, m.priority,
+        (select count(*) from sms_message_events e where e.message_id = m.id and e.status = ${RESTARTED_EVENT}) as restarts
+      from sms_messages m
+      where m.updated_at < ${staleBefore}
+        and (m.status = 'pending' or (m.status = 'scheduled' and m.held_until < ${staleBefore}))
+      order by m.updated_at, m.id
+      limit ${limit}
+      for update skip locked
+    ),
+    touched as (
+      update sms_messages m set updated_at = ${at}::timestamptz
+      from stranded s
+      where m.id = s.id and s.restarts < ${RECONCILE_POLICY.maxRestarts}
+      returning m.id
+    ),
+    event as (
+      insert into sms_message_events (message_id, status, source, applied, payload, created_at)
+      select s.id, ${RESTARTED_EVENT}, 'reconcile', true, jsonb_build_object('restart', s.restarts + 1), ${at}::timestamptz
+      from stranded s where s.id in (select id from touched)
+    )
+    select id, priority, restarts from stranded`,
   );
-  return {
-    next: nextTimeCursor(rows, limit),
-    counts: { restarted: rows.length },
-    restart: rows.map((r) => ({ messageId: r.id, priority: r.priority })),
-  };
+  const counts: Record<StrandedOutcome, number> = { restarted: 0, failed: 0 };
+  const restart: StrandedPage["restart"] = [];
+  for (const row of rows) {
+    const restarts = Number(row.restarts);
+    if (restarts < RECONCILE_POLICY.maxRestarts) {
+      counts.restarted += 1;
+      restart.push({ messageId: row.id, priority: row.priority, eventId: `${row.id}:recover:${restarts + 1}` });
+      continue;
+    }
+    const reason = `its send run was lost ${RECONCILE_POLICY.maxRestarts + 1} times; not sent`;
+    const { changed } = await endUnsent(deps.db, {
+      messageId: row.id,
+      from: ["pending", "scheduled"],
+      to: "failed",
+      set: [sql`fail_reason = ${reason}::text`, sql`held_until = null`, sql`hold_reason = null`],
+      event: { status: "failed", source: "reconcile", payload: { reason } },
+      at: now,
+    });
+    if (changed) counts.failed += 1;
+  }
+  return { more: rows.length === limit, counts, restart };
 }

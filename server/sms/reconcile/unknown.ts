@@ -4,6 +4,7 @@ import { ProviderError, type SentMessage } from "../provider";
 import type { SmsPriority } from "../categories";
 import { STATUS_RANK, statusFromTwilio } from "../status-rank";
 import { applyStatusReport } from "../apply-status-reports";
+import { endUnsent } from "../end-unsent";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
 import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
 import { findTwilioRecord } from "./match";
@@ -140,22 +141,19 @@ async function requeueOnce(deps: ReconcileDeps, messageId: string, now: Date): P
   return rows.length > 0;
 }
 
-/** A re-queued text that again left no record at Twilio fails rather than going a third time. */
+/**
+ * A re-queued text that again left no record at Twilio fails rather than going a third time, and
+ * gives back its daily-cap slot: by every sign Twilio never took it.
+ */
 async function failAfterRequeue(deps: ReconcileDeps, messageId: string, now: Date): Promise<boolean> {
   const reason = "no record at Twilio after a re-queue; not sent again";
-  const rows = await executeRows<{ message_id: string }>(
-    deps.db,
-    sql`
-    with moved as (
-      update sms_messages set status = 'failed', fail_reason = ${reason}, updated_at = ${now.toISOString()}::timestamptz
-      where id = ${messageId}::uuid and status = 'unknown'
-      returning id
-    )
-    insert into sms_message_events (message_id, status, source, applied, payload, created_at)
-    select id, 'failed', 'reconcile', true, jsonb_build_object('reason', ${reason}::text), ${now.toISOString()}::timestamptz
-    from moved
-    on conflict do nothing
-    returning message_id`,
-  );
-  return rows.length > 0;
+  const { changed } = await endUnsent(deps.db, {
+    messageId,
+    from: ["unknown"],
+    to: "failed",
+    set: [sql`fail_reason = ${reason}::text`],
+    event: { status: "failed", source: "reconcile", payload: { reason } },
+    at: now,
+  });
+  return changed;
 }

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
 import { createReconcileMessagesFunction } from "@/inngest/functions/reconcile-messages";
+import { createRecoverStrandedFunction } from "@/inngest/functions/recover-stranded";
 import { createDailyBriefFunction, createTaskRemindersFunction } from "@/inngest/functions/sms-crons";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
-import { dailyBriefCron, reconcileMessagesCron, taskRemindersCron } from "@/server/jobs/crons";
+import { dailyBriefCron, reconcileMessagesCron, recoverStrandedCron, taskRemindersCron } from "@/server/jobs/crons";
 import { dispatchMessageJob, sendSmsJob } from "@/server/jobs/definitions";
 import { logger } from "@/server/logger";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";
@@ -90,9 +91,8 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     expect(Date.parse((result as { tick: string }).tick)).toBeGreaterThan(Date.now() - MINUTE);
   });
 
-  it("reconciliation: tick, then the stranded, unknown, in-flight and price sweeps; a re-queued text fans out one dispatch event, a stranded request its start event again", async () => {
+  it("reconciliation: tick, then the unknown, in-flight and price sweeps; a re-queued text fans out one dispatch event", async () => {
     const user = await userWith(handle.db);
-    const stranded = await createMessage(handle.db, user.id, { status: "pending", createdAt: new Date(Date.now() - 20 * MINUTE) });
     const claimedAt = new Date(Date.now() - 20 * MINUTE);
     const lost = await createMessage(handle.db, user.id, { status: "unknown", to: "+15555550190", updatedAt: claimedAt, priority: "high" });
     await handle.db.insert(smsMessageEvents).values({ messageId: lost.id, status: "sending", source: "system", createdAt: claimedAt });
@@ -109,19 +109,36 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     const { result, ctx } = await t.execute({
       events: [timer(reconcileMessagesCron.schedule, Date.now())],
       // The dispatch event goes to the engine; here the step's answer is mocked.
-      steps: [
-        { id: "requeue", handler: () => ({ ids: ["evt"] }) },
-        { id: "restart", handler: () => ({ ids: ["evt"] }) },
-      ],
+      steps: [{ id: "requeue", handler: () => ({ ids: ["evt"] }) }],
     });
     const mock = ctx as InngestTestEngine.MockContext;
-    expect(stepRuns(mock)).toEqual(["tick", "stranded", "unknown", "in-flight", "prices"]);
+    expect(stepRuns(mock)).toEqual(["tick", "unknown", "in-flight", "prices"]);
     expect(mock.step.sendEvent).toHaveBeenCalledWith("requeue", [requeue]);
-    expect(mock.step.sendEvent).toHaveBeenCalledWith("restart", [
-      sendSmsJob.event({ messageId: stranded.id, priority: stranded.priority }, { id: stranded.id }),
-    ]);
-    expect(result).toMatchObject({ stranded: { restarted: 1 }, unknown: { requeued: 1 } });
+    expect(result).toMatchObject({ unknown: { requeued: 1 } });
     const [row] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, lost.id));
     expect(row?.status).toBe("queued");
+  });
+
+  it("recover-stranded: a text whose send run was lost gets its start event again, with a fresh id the engine will not drop", async () => {
+    const user = await userWith(handle.db);
+    const old = new Date(Date.now() - 20 * MINUTE);
+    const stranded = await createMessage(handle.db, user.id, { status: "pending", createdAt: old, updatedAt: old });
+    const deps = () => ({
+      db: handle.db,
+      actor: { type: "system", reason: "test" } as const,
+      jobs: recordingJobs(),
+      provider: sandboxProvider(sandbox.url),
+      log: logger,
+    });
+    const t = new InngestTestEngine({ function: createRecoverStrandedFunction(client, deps) });
+    const { result, ctx } = await t.execute({
+      events: [timer(recoverStrandedCron.schedule, Date.now())],
+      steps: [{ id: "restart-0", handler: () => ({ ids: ["evt"] }) }],
+    });
+    const mock = ctx as InngestTestEngine.MockContext;
+    expect(stepRuns(mock)).toEqual(["tick", "page-0"]);
+    const [, events] = mock.step.sendEvent.mock.calls.find((call) => call[0] === "restart-0")!;
+    expect(events).toContainEqual(sendSmsJob.event({ messageId: stranded.id, priority: stranded.priority }, { id: `${stranded.id}:recover:1` }));
+    expect(result).toMatchObject({ restarted: expect.any(Number) });
   });
 });

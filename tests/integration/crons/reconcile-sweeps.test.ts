@@ -9,7 +9,7 @@ import type { ReconcileDeps } from "@/server/sms/reconcile/deps";
 import { reconcileInFlightPage } from "@/server/sms/reconcile/in-flight";
 import { RECONCILE_POLICY } from "@/server/sms/reconcile/policy";
 import { fetchMissingPricesPage } from "@/server/sms/reconcile/prices";
-import { strandedRequestsPage } from "@/server/sms/reconcile/stranded";
+import { recoverStrandedPage } from "@/server/sms/reconcile/stranded";
 import { REQUEUED_EVENT, reconcileUnknownPage } from "@/server/sms/reconcile/unknown";
 import { nextPhone, userWith } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
@@ -127,17 +127,31 @@ describe.each(testDatabases())("reconcile sweeps on $name", (database) => {
     expect((await fetchMissingPricesPage(deps, { now, after: null, limit: 100 })).counts).toEqual({ priced: 0, no_price: 0, fetch_error: 0 });
   });
 
-  it("starts again the send run of a request whose start event was lost, inside the engine's dedupe window only", async () => {
+  it("starts again, with a fresh event id, a text whose send run was lost; a few times at most, then fails it with its reason", async () => {
     const user = await userWith(handle.db);
     const t0 = new Date();
-    const lost = await createMessage(handle.db, user.id, { status: "pending", createdAt: t0 });
-    const held = await createMessage(handle.db, user.id, { status: "scheduled", createdAt: t0 });
-    const page = (minutes: number) => strandedRequestsPage(deps, { now: new Date(t0.getTime() + minutes * MINUTE), after: null, limit: 1_000 });
-    const restarted = async (minutes: number) => (await page(minutes)).restart.map((r) => r.messageId);
-    expect(await restarted(RECONCILE_POLICY.strandedAfterMs / MINUTE - 1)).not.toContain(lost.id);
-    const due = await restarted(RECONCILE_POLICY.strandedAfterMs / MINUTE + 1);
-    expect(due).toContain(lost.id);
-    expect(due).not.toContain(held.id);
-    expect(await restarted(RECONCILE_POLICY.strandedUntilMs / MINUTE + 1)).not.toContain(lost.id);
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * MINUTE);
+    const lost = await createMessage(handle.db, user.id, { status: "pending", createdAt: t0, updatedAt: t0 });
+    const sleeping = await createMessage(handle.db, user.id, { status: "scheduled", heldUntil: at(60), updatedAt: t0 });
+    const orphaned = await createMessage(handle.db, user.id, { status: "scheduled", heldUntil: at(-10), updatedAt: at(-20) });
+    const sweep = async (minutes: number) => (await recoverStrandedPage(deps, { now: at(minutes), limit: 1_000 })).restart;
+    const after = RECONCILE_POLICY.strandedAfterMs / MINUTE;
+
+    expect((await sweep(after - 1)).map((r) => r.messageId)).not.toContain(lost.id);
+    const first = await sweep(after + 1);
+    expect(first).toContainEqual({ messageId: lost.id, priority: lost.priority, eventId: `${lost.id}:recover:1` });
+    expect(first.map((r) => r.messageId)).toContain(orphaned.id);
+    expect(first.map((r) => r.messageId)).not.toContain(sleeping.id);
+    // Touched: the next sweep leaves it alone until it has again made no progress for as long.
+    expect((await sweep(after + 1)).map((r) => r.messageId)).not.toContain(lost.id);
+
+    let minutes = after + 1;
+    for (let n = 2; n <= RECONCILE_POLICY.maxRestarts; n++) {
+      minutes += after + 1;
+      expect((await sweep(minutes)).find((r) => r.messageId === lost.id)?.eventId).toBe(`${lost.id}:recover:${n}`);
+    }
+    minutes += after + 1;
+    expect((await sweep(minutes)).map((r) => r.messageId)).not.toContain(lost.id);
+    expect(await messageOf(lost.id)).toMatchObject({ status: "failed", failReason: expect.stringMatching(/send run was lost/) });
   });
 });

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { smsMessageEvents, smsMessages, smsOptChanges } from "@/db/schema";
+import { smsDailyCounters, smsMessageEvents, smsMessages, smsOptChanges, userSmsPreferences } from "@/db/schema";
 import { createTwilioSandbox, type TwilioSandbox } from "@/local/twilio-sandbox";
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { dispatchMessage, INTERRUPTED_SEND_REASON } from "@/server/sms/dispatch";
@@ -126,13 +126,34 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     expect(changes).toEqual([expect.objectContaining({ kind: "opt_out", source: "twilio_21610" })]);
   });
 
-  it("a STOP text through the signed inbound webhook opts out, and Twilio then refuses sends", async () => {
+  it("a STOP text through the signed inbound webhook opts out; a text already queued is then skipped at its claim, never handed to Twilio", async () => {
     const user = await createVerifiedUser(handle.db, "+15555550113");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550113" });
     const record = await sandbox.simulateInbound({ from: "+15555550113", body: " Stop " });
     expect(JSON.stringify(record)).toMatch(/unsubscribed/);
     expect((await preferencesOf(handle.db, user.id)).optOutSource).toBe("keyword");
-    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550113" });
-    expect(await dispatch(id)).toMatchObject({ result: "failed", code: 21610 });
+    expect(await dispatch(id)).toEqual({ result: "skipped", reason: "opted_out" });
+    expect((await messageState(id)).message).toMatchObject({ status: "skipped", skipReason: "opted_out", capLocalDate: null });
+    expect(sandboxMessagesTo("+15555550113").filter((m: { direction: string }) => m.direction === "outbound-api")).toHaveLength(0);
+  });
+
+  it("quiet hours that began while a text waited in the dispatch queue send it back to being held, its cap slot given back", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550114");
+    const { id } = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550114", capLocalDate: "2026-01-01" });
+    await handle.db.insert(smsDailyCounters).values({ userId: user.id, localDate: "2026-01-01", count: 1 });
+    // The user turns on quiet hours that cover every moment: 00:00 to 23:59 in their zone.
+    await handle.db
+      .update(userSmsPreferences)
+      .set({ quietHoursEnabled: true, quietHoursStart: "00:00", quietHoursEnd: "23:59", timeZone: "UTC" })
+      .where(eq(userSmsPreferences.userId, user.id));
+    const outcome = await dispatch(id);
+    expect(outcome).toMatchObject({ result: "held", why: "quiet_hours" });
+    const { message } = await messageState(id);
+    expect(message).toMatchObject({ status: "scheduled", holdReason: "quiet_hours", capLocalDate: null });
+    expect(message.heldUntil?.toISOString()).toBe((outcome as { until: string }).until);
+    const [counter] = await handle.db.select().from(smsDailyCounters).where(eq(smsDailyCounters.userId, user.id));
+    expect(counter?.count).toBe(0);
+    expect(sandboxMessagesTo("+15555550114")).toHaveLength(0);
   });
 
   it("puts the message back in the queue on 5xx and 429 (nothing reached Twilio)", async () => {

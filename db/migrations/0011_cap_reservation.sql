@@ -1,0 +1,1 @@
+ALTER TABLE "sms_messages" ADD COLUMN "cap_local_date" date;
