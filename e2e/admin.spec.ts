@@ -194,6 +194,22 @@ test("a failed text is retried as a new text linked to it, which is delivered", 
   await expect(page.getByRole("link", { name: "delivered text" })).toBeVisible();
 });
 
+test("Twilio's 429s and 500s are retried in the built server, and the text is delivered once", async ({ browser }) => {
+  const user = await verifiedUser(browser, "Tova");
+  const page = await adminPage(browser);
+  // A 429 (Retry-After 1 s), then a 500 (retried after 30 s) for the next creates: neither reaches a phone.
+  expect((await page.request.post(`${sandbox}/__sandbox/faults`, { data: { rateLimits: 1, retryAfterSeconds: 1, serverErrors: 1 } })).status()).toBe(200);
+  const detail = await sendTest(page, user);
+  // Before the fix the provider's ProviderError (one Next bundle's class) failed `instanceof` in
+  // dispatch (another bundle's), and the first 429 left the text `unknown`.
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("delivered", { timeout: 90_000 });
+  await page.goto(detail);
+  await expect(page.getByTestId("status").first()).toHaveText("delivered");
+  const texts = await page.request.get(`${sandbox}/__sandbox/messages?to=${encodeURIComponent(user.phone)}`);
+  const { messages } = (await texts.json()) as { messages: { body: string; direction: string }[] };
+  expect(messages.filter((m) => m.direction === "outbound-api" && m.body.includes("Pour the footings"))).toHaveLength(1);
+});
+
 test("STOP from the sandbox phone opts the user out, as the users page then shows", async ({ browser }) => {
   const user = await verifiedUser(browser, "Sami");
   const page = await adminPage(browser);

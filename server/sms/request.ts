@@ -4,6 +4,7 @@ import { executeRows, type DbOrTx } from "@/db/client";
 import { smsCategory, smsPriority } from "@/db/schema";
 import { DomainError } from "../errors";
 import { EVENTS_PER_SEND } from "../jobs/define";
+import { sendCommitted } from "../jobs/after-commit";
 import { sendSmsJob } from "../jobs/definitions";
 import type { ServiceContext } from "../service-context";
 import { eventSourceOf } from "./message-events";
@@ -234,12 +235,15 @@ async function insertMessages(ctx: ServiceContext, rows: MessageRow[]): Promise<
   return inserted.map((row) => row.id);
 }
 
-/** One event per pending message, id = message id, in one send (the engine drops a repeat). */
+/**
+ * One event per pending message, id = message id, in as few sends as the engine allows (it
+ * drops a repeat). The rows are committed already (or will be, inside an after-commit sender),
+ * so an engine that cannot be reached does not fail the request: recover-stranded starts them.
+ */
 async function startSendRuns(ctx: ServiceContext, rows: MessageRow[]) {
   const pending = rows.filter((row) => row.status === "pending");
-  if (pending.length === 0) return;
-  await sendSmsJob.triggerMany(
-    ctx.jobs,
-    pending.map((row) => ({ data: { messageId: row.id, priority: row.priority }, id: row.id })),
-  );
+  for (let i = 0; i < pending.length; i += EVENTS_PER_SEND) {
+    const events = pending.slice(i, i + EVENTS_PER_SEND).map((row) => sendSmsJob.event({ messageId: row.id, priority: row.priority }, { id: row.id }));
+    await sendCommitted(ctx.jobs, events);
+  }
 }

@@ -6,9 +6,12 @@ import { adminAuditLog, smsMessageEvents, smsMessages } from "@/db/schema";
 import type { SessionUser } from "@/server/auth/auth";
 import { DEFAULT_TEMPLATES } from "@/server/templates/defaults";
 import { ensureTemplate } from "@/server/templates/service";
+import { logger } from "@/server/logger";
+import { RECONCILE_POLICY } from "@/server/sms/reconcile/policy";
+import { recoverStrandedPage } from "@/server/sms/reconcile/stranded";
 import { createMessage, createUser } from "../../helpers/factories";
 import { recordingJobs } from "../../helpers/jobs";
-import { createVerifiedUser } from "../../helpers/sms";
+import { createVerifiedUser, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
 
@@ -57,6 +60,20 @@ describe.each(testDatabases())("admin message actions on $name", (database) => {
         expect.objectContaining({ action: "message.test_send", actorUserId: admin.id, details: { templateKey: "task_reminder", scheduledFor: null } }),
       ]);
       expect(jobs.sent).toEqual([expect.objectContaining({ name: "sms/message.requested", id: result.messageId, data: { messageId: result.messageId, priority: "normal" } })]);
+    });
+
+    it("answers with the text while the engine is down (the text and its audit are committed); recovery starts its run", async () => {
+      jobs = recordingJobs();
+      const down = { sent: [], async send() { throw new Error("connect ECONNREFUSED 127.0.0.1:8288"); } };
+      const result = await callerFor(handle.db, admin, down).admin.messages.testSend({ userId: dana.id, templateKey: "task_reminder", variables: reminderVars });
+      expect(result).toMatchObject({ status: "pending", created: true });
+      expect(await auditOf(result.messageId)).toEqual([expect.objectContaining({ action: "message.test_send" })]);
+      const later = new Date(Date.now() + RECONCILE_POLICY.strandedAfterMs + 60_000);
+      const page = await recoverStrandedPage(
+        { db: handle.db, actor: { type: "system", reason: "test" }, jobs, provider: sandboxProvider(), log: logger },
+        { now: later, limit: 1_000 },
+      );
+      expect(page.restart.map((r) => r.messageId)).toContain(result.messageId);
     });
 
     it("keeps a scheduled time, and shows a skip with its reason for a user who cannot be texted", async () => {

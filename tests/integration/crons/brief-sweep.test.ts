@@ -87,10 +87,16 @@ describe.each(testDatabases())("daily brief sweep on $name", (database) => {
     expect(jobs.sent.some((e) => (e.data as { messageId: string }).messageId === brief?.id)).toBe(true);
   });
 
-  it("on the spring-forward night a brief set in the skipped hour goes once, an hour later on the clock", async () => {
+  it("on the spring-forward night a brief set in the skipped hour goes once, at the moment of the jump (as quiet hours read that time)", async () => {
     const user = await briefUser("America/New_York", "02:30"); // 2026-03-08: 02:00 → 03:00
     for (let t = Date.parse("2026-03-08T05:00:00Z"); t <= Date.parse("2026-03-08T09:00:00Z"); t += 5 * MINUTE) await tick(new Date(t));
-    expect((await briefsOf(user.id)).map((m) => m.scheduledFor?.toISOString())).toEqual(["2026-03-08T07:30:00.000Z"]);
+    expect((await briefsOf(user.id)).map((m) => m.scheduledFor?.toISOString())).toEqual(["2026-03-08T07:00:00.000Z"]);
+  });
+
+  it("on the fall-back night a brief set in the repeated hour goes once, at its first occurrence", async () => {
+    const user = await briefUser("America/New_York", "01:30"); // 2026-11-01: 02:00 EDT → 01:00 EST
+    for (let t = Date.parse("2026-11-01T04:00:00Z"); t <= Date.parse("2026-11-01T08:00:00Z"); t += 5 * MINUTE) await tick(new Date(t));
+    expect((await briefsOf(user.id)).map((m) => m.scheduledFor?.toISOString())).toEqual(["2026-11-01T05:30:00.000Z"]);
   });
 
   it("skips users with the brief off, without a verified phone, or opted out", async () => {
