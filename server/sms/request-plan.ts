@@ -21,6 +21,12 @@ export interface SmsRequest {
   dedupeKey?: string;
   /** Never sent after this moment (a reminder: when its task is due); also bounds Twilio's ValidityPeriod. */
   validUntil?: Date;
+  /**
+   * A task reminder: its task and the due time it was made for (cancelled if the task is
+   * completed, deleted or moved before it leaves: server/reminders/stale.ts), and the reference
+   * number its text carries when its user has other reminders open ("Reply DONE 2").
+   */
+  reminder?: { taskId: string; taskDueAt: Date | null; replyRef: number };
 }
 
 /** A template's current version, as the request reads it. */
@@ -66,6 +72,9 @@ export interface MessageRow {
   encoding: "GSM-7" | "UCS-2";
   dedupe_key: string;
   phone_verified_at: string | null;
+  task_id: string | null;
+  task_due_at: string | null;
+  reply_ref: number | null;
   created_at: string;
 }
 
@@ -108,6 +117,9 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
     valid_until: input.validUntil?.toISOString() ?? null,
     dedupe_key: input.dedupeKey ?? `message:${id}`,
     phone_verified_at: phone?.verifiedAt.toISOString() ?? null,
+    task_id: input.reminder?.taskId ?? null,
+    task_due_at: input.reminder?.taskDueAt?.toISOString() ?? null,
+    reply_ref: input.reminder?.replyRef ?? null,
     created_at: now.toISOString(),
   } satisfies Partial<MessageRow>;
 
