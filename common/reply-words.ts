@@ -21,3 +21,9 @@ export const LONGEST_REPLY_HINT = [replyHint(REPLY_REF_MAX, true), replyHint(nul
 
 /** Variables the app fills itself, with the longest value each can take (for previews). */
 export const SYSTEM_VARIABLE_SAMPLES: Readonly<Record<string, string>> = { reply_hint: LONGEST_REPLY_HINT };
+
+/**
+ * What a system variable is when the request does not give one (an admin's test send of a
+ * reminder): the plain reply hint. The request service fills these; the test-send form shows them.
+ */
+export const SYSTEM_VARIABLE_DEFAULTS: Readonly<Record<string, string>> = { reply_hint: replyHint(null, true) };

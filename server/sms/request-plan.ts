@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { smsCategory, smsSkipReason } from "@/db/schema";
+import { SYSTEM_VARIABLE_DEFAULTS } from "@/common/reply-words";
 import { DomainError } from "../errors";
 import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
@@ -97,8 +98,11 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
   if (!recipient) return { error: new DomainError("NOT_FOUND", `User ${input.userId} not found`, { field: "userId" }) };
 
   const id = randomUUID();
+  // Variables the app fills itself (a reminder's reply hint) take their default when not given.
+  const given = { ...input.variables };
+  for (const [name, value] of Object.entries(SYSTEM_VARIABLE_DEFAULTS)) if (!given[name]?.trim()) given[name] = value;
   const vars = Object.fromEntries(
-    templateVariables(template.body).flatMap((name) => (input.variables[name] !== undefined ? [[name, input.variables[name]]] : [])),
+    templateVariables(template.body).flatMap((name) => (given[name] !== undefined ? [[name, given[name]]] : [])),
   );
   const prefs = recipient.preferences;
   const phone = prefs?.phone && prefs.phoneVerifiedAt ? { to: prefs.phone, verifiedAt: prefs.phoneVerifiedAt } : null;
@@ -123,7 +127,7 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
     created_at: now.toISOString(),
   } satisfies Partial<MessageRow>;
 
-  const rendered = renderTemplate(template.body, input.variables);
+  const rendered = renderTemplate(template.body, given);
   const problem = !rendered.ok
     ? `Missing template variable${rendered.missing.length > 1 ? "s" : ""} ` +
       `${rendered.missing.map((name) => `"${name}"`).join(", ")} for template "${template.key}"`
