@@ -94,6 +94,9 @@ export function TaskList() {
                               <LocalTime date={task.dueAt} />
                             </>
                           ) : null}
+                          {task.completedAt ? (
+                            <span data-testid="task-completed">{task.completedVia === "text" ? " · completed by text" : " · completed"}</span>
+                          ) : null}
                         </p>
                       </div>
                       {task.completedAt ? null : (

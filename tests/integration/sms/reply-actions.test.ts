@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsInboundMessages, smsMessages, tasks } from "@/db/schema";
 import { systemContext } from "@/server/service-context";
+import { clockTime } from "@/server/tasks/display";
 import { advanceMessage } from "@/server/sms/send-pipeline";
 import { handleInboundWebhook } from "@/server/webhooks/twilio-handlers";
 import { addTask, nextPhone, seedTemplates, userWith } from "../../helpers/crons";
@@ -114,7 +115,8 @@ describe.each(testDatabases())("replies that act on reminders, through the signe
       dedupeKey: `task_snooze:${task.id}:${snoozed!.scheduledFor!.toISOString()}`,
       validUntil: null,
     });
-    expect(replies).toEqual([`Snoozed until ${snoozed!.scheduledFor!.toISOString().slice(11, 16).replace(/^0/, "")}`.replace(/^(Snoozed until )(\d+):(\d+)$/, (_, a, h, m) => `${a}${Number(h) % 12 || 12}:${m} ${Number(h) < 12 ? "AM" : "PM"}`) + ": Pay rent."]);
+    // "tomorrow" when two hours on is past midnight UTC
+    expect(replies).toEqual([expect.stringMatching(new RegExp(`^Snoozed until (tomorrow )?${clockTime(snoozed!.scheduledFor!, "UTC")}: Pay rent\\.$`))]);
     expect(jobs.sent).toEqual([expect.objectContaining({ name: "sms/message.requested", id: snoozed!.id })]);
   });
 
