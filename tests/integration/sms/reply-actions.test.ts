@@ -13,6 +13,8 @@ import { markRemindersSent, remindersOfTask, sweepReminders, utcClock } from "..
 import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
 import { createSmsUser, preferencesOf, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
+import { callerFor } from "../../helpers/trpc";
+import { createUser } from "../../helpers/factories";
 
 const PUBLIC_URL = "https://sms.example.test";
 const INBOUND_URL = `${PUBLIC_URL}/api/webhooks/twilio/inbound`;
@@ -225,5 +227,39 @@ describe.each(testDatabases())("replies that act on reminders, through the signe
     expect((await text(user.phone, "snooze")).replies).toEqual([expect.stringMatching(/^Old thing was due at .*, so there is nothing to snooze\./)]);
     await handle.db.delete(tasks).where(and(eq(tasks.id, task.id)));
     expect((await text(user.phone, "done")).replies).toEqual(["That task was deleted, so there is nothing to do."]);
+  });
+
+  it("history, tasks and the admin view show each reply and what it did; replies are the user's own", async () => {
+    const { user, task } = await remindedUser("Call Ana");
+    await text(user.phone, "DONE");
+    await text(user.phone, "HELP");
+    const session = { id: user.id, email: user.email, name: user.name, role: "user" as const };
+    const asUser = callerFor(handle.db, session);
+    expect(await asUser.messages.replies()).toEqual([
+      expect.objectContaining({ body: "HELP", did: "Answered with help.", answer: expect.stringMatching(/^BuildOS SMS:/) }),
+      expect.objectContaining({ body: "DONE", did: 'Completed "Call Ana".', answer: "Done: Call Ana." }),
+    ]);
+    const listed = (await asUser.tasks.list()).items.find((t) => t.id === task.id);
+    expect(listed).toMatchObject({ completedVia: "text" });
+
+    const stranger = await createUser(handle.db);
+    expect(await callerFor(handle.db, { id: stranger.id, email: stranger.email, name: stranger.name, role: "user" }).messages.replies()).toEqual([]);
+    await expect(callerFor(handle.db, session).admin.userConversation({ userId: user.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const root = await createUser(handle.db, { role: "admin" });
+    const conversation = await callerFor(handle.db, { id: root.id, email: root.email, name: root.name, role: "admin" }).admin.userConversation({ userId: user.id });
+    expect(conversation.items.map((i) => [i.direction, i.body.slice(0, 12), "did" in i ? i.did : i.status])).toEqual([
+      ["to_user", "BuildOS: Cal", "sent"],
+      ["from_user", "DONE", 'Completed "Call Ana".'],
+      ["from_user", "HELP", "Answered with help."],
+    ]);
+  });
+
+  it("settings: Act on my replies is on by default; a snooze length outside 5 minutes to 24 hours is refused by field", async () => {
+    const fresh = await createUser(handle.db);
+    const caller = callerFor(handle.db, { id: fresh.id, email: fresh.email, name: fresh.name, role: "user" });
+    expect(await caller.preferences.get()).toMatchObject({ actOnReplies: true, snoozeMinutes: 60 });
+    await expect(caller.preferences.update({ snoozeMinutes: 2 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await caller.preferences.update({ actOnReplies: false, snoozeMinutes: 30 })).toMatchObject({ actOnReplies: false, snoozeMinutes: 30 });
   });
 });
