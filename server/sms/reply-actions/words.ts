@@ -32,7 +32,7 @@ export const replyWords = {
     const list = shown.map((c) => `${c.replyRef} ${title(c.task?.title ?? "", LIST_TITLE_MAX)}`).join(", ");
     const more = open.length > shown.length ? ` (+${open.length - shown.length} more)` : "";
     const lead = unknownRef === undefined ? "Which one?" : `No reminder ${unknownRef} is open.`;
-    if (shown.length === 0) return `${lead} ${replyWords.noReminder()}`;
+    if (shown.length === 0) return unknownRef === undefined ? replyWords.noReminder() : `${lead} Reply HELP for help.`;
     const refs = shown.map((c) => `${verb} ${c.replyRef}`);
     const choice = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(", ")} or ${refs.at(-1)}`;
     return `${lead} ${list}${more}. Reply ${choice}.`;
