@@ -27,7 +27,8 @@ UPDATE "tasks" SET "completed_via" = 'app' WHERE "completed_at" IS NOT NULL;--> 
 UPDATE "sms_messages" SET
   "task_id" = substring("dedupe_key" from '^task_reminder:([0-9a-f-]{36}):')::uuid,
   "task_due_at" = substring("dedupe_key" from '^task_reminder:[0-9a-f-]{36}:(.+)$')::timestamptz
-WHERE "dedupe_key" LIKE 'task_reminder:%' AND "status" IN ('pending', 'scheduled', 'queued');
+WHERE "status" IN ('pending', 'scheduled', 'queued')
+  AND "dedupe_key" ~ '^task_reminder:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$';
 --> statement-breakpoint
 -- An install still on the original task reminder gets the version that says how to reply
 -- (an admin's own edit is left alone).
