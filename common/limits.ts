@@ -23,6 +23,9 @@ export const DAILY_CAP_MAX = 50;
 /** How long before a task is due its reminder goes out, in minutes (a CHECK enforces the bounds too). */
 export const REMINDER_LEAD_MINUTES = { min: 5, max: 1440, default: 60 } as const;
 
+/** How long a SNOOZE reply pushes a reminder back, in minutes (a bare SNOOZE: the user's setting). */
+export const SNOOZE_MINUTES = { min: 5, max: 1440, default: 60 } as const;
+
 /** Task and message priorities share one scale. */
 export const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 export type Priority = (typeof PRIORITIES)[number];

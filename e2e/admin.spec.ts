@@ -59,7 +59,7 @@ async function sendTest(page: Page, user: { email: string }, options: { sendAt?:
   await page.getByLabel("task_name", { exact: true }).fill("Pour the footings");
   await page.getByLabel("due_time", { exact: true }).fill("at 3pm");
   await page.getByLabel("task_context", { exact: true }).fill("Site B");
-  await expect(page.getByTestId("test-send-preview")).toHaveText("BuildOS: Pour the footings is due at 3pm. Site B");
+  await expect(page.getByTestId("test-send-preview")).toHaveText("BuildOS: Pour the footings is due at 3pm. Site B Reply DONE or SNOOZE.");
   if (options.sendAt) await page.getByLabel("Send at (optional)").fill(options.sendAt);
   await page.getByRole("button", { name: "Send test" }).click();
   const open = page.getByTestId("test-send-result").getByRole("link", { name: "Open the message" });
@@ -152,7 +152,7 @@ test("a test text is followed live until delivered; the log and the detail show 
   await expect(page.getByRole("row").filter({ hasText: "Pour the footings" })).toHaveCount(1);
 
   await page.goto(detail);
-  await expect(page.getByTestId("message-body")).toHaveText("BuildOS: Pour the footings is due at 3pm. Site B");
+  await expect(page.getByTestId("message-body")).toHaveText("BuildOS: Pour the footings is due at 3pm. Site B Reply DONE or SNOOZE.");
   const events = page.getByTestId("events");
   await expect(events).toContainText("by admin");
   await expect(events).toContainText("by Twilio callback");

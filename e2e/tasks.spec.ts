@@ -22,6 +22,11 @@ test("a user adds a task, gets a clear error for a blank title, and completes th
   await expect(task.getByRole("button", { name: "Done" })).toHaveCount(0);
   await page.reload();
   await expect(page.getByText("Send the invoice")).toHaveClass(/line-through/);
+  await expect(task.getByTestId("task-completed")).toHaveText(" · completed");
+
+  // Deleting it (which also cancels a reminder still waiting) empties the list.
+  await task.getByRole("button", { name: "Delete Send the invoice" }).click();
+  await expect(page.getByText("No tasks yet. Add one above.")).toBeVisible();
 });
 
 test("a long task list loads page by page with Load more", async ({ page }) => {

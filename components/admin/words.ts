@@ -22,6 +22,9 @@ export const SKIP_REASONS: Record<string, string> = {
   template_inactive: "template inactive",
   invalid_vars: "variables did not render",
   expired: "expired before it could go",
+  task_done: "task completed first",
+  task_moved: "task rescheduled",
+  task_deleted: "task deleted",
 };
 
 export const CATEGORIES: Record<string, string> = {

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES } from "@/common/limits";
+import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES, SNOOZE_MINUTES } from "@/common/limits";
 import { browserTimeZone } from "@/common/time-zones";
 import { useTRPC } from "../trpc/client";
 import { errorMessage, fieldErrors } from "../trpc/errors";
@@ -65,6 +65,8 @@ export function PreferencesForm() {
       dailyCap: capText === "" ? Number.NaN : Number(capText),
       dailyBriefTime: String(form.get("dailyBriefTime")),
       reminderLeadMinutes: Number(form.get("reminderLeadMinutes")),
+      actOnReplies: form.get("actOnReplies") === "on",
+      snoozeMinutes: Number(form.get("snoozeMinutes")),
     });
   }
 
@@ -125,6 +127,29 @@ export function PreferencesForm() {
             ))}
           </SelectField>
         </div>
+        <fieldset className="grid gap-4 sm:grid-cols-2">
+          <legend className="mb-2 text-sm font-medium text-slate-800">Replies</legend>
+          <div className="space-y-1 sm:col-span-2">
+            <Checkbox label="Act on my replies" name="actOnReplies" defaultChecked={p.actOnReplies} aria-describedby="act-on-replies-hint" />
+            <p id="act-on-replies-hint" className="text-sm text-slate-600">
+              Reply DONE to a reminder to complete its task, or SNOOZE (SNOOZE 30M, SNOOZE 2H, SNOOZE TOMORROW) to be reminded again
+              later. With this off, replies change nothing. STOP and HELP always work.
+            </p>
+          </div>
+          <SelectField
+            label="Snooze length"
+            name="snoozeMinutes"
+            defaultValue={String(p.snoozeMinutes)}
+            error={errors.snoozeMinutes}
+            hint="How long a plain SNOOZE reply pushes a reminder back."
+          >
+            {snoozeChoices(p.snoozeMinutes).map((minutes) => (
+              <option key={minutes} value={minutes}>
+                {leadWords(minutes)}
+              </option>
+            ))}
+          </SelectField>
+        </fieldset>
         {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
         {update.isError && Object.keys(errors).length > 0 ? <Alert>Nothing was saved: fix the fields marked above.</Alert> : null}
         {saved ? <Alert tone="success">Preferences saved.</Alert> : null}
@@ -143,6 +168,13 @@ const LEAD_CHOICES = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].filter(
 /** The usual lead times, plus the saved one if it is another value (set through the API). */
 function leadChoices(current: number): number[] {
   return LEAD_CHOICES.includes(current) ? LEAD_CHOICES : [...LEAD_CHOICES, current].sort((a, b) => a - b);
+}
+
+const SNOOZE_CHOICES = [10, 15, 30, 60, 120, 180, 240].filter((m) => m >= SNOOZE_MINUTES.min && m <= SNOOZE_MINUTES.max);
+
+/** The usual snooze lengths, plus the saved one if it is another value (set through the API). */
+function snoozeChoices(current: number): number[] {
+  return SNOOZE_CHOICES.includes(current) ? SNOOZE_CHOICES : [...SNOOZE_CHOICES, current].sort((a, b) => a - b);
 }
 
 function leadWords(minutes: number): string {

@@ -20,6 +20,8 @@ export function TaskList() {
   const invalidate = () => queryClient.invalidateQueries(trpc.tasks.pathFilter());
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: invalidate }));
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
+  // Deleting a task also cancels its reminder that has not left yet (server/tasks/service.ts).
+  const remove = useMutation(trpc.tasks.delete.mutationOptions({ onSuccess: invalidate }));
   const [editing, setEditing] = useState<string | null>(null);
   const errors = fieldErrors(create.error);
 
@@ -94,22 +96,35 @@ export function TaskList() {
                               <LocalTime date={task.dueAt} />
                             </>
                           ) : null}
+                          {task.completedAt ? (
+                            <span data-testid="task-completed">{task.completedVia === "text" ? " · completed by text" : " · completed"}</span>
+                          ) : null}
                         </p>
                       </div>
-                      {task.completedAt ? null : (
-                        <div className="flex gap-2">
-                          <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
-                            Edit
-                          </Button>
-                          <Button
-                            variant="secondary"
-                            pending={complete.isPending && complete.variables?.id === task.id}
-                            onClick={() => complete.mutate({ id: task.id })}
-                          >
-                            Done
-                          </Button>
-                        </div>
-                      )}
+                      <div className="flex gap-2">
+                        {task.completedAt ? null : (
+                          <>
+                            <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
+                              Edit
+                            </Button>
+                            <Button
+                              variant="secondary"
+                              pending={complete.isPending && complete.variables?.id === task.id}
+                              onClick={() => complete.mutate({ id: task.id })}
+                            >
+                              Done
+                            </Button>
+                          </>
+                        )}
+                        <Button
+                          variant="secondary"
+                          aria-label={`Delete ${task.title}`}
+                          pending={remove.isPending && remove.variables?.id === task.id}
+                          onClick={() => remove.mutate({ id: task.id })}
+                        >
+                          Delete
+                        </Button>
+                      </div>
                     </div>
                   )}
                 </li>
@@ -118,6 +133,7 @@ export function TaskList() {
           )}
         </InfiniteQueryList>
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
+        {remove.isError ? <Alert>{errorMessage(remove.error)}</Alert> : null}
       </Card>
     </div>
   );

@@ -32,6 +32,13 @@ export const smsSkipReason = pgEnum("sms_skip_reason", [
   "invalid_vars",
   /** The text's validity ended before it could be sent (it would only have arrived late). */
   "expired",
+  /**
+   * A task reminder whose task changed before it left (status `cancelled` with one of these):
+   * completed, rescheduled (a reminder for the new time replaces it), or deleted.
+   */
+  "task_done",
+  "task_moved",
+  "task_deleted",
 ]);
 
 /** Why a message is held (`scheduled`): its own send time, or the user's quiet hours. */
@@ -46,5 +53,24 @@ export const optOutSource = pgEnum("opt_out_source", ["keyword", "settings", "tw
 export const optInSource = pgEnum("opt_in_source", ["keyword", "settings"]);
 
 export const inboundKeyword = pgEnum("inbound_keyword", ["stop", "start", "help", "none"]);
+
+/**
+ * What a reply that was not a keyword did (server/sms/reply-actions): completed or snoozed the
+ * task of the reminder it answered, asked which reminder was meant, or why it changed nothing.
+ */
+export const inboundOutcome = pgEnum("inbound_outcome", [
+  "completed",
+  "snoozed",
+  "asked_which",
+  "already_done",
+  "task_deleted",
+  "past_due",
+  "no_reminder",
+  "replies_off",
+  "not_understood",
+]);
+
+/** How a task was completed: in the app, or by replying DONE to its reminder. */
+export const taskCompletedVia = pgEnum("task_completed_via", ["app", "text"]);
 
 export const taskPriority = pgEnum("task_priority", PRIORITIES);

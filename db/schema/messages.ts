@@ -71,6 +71,15 @@ export const smsMessages = pgTable(
     dedupeKey: text().notNull().unique(),
     /** Verification time of the phone when requested: a later re-verification means the number changed. */
     phoneVerifiedAt: timestamp({ withTimezone: true }),
+    /**
+     * A task reminder's task, and the task's due time the reminder was made for: a reminder whose
+     * task was since completed, deleted or moved is stale (server/reminders/stale.ts). No foreign
+     * key: a deleted task must leave the link, so the reminder can say why it was cancelled.
+     */
+    taskId: uuid(),
+    taskDueAt: timestamp({ withTimezone: true }),
+    /** The short number a reminder carries ("Reply DONE 2") when its user had others open. */
+    replyRef: integer(),
     /** An admin's retry of a failed or undelivered text points at the text it retries. */
     retryOfId: uuid().references((): AnyPgColumn => smsMessages.id, { onDelete: "set null" }),
     /**
@@ -93,6 +102,9 @@ export const smsMessages = pgTable(
     index("sms_messages_template_created_idx").on(t.templateId, t.createdAt, t.id),
     index("sms_messages_to_created_idx").on(t.to, t.createdAt, t.id),
     index("sms_messages_category_created_idx").on(t.category, t.createdAt, t.id),
+    index("sms_messages_task_idx")
+      .on(t.taskId)
+      .where(sql`${t.taskId} is not null`),
     index("sms_messages_retry_of_idx")
       .on(t.retryOfId)
       .where(sql`${t.retryOfId} is not null`),

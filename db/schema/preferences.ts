@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "../../common/limits";
+import { REMINDER_LEAD_MINUTES, SNOOZE_MINUTES, TEXT_LIMITS } from "../../common/limits";
 import { users } from "./auth";
 import { optInSource, optOutSource } from "./enums";
 
@@ -35,6 +35,10 @@ export const userSmsPreferences = pgTable(
     dailyBriefTime: text().notNull().default("08:00"),
     /** How long before a task is due its reminder goes out. */
     reminderLeadMinutes: integer().notNull().default(REMINDER_LEAD_MINUTES.default),
+    /** Replies DONE and SNOOZE act on the reminder they answer (server/sms/reply-actions). */
+    actOnReplies: boolean().notNull().default(true),
+    /** How long a bare SNOOZE pushes a reminder back. */
+    snoozeMinutes: integer().notNull().default(SNOOZE_MINUTES.default),
     optedOutAt: timestamp({ withTimezone: true }),
     optOutSource: optOutSource(),
     /** The last opt-back-in (START from the phone, or the settings page), shown until the next opt-out. */
@@ -52,6 +56,10 @@ export const userSmsPreferences = pgTable(
     check(
       "user_sms_preferences_reminder_lead",
       sql`${t.reminderLeadMinutes} between ${sql.raw(String(REMINDER_LEAD_MINUTES.min))} and ${sql.raw(String(REMINDER_LEAD_MINUTES.max))}`,
+    ),
+    check(
+      "user_sms_preferences_snooze_minutes",
+      sql`${t.snoozeMinutes} between ${sql.raw(String(SNOOZE_MINUTES.min))} and ${sql.raw(String(SNOOZE_MINUTES.max))}`,
     ),
     // The daily brief sweep: per zone, a range of local brief times, in keyset order.
     index("user_sms_preferences_brief_idx")

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { TEXT_LIMITS } from "../../common/limits";
 import { users } from "./auth";
-import { taskPriority } from "./enums";
+import { taskCompletedVia, taskPriority } from "./enums";
 
 export const tasks = pgTable(
   "tasks",
@@ -16,6 +16,8 @@ export const tasks = pgTable(
     dueAt: timestamp({ withTimezone: true }),
     priority: taskPriority().notNull().default("normal"),
     completedAt: timestamp({ withTimezone: true }),
+    /** Set with `completedAt`: in the app, or by a DONE reply to its reminder ("completed by text"). */
+    completedVia: taskCompletedVia(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

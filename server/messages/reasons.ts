@@ -13,6 +13,9 @@ const SKIP_WORDS: Record<SkipReason, string> = {
   template_inactive: "This kind of text is switched off for now.",
   invalid_vars: "The text could not be filled in.",
   expired: "It could no longer arrive in time to be useful.",
+  task_done: "The task was completed before the reminder went out.",
+  task_moved: "The task was rescheduled; a reminder for its new time replaces this one.",
+  task_deleted: "The task was deleted before the reminder went out.",
 };
 
 /**
@@ -27,6 +30,8 @@ export function plainReason(message: {
   failReason: string | null;
 }): string | null {
   if (message.status === "skipped") return message.skipReason ? SKIP_WORDS[message.skipReason] : "It was not needed any more.";
+  // A reminder the task service (or the send path) called off because its task changed.
+  if (message.status === "cancelled") return message.skipReason ? SKIP_WORDS[message.skipReason] : null;
   if (message.status !== "failed" && message.status !== "undelivered") return null;
   return message.failReason ?? plainFailureReason(message.errorCode) ?? "The carrier did not say why.";
 }

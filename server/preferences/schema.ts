@@ -1,7 +1,7 @@
 import { createUpdateSchema } from "drizzle-zod";
 import { z } from "zod";
 import { userSmsPreferences } from "@/db/schema";
-import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES, TEXT_LIMITS } from "@/common/limits";
+import { DAILY_CAP_MAX, DAILY_CAP_MIN, REMINDER_LEAD_MINUTES, SNOOZE_MINUTES, TEXT_LIMITS } from "@/common/limits";
 import { canonicalTimeZone } from "@/common/time-zones";
 
 /** A local wall-clock time; `label` is the form's label, so the message names the field the user sees. */
@@ -44,6 +44,12 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     .min(REMINDER_LEAD_MINUTES.min, `Reminder lead time must be at least ${REMINDER_LEAD_MINUTES.min} minutes`)
     .max(REMINDER_LEAD_MINUTES.max, `Reminder lead time can be at most ${REMINDER_LEAD_MINUTES.max} minutes (${REMINDER_LEAD_MINUTES.max / 60} hours)`)
     .optional(),
+  snoozeMinutes: z
+    .number({ message: "Snooze length must be a number of minutes" })
+    .int("Snooze length must be a whole number of minutes")
+    .min(SNOOZE_MINUTES.min, `Snooze length must be at least ${SNOOZE_MINUTES.min} minutes`)
+    .max(SNOOZE_MINUTES.max, `Snooze length can be at most ${SNOOZE_MINUTES.max} minutes (${SNOOZE_MINUTES.max / 60} hours)`)
+    .optional(),
 })
   .pick({
     taskReminders: true,
@@ -56,6 +62,8 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     dailyCap: true,
     dailyBriefTime: true,
     reminderLeadMinutes: true,
+    actOnReplies: true,
+    snoozeMinutes: true,
   })
   .strict();
 

@@ -16,6 +16,8 @@ export interface DueReminder {
   project: string;
   dueAt: Date;
   timeZone: string;
+  phone: string;
+  actOnReplies: boolean;
   dedupeKey: string;
   cursor: ReminderCursor;
 }
@@ -29,6 +31,8 @@ interface Row extends Record<string, unknown> {
   /** due_at as PostgreSQL prints it, full precision, for the cursor. */
   due_at_key: string;
   time_zone: string;
+  phone: string;
+  act_on_replies: boolean;
   dedupe_key: string;
 }
 
@@ -54,7 +58,7 @@ export async function dueRemindersPage(
   const rows = await executeRows<Row>(
     db,
     sql`
-    select t.id as task_id, t.user_id, t.title, t.project, t.due_at, t.due_at::text as due_at_key, p.time_zone, ${reminderKey} as dedupe_key
+    select t.id as task_id, t.user_id, t.title, t.project, t.due_at, t.due_at::text as due_at_key, p.time_zone, p.phone, p.act_on_replies, ${reminderKey} as dedupe_key
     from tasks t
     join user_sms_preferences p on p.user_id = t.user_id
     where t.completed_at is null and t.due_at is not null
@@ -74,6 +78,8 @@ export async function dueRemindersPage(
     project: r.project,
     dueAt: new Date(r.due_at),
     timeZone: r.time_zone,
+    phone: r.phone,
+    actOnReplies: r.act_on_replies,
     dedupeKey: r.dedupe_key,
     cursor: { dueAt: r.due_at_key, id: r.task_id },
   }));

@@ -1,5 +1,6 @@
-import { and, eq, isNotNull } from "drizzle-orm";
-import { userSmsPreferences, users } from "@/db/schema";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { smsInboundMessages, tasks, userSmsPreferences, users } from "@/db/schema";
+import { whatReplyDid } from "../sms/conversations";
 import type { AdminActor, ServiceContext } from "../service-context";
 import type { SandboxMessage } from "./client";
 import { guarded, type SandboxPhoneDeps } from "./deps";
@@ -31,6 +32,23 @@ export async function sandboxPhoneOverview({ db }: ServiceContext<AdminActor>, d
   const owners = new Map<string, string[]>();
   for (const row of people) if (row.phone) owners.set(row.phone, [...(owners.get(row.phone) ?? []), row.email]);
   const numbers = new Set([...conversations.keys(), ...state.verifications.map((v) => v.to), ...owners.keys()]);
+  // What each text from a phone did in the app (completed a task, snoozed, opted out …), by its SID.
+  const inboundSids = state.messages.filter((m) => m.direction === "inbound").map((m) => m.sid);
+  const received =
+    inboundSids.length === 0
+      ? []
+      : await db
+          .select({
+            sid: smsInboundMessages.twilioSid,
+            keyword: smsInboundMessages.keyword,
+            matchedRule: smsInboundMessages.matchedRule,
+            outcome: smsInboundMessages.outcome,
+            taskTitle: tasks.title,
+          })
+          .from(smsInboundMessages)
+          .leftJoin(tasks, eq(tasks.id, smsInboundMessages.taskId))
+          .where(inArray(smsInboundMessages.twilioSid, inboundSids));
+  const didBySid = new Map(received.map((r) => [r.sid, whatReplyDid(r)]));
 
   const phones = [...numbers].map((number) => {
     const texts = (conversations.get(number) ?? [])
@@ -41,6 +59,8 @@ export async function sandboxPhoneOverview({ db }: ServiceContext<AdminActor>, d
         status: m.status,
         errorCode: m.error_code,
         at: rfc2822ToDate(m.date_created),
+        /** For a text from the phone: what it did in the app (null: the app has no record of it). */
+        did: m.direction === "inbound" ? (didBySid.get(m.sid) ?? null) : null,
       }))
       .sort((a, b) => a.at.getTime() - b.at.getTime());
     const latestCode = state.verifications

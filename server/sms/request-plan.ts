@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { smsCategory, smsSkipReason } from "@/db/schema";
+import { SYSTEM_VARIABLE_DEFAULTS } from "@/common/reply-words";
 import { DomainError } from "../errors";
 import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
@@ -21,6 +22,12 @@ export interface SmsRequest {
   dedupeKey?: string;
   /** Never sent after this moment (a reminder: when its task is due); also bounds Twilio's ValidityPeriod. */
   validUntil?: Date;
+  /**
+   * A task reminder: its task and the due time it was made for (cancelled if the task is
+   * completed, deleted or moved before it leaves: server/reminders/stale.ts), and the reference
+   * number its text carries when its user has other reminders open ("Reply DONE 2").
+   */
+  reminder?: { taskId: string; taskDueAt: Date | null; replyRef: number };
 }
 
 /** A template's current version, as the request reads it. */
@@ -66,6 +73,9 @@ export interface MessageRow {
   encoding: "GSM-7" | "UCS-2";
   dedupe_key: string;
   phone_verified_at: string | null;
+  task_id: string | null;
+  task_due_at: string | null;
+  reply_ref: number | null;
   created_at: string;
 }
 
@@ -88,8 +98,11 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
   if (!recipient) return { error: new DomainError("NOT_FOUND", `User ${input.userId} not found`, { field: "userId" }) };
 
   const id = randomUUID();
+  // Variables the app fills itself (a reminder's reply hint) take their default when not given.
+  const given = { ...input.variables };
+  for (const [name, value] of Object.entries(SYSTEM_VARIABLE_DEFAULTS)) if (!given[name]?.trim()) given[name] = value;
   const vars = Object.fromEntries(
-    templateVariables(template.body).flatMap((name) => (input.variables[name] !== undefined ? [[name, input.variables[name]]] : [])),
+    templateVariables(template.body).flatMap((name) => (given[name] !== undefined ? [[name, given[name]]] : [])),
   );
   const prefs = recipient.preferences;
   const phone = prefs?.phone && prefs.phoneVerifiedAt ? { to: prefs.phone, verifiedAt: prefs.phoneVerifiedAt } : null;
@@ -108,10 +121,13 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
     valid_until: input.validUntil?.toISOString() ?? null,
     dedupe_key: input.dedupeKey ?? `message:${id}`,
     phone_verified_at: phone?.verifiedAt.toISOString() ?? null,
+    task_id: input.reminder?.taskId ?? null,
+    task_due_at: input.reminder?.taskDueAt?.toISOString() ?? null,
+    reply_ref: input.reminder?.replyRef ?? null,
     created_at: now.toISOString(),
   } satisfies Partial<MessageRow>;
 
-  const rendered = renderTemplate(template.body, input.variables);
+  const rendered = renderTemplate(template.body, given);
   const problem = !rendered.ok
     ? `Missing template variable${rendered.missing.length > 1 ? "s" : ""} ` +
       `${rendered.missing.map((name) => `"${name}"`).join(", ")} for template "${template.key}"`

@@ -28,6 +28,7 @@ const requestSchema = z
     scheduledFor: z.date().optional(),
     dedupeKey: z.string().min(1).max(200).optional(),
     validUntil: z.date().optional(),
+    reminder: z.object({ taskId: z.uuid(), taskDueAt: z.date().nullable(), replyRef: z.number().int().min(1).max(99) }).strict().optional(),
   })
   .strict();
 
@@ -210,16 +211,16 @@ async function insertMessages(ctx: ServiceContext, rows: MessageRow[]): Promise<
         id uuid, user_id text, "to" text, body text, template_id uuid, template_version_id uuid, template_vars jsonb,
         category sms_category, priority sms_priority, status sms_status, skip_reason sms_skip_reason, fail_reason text,
         scheduled_for timestamptz, valid_until timestamptz, segments int, encoding text, dedupe_key text,
-        phone_verified_at timestamptz, created_at timestamptz)
+        phone_verified_at timestamptz, task_id uuid, task_due_at timestamptz, reply_ref int, created_at timestamptz)
     ),
     inserted as (
       insert into sms_messages (
         id, user_id, "to", body, template_id, template_version_id, template_vars, category, priority, status,
         skip_reason, fail_reason, scheduled_for, valid_until, segments, encoding, dedupe_key, phone_verified_at,
-        created_at, updated_at)
+        task_id, task_due_at, reply_ref, created_at, updated_at)
       select id, user_id, "to", body, template_id, template_version_id, template_vars, category, priority, status,
         skip_reason, fail_reason, scheduled_for, valid_until, segments, encoding, dedupe_key, phone_verified_at,
-        created_at, created_at
+        task_id, task_due_at, reply_ref, created_at, created_at
       from input
       on conflict (dedupe_key) do nothing
       returning id, status, skip_reason, created_at

@@ -1,8 +1,10 @@
 import { and, count, eq, isNull } from "drizzle-orm";
-import { tasks, users } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+import { tasks, users, type taskCompletedVia } from "@/db/schema";
 import { MAX_TASKS_PER_USER } from "@/common/limits";
 import { DomainError } from "../errors";
-import type { ServiceContext, UserActor } from "../service-context";
+import { cancelStaleReminders, stopCancelledRuns } from "../reminders/cancel";
+import type { Actor, ServiceContext, UserActor } from "../service-context";
 import type { TaskCreate, TaskUpdate } from "./schema";
 
 /** A due time must be ahead: a reminder for a moment already gone could never be sent. */
@@ -29,24 +31,71 @@ export async function createTask({ db, actor }: ServiceContext<UserActor>, input
   });
 }
 
-export async function completeTask({ db, actor }: ServiceContext<UserActor>, id: string) {
-  const [task] = await db
-    .update(tasks)
-    .set({ completedAt: new Date() })
-    .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId), isNull(tasks.completedAt)))
-    .returning();
-  if (!task) throw new DomainError("NOT_FOUND", "Task not found or already completed");
-  return task;
+type Task = typeof tasks.$inferSelect;
+type CompletedVia = (typeof taskCompletedVia.enumValues)[number];
+
+/**
+ * Completes one of the user's open tasks and cancels its reminders that have not left
+ * (`task_done`), in one transaction; null when the task is not theirs, gone or already done.
+ * The app and a DONE reply (server/sms/reply-actions) both complete tasks through here.
+ */
+export async function completeOwnedTask(
+  db: DbOrTx,
+  actor: Actor,
+  { taskId, userId, via, at }: { taskId: string; userId: string; via: CompletedVia; at: Date },
+): Promise<{ task: Task; cancelled: string[] } | null> {
+  return db.transaction(async (tx) => {
+    const [task] = await tx
+      .update(tasks)
+      .set({ completedAt: at, completedVia: via })
+      .where(and(eq(tasks.id, taskId), eq(tasks.userId, userId), isNull(tasks.completedAt)))
+      .returning();
+    if (!task) return null;
+    return { task, cancelled: await cancelStaleReminders(tx, actor, task.id, at) };
+  });
 }
 
-/** Changes the title, due time or priority of one of the actor's open tasks. */
-export async function updateTask({ db, actor }: ServiceContext<UserActor>, { id, ...changes }: TaskUpdate) {
-  assertDueAhead(changes.dueAt, new Date());
-  const [task] = await db
-    .update(tasks)
-    .set(changes)
-    .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId), isNull(tasks.completedAt)))
-    .returning();
-  if (!task) throw new DomainError("NOT_FOUND", "Task not found or already completed");
-  return task;
+export async function completeTask({ db, actor, jobs }: ServiceContext<UserActor>, id: string) {
+  const done = await completeOwnedTask(db, actor, { taskId: id, userId: actor.userId, via: "app", at: new Date() });
+  if (!done) throw new DomainError("NOT_FOUND", "Task not found or already completed");
+  await stopCancelledRuns(jobs, done.cancelled);
+  return done.task;
+}
+
+/**
+ * Changes the title, due time or priority of one of the actor's open tasks. A new due time
+ * cancels the reminder made for the old one (`task_moved`); the reminder sweep makes the one for
+ * the new time, so the task gets one reminder, for when it is now due.
+ */
+export async function updateTask({ db, actor, jobs }: ServiceContext<UserActor>, { id, ...changes }: TaskUpdate) {
+  const now = new Date();
+  assertDueAhead(changes.dueAt, now);
+  const updated = await db.transaction(async (tx) => {
+    const [task] = await tx
+      .update(tasks)
+      .set(changes)
+      .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId), isNull(tasks.completedAt)))
+      .returning();
+    if (!task) return null;
+    const cancelled = changes.dueAt === undefined ? [] : await cancelStaleReminders(tx, actor, task.id, now);
+    return { task, cancelled };
+  });
+  if (!updated) throw new DomainError("NOT_FOUND", "Task not found or already completed");
+  await stopCancelledRuns(jobs, updated.cancelled);
+  return updated.task;
+}
+
+/** Deletes one of the actor's tasks; its reminders that have not left are cancelled (`task_deleted`). */
+export async function deleteTask({ db, actor, jobs }: ServiceContext<UserActor>, id: string) {
+  const cancelled = await db.transaction(async (tx) => {
+    const [task] = await tx
+      .delete(tasks)
+      .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId)))
+      .returning({ id: tasks.id });
+    if (!task) return null;
+    return cancelStaleReminders(tx, actor, task.id, new Date());
+  });
+  if (!cancelled) throw new DomainError("NOT_FOUND", "Task not found");
+  await stopCancelledRuns(jobs, cancelled);
+  return { id };
 }

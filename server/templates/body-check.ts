@@ -1,4 +1,5 @@
 import { SMS_KEYWORDS } from "@/common/limits";
+import { SYSTEM_VARIABLE_SAMPLES } from "@/common/reply-words";
 import { malformedPlaceholders, segmentInfo, templateVariables } from "./render";
 
 /**
@@ -94,9 +95,16 @@ export interface BodyCheck {
   warnings: string[];
 }
 
-/** Fills the sample values it has; a missing one keeps its `{{placeholder}}` so its length still counts. */
+/**
+ * Fills the sample values it has; a variable the app fills itself (a reminder's `{{reply_hint}}`)
+ * takes its longest value, so the segment count is the worst case; any other missing one keeps
+ * its `{{placeholder}}` so its length still counts.
+ */
 function fillSamples(body: string, samples: Record<string, string>) {
-  return body.replace(/\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g, (whole, name: string) => samples[name]?.trim() || whole);
+  return body.replace(
+    /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g,
+    (whole, name: string) => samples[name]?.trim() || SYSTEM_VARIABLE_SAMPLES[name] || whole,
+  );
 }
 
 export function checkTemplateBody(body: string, samples: Record<string, string> = {}): BodyCheck {

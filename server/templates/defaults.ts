@@ -18,9 +18,9 @@ export const DEFAULT_TEMPLATES: TemplateSeed[] = [
   {
     key: "task_reminder",
     name: "Task Reminder",
-    description: "Sent before a task is due.",
+    description: "Sent before a task is due; reply_hint (filled by the app) says how to reply DONE or SNOOZE.",
     category: "task_reminders",
-    body: "BuildOS: {{task_name}} is due {{due_time}}. {{task_context}}",
+    body: "BuildOS: {{task_name}} is due {{due_time}}. {{task_context}} {{reply_hint}}",
   },
   {
     key: "daily_brief_ready",

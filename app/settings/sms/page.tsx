@@ -6,6 +6,7 @@ import { MESSAGE_HISTORY_PAGE_SIZE } from "@/common/limits";
 import { MessageHistory } from "@/components/settings/message-history";
 import { PhoneCard } from "@/components/settings/phone-card";
 import { PreferencesForm } from "@/components/settings/preferences-form";
+import { ReplyHistory } from "@/components/settings/reply-history";
 import { TextsSwitchCard } from "@/components/settings/texts-switch-card";
 import { HydrateClient, prefetch, prefetchInfinite, trpc } from "@/app/_trpc/prefetch";
 
@@ -16,6 +17,7 @@ export default async function SmsSettingsPage() {
   await Promise.all([
     prefetch(trpc.preferences.get.queryOptions()),
     prefetch(trpc.sms.status.queryOptions()),
+    prefetch(trpc.messages.replies.queryOptions()),
     // Same input as the history's query (components/settings/message-history.tsx), so the page
     // hydrates it. A constant imported from a client module would reach this server module as a
     // client reference, not its value, and the keys would differ.
@@ -36,6 +38,7 @@ export default async function SmsSettingsPage() {
         <TextsSwitchCard programName={config.SMS_PROGRAM_NAME} />
         <PreferencesForm />
         <MessageHistory />
+        <ReplyHistory />
       </div>
     </HydrateClient>
   );

@@ -18,7 +18,8 @@ function useOverview() {
   return useQuery({ ...trpc.admin.sandbox.overview.queryOptions(), refetchInterval: 2_000 });
 }
 
-const QUICK_REPLIES = ["STOP", "START", "HELP"];
+/** DONE and SNOOZE answer the latest reminder; STOP, START and HELP are the carrier keywords. */
+const QUICK_REPLIES = ["DONE", "SNOOZE", "SNOOZE 2H", "STOP", "START", "HELP"];
 
 function Conversation({ phone }: { phone: Phone }) {
   const trpc = useTRPC();
@@ -66,6 +67,11 @@ function Conversation({ phone }: { phone: Phone }) {
                   <LocalTime date={t.at} /> · {t.direction === "from_phone" ? "sent by the phone" : t.status}
                   {t.errorCode ? ` · error ${t.errorCode}` : ""}
                 </p>
+                {t.did ? (
+                  <p className="mt-1 text-xs text-indigo-100" data-testid="sandbox-did">
+                    In the app: {t.did}
+                  </p>
+                ) : null}
               </li>
             ))}
           </ol>

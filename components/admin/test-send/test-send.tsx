@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState, type FormEvent } from "react";
+import { SYSTEM_VARIABLE_DEFAULTS } from "@/common/reply-words";
 import { checkTemplateBody } from "@/server/templates/body-check";
 import { useTRPC } from "../../trpc/client";
 import { errorMessage, fieldErrors } from "../../trpc/errors";
@@ -70,14 +71,16 @@ export function TestSend() {
   const [templateKey, setTemplateKey] = useState("");
   const [values, setValues] = useState<Record<string, string>>({});
   const template = templates.data?.find((t) => t.key === templateKey);
-  const check = useMemo(() => (template ? checkTemplateBody(template.body, values) : null), [template, values]);
+  // The preview shows what the app fills in itself (a reminder's reply hint); the form asks only for the rest.
+  const check = useMemo(() => (template ? checkTemplateBody(template.body, { ...SYSTEM_VARIABLE_DEFAULTS, ...values }) : null), [template, values]);
+  const askFor = (check?.variables ?? []).filter((name) => !(name in SYSTEM_VARIABLE_DEFAULTS));
   const send = useMutation(trpc.admin.messages.testSend.mutationOptions());
   const errors = fieldErrors(send.error);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const variables = Object.fromEntries((check?.variables ?? []).map((name) => [name, values[name] ?? ""]));
+    const variables = Object.fromEntries(askFor.map((name) => [name, values[name] ?? ""]));
     send.mutate({
       userId: String(form.get("userId") ?? ""),
       templateKey,
@@ -142,7 +145,7 @@ export function TestSend() {
               </option>
             ))}
           </SelectField>
-          {check?.variables.map((name) => (
+          {askFor.map((name) => (
             <TextField
               key={name}
               label={name}

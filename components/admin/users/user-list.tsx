@@ -1,6 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "../../trpc/client";
 import { fieldErrors } from "../../trpc/errors";
@@ -48,7 +49,9 @@ export function UserList() {
               {items.map((u) => (
                 <tr key={u.id} data-testid={`user-${u.email}`}>
                   <Td>
-                    <span className="block">{u.email}</span>
+                    <Link href={`/admin/users/${encodeURIComponent(u.id)}`} className="block text-indigo-700 hover:underline">
+                      {u.email}
+                    </Link>
                     <span className="block text-xs text-slate-500">
                       {u.name}
                       {u.role === "admin" ? " · admin" : ""}

@@ -54,7 +54,7 @@ describe.each(testDatabases())("admin message actions on $name", (database) => {
       const result = await asAdmin().admin.messages.testSend({ userId: dana.id, templateKey: "task_reminder", variables: reminderVars });
       expect(result).toMatchObject({ status: "pending", created: true });
       const row = await messageRow(result.messageId);
-      expect(row).toMatchObject({ userId: dana.id, to: "+15555550301", body: "BuildOS: Pour footings is due at 3pm. Site B" });
+      expect(row).toMatchObject({ userId: dana.id, to: "+15555550301", body: "BuildOS: Pour footings is due at 3pm. Site B Reply DONE or SNOOZE." });
       expect(row.dedupeKey).toMatch(/^test:/);
       expect(await auditOf(result.messageId)).toEqual([
         expect.objectContaining({ action: "message.test_send", actorUserId: admin.id, details: { templateKey: "task_reminder", scheduledFor: null } }),
@@ -147,7 +147,7 @@ describe.each(testDatabases())("admin message actions on $name", (database) => {
         retryOfId: failed.id,
         dedupeKey: `retry:${failed.id}:1`,
         priority: "high",
-        body: "BuildOS: Pour footings is due at 3pm. Site B",
+        body: "BuildOS: Pour footings is due at 3pm. Site B Reply DONE or SNOOZE.",
         status: "pending",
       });
       expect(await auditOf(failed.id)).toEqual([

@@ -75,7 +75,7 @@ describe.each(testDatabases())("task reminder sweep on $name", (database) => {
     const user = await userWith(handle.db, { timeZone: "America/New_York" });
     await addTask(handle.db, user.id, { title: "Send the invoice", project: "Acme", dueAt: new Date("2031-07-01T19:30:00Z") });
     await tick(now);
-    expect((await remindersOf(user.id)).map((m) => m.body)).toEqual(["BuildOS: Send the invoice is due at 3:30 PM. Project: Acme."]);
+    expect((await remindersOf(user.id)).map((m) => m.body)).toEqual(["BuildOS: Send the invoice is due at 3:30 PM. Project: Acme. Reply DONE or SNOOZE."]);
   });
 
   it("a repeated or later tick adds nothing; a rescheduled task gets a new reminder", async () => {

@@ -73,15 +73,26 @@ describe.each(testDatabases())("inbound keywords on $name", (database) => {
     expect((await preferencesOf(handle.db, user.id)).optedOutAt).toBeNull();
   });
 
-  it("'STOP please' is not a keyword: stored, no reply, no opt-out", async () => {
+  it("'STOP please' is a plain-language opt-out (FCC 2025): the STOP reply, opted out, the rule recorded", async () => {
     const phone = "+15555552003";
     const user = await createVerifiedUser(handle.db, phone);
     const messageSid = sid();
     const { reply } = await text(phone, "STOP please", messageSid);
+    expect(reply).toMatch(/^BuildOS SMS: You are unsubscribed/);
+    expect((await preferencesOf(handle.db, user.id)).optedOutAt).toBeInstanceOf(Date);
+    const [stored] = await handle.db.select().from(smsInboundMessages).where(eq(smsInboundMessages.twilioSid, messageSid));
+    expect(stored).toMatchObject({ body: "STOP please", keyword: "stop", matchedRule: "phrase:keyword_first", userId: user.id });
+  });
+
+  it("a text that only mentions a stop is not a keyword: stored, no reply, no opt-out", async () => {
+    const phone = "+15555552006";
+    const user = await createVerifiedUser(handle.db, phone);
+    const messageSid = sid();
+    const { reply } = await text(phone, "See you at the bus stop", messageSid);
     expect(reply).toBeNull();
     expect((await preferencesOf(handle.db, user.id)).optedOutAt).toBeNull();
     const [stored] = await handle.db.select().from(smsInboundMessages).where(eq(smsInboundMessages.twilioSid, messageSid));
-    expect(stored).toMatchObject({ body: "STOP please", keyword: "none", userId: user.id });
+    expect(stored).toMatchObject({ keyword: "none", matchedRule: "none", userId: user.id });
   });
 
   it("a redelivered webhook (same SID) gets the same reply and is stored once", async () => {

@@ -14,9 +14,17 @@ describe("task reminder text", () => {
       { title: "Send the invoice", project: "Acme", dueAt: new Date("2026-07-01T19:30:00Z") },
       "America/New_York",
       new Date("2026-07-01T18:30:00Z"),
+      { replyRef: 1, actOnReplies: true },
     );
     const rendered = renderTemplate(body("task_reminder"), vars);
-    expect(rendered).toEqual({ ok: true, body: "BuildOS: Send the invoice is due at 3:30 PM. Project: Acme." });
+    expect(rendered).toEqual({ ok: true, body: "BuildOS: Send the invoice is due at 3:30 PM. Project: Acme. Reply DONE or SNOOZE." });
+  });
+
+  it("carries its reference when other reminders are open, and asks for no reply when replies do not act", () => {
+    const task = { title: "Pay rent", project: "", dueAt: new Date("2026-07-01T19:30:00Z") };
+    const at = new Date("2026-07-01T18:30:00Z");
+    expect(reminderVariables(task, "UTC", at, { replyRef: 2, actOnReplies: true }).reply_hint).toBe("Reply DONE 2 or SNOOZE 2.");
+    expect(reminderVariables(task, "UTC", at, { replyRef: 2, actOnReplies: false }).reply_hint).toBe("Open BuildOS to mark it done.");
   });
 
   it("names the day when the due time is past the reader's midnight", () => {
@@ -24,13 +32,17 @@ describe("task reminder text", () => {
       { title: "Standup", project: "", dueAt: new Date("2026-07-02T03:00:00Z") }, // 08:30 on the 2nd in Kolkata
       "Asia/Kolkata",
       new Date("2026-07-01T18:00:00Z"), // 23:30 on the 1st
+      { replyRef: 1, actOnReplies: true },
     );
     expect(vars.due_time).toBe("tomorrow at 8:30 AM");
     expect(vars.task_context).toBe("Open BuildOS for details.");
   });
 
   it("keeps a long title short and in GSM-7", () => {
-    const vars = reminderVariables({ title: "x".repeat(300), project: "", dueAt: new Date() }, "UTC", new Date());
+    const vars = reminderVariables({ title: "x".repeat(300), project: "", dueAt: new Date() }, "UTC", new Date(), {
+      replyRef: 1,
+      actOnReplies: true,
+    });
     expect(vars.task_name).toHaveLength(80);
     expect(vars.task_name!.endsWith("...")).toBe(true);
   });
