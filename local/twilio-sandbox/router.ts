@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { refuseRequest, type RequestGuardOptions } from "../request-guard";
 import { isAuthorized } from "./auth";
 import type { SandboxContext } from "./context";
 import { TwilioApiError, twilioErrors } from "./errors";
@@ -35,10 +36,19 @@ const ROUTES: Route[] = [
   { method: "POST", pattern: VERIFICATION_CHECK, accountInPath: false, handle: checkVerification },
 ];
 
-export function createRequestHandler(ctx: SandboxContext, log: (line: string) => void) {
+/** `guard`: the requests the sandbox serves at all (../request-guard.ts); its own API takes JSON only, its Twilio API form posts. */
+export function createRequestHandler(ctx: SandboxContext, log: (line: string) => void, guard: RequestGuardOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const handled = url.pathname.startsWith("/__sandbox/")
+    const ownApi = url.pathname.startsWith("/__sandbox/");
+    const refusal = refuseRequest(guard, req.headers, { hasBody: req.method !== "GET" && req.method !== "HEAD", jsonOnly: ownApi });
+    if (refusal) {
+      log(`twilio-sandbox: refused ${req.method} ${url.pathname}: ${refusal.message}`);
+      req.resume();
+      writeReply(res, json(refusal.status, { error: refusal.message }));
+      return;
+    }
+    const handled = ownApi
       ? handleSandboxApi(ctx, req, url)
       : handleTwilioApi(ctx, req, url);
     handled
