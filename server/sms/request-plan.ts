@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { smsCategory, smsSkipReason } from "@/db/schema";
 import { DomainError } from "../errors";
-import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
+import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables, variableValue } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
 import { decideSend, type DecisionInput } from "./send-decision";
 import type { SmsStatus } from "./status-rank";
@@ -89,7 +89,10 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
 
   const id = randomUUID();
   const vars = Object.fromEntries(
-    templateVariables(template.body).flatMap((name) => (input.variables[name] !== undefined ? [[name, input.variables[name]]] : [])),
+    templateVariables(template.body).flatMap((name) => {
+      const value = variableValue(input.variables, name);
+      return value !== undefined ? [[name, value]] : [];
+    }),
   );
   const prefs = recipient.preferences;
   const phone = prefs?.phone && prefs.phoneVerifiedAt ? { to: prefs.phone, verifiedAt: prefs.phoneVerifiedAt } : null;

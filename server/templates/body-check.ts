@@ -1,5 +1,5 @@
 import { SMS_KEYWORDS } from "@/common/limits";
-import { malformedPlaceholders, segmentInfo, templateVariables } from "./render";
+import { malformedPlaceholders, segmentInfo, templateVariables, variableValue } from "./render";
 
 /**
  * What an admin sees while editing a template body, computed the same way in the browser (live
@@ -96,7 +96,7 @@ export interface BodyCheck {
 
 /** Fills the sample values it has; a missing one keeps its `{{placeholder}}` so its length still counts. */
 function fillSamples(body: string, samples: Record<string, string>) {
-  return body.replace(/\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g, (whole, name: string) => samples[name]?.trim() || whole);
+  return body.replace(/\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g, (whole, name: string) => variableValue(samples, name)?.trim() || whole);
 }
 
 export function checkTemplateBody(body: string, samples: Record<string, string> = {}): BodyCheck {
