@@ -7,6 +7,7 @@ import { TwilioApiError, twilioErrors } from "./errors";
 import { errorReply, json, readBody, writeReply, type Reply, type TwilioRequest } from "./http";
 import { fetchMessage, updateMessage } from "./message-resource";
 import { createMessage } from "./messages-create";
+import { lookupPhoneNumber } from "./lookup";
 import { listMessages } from "./messages-list";
 import { handleSandboxApi } from "./sandbox-api";
 import { checkVerification, fetchVerification, startVerification, updateVerification } from "./verify";
@@ -24,6 +25,7 @@ const MESSAGE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
 const VERIFICATIONS = /^\/v2\/Services\/([^/]+)\/Verifications$/;
 const VERIFICATION = /^\/v2\/Services\/([^/]+)\/Verifications\/([^/]+)$/;
 const VERIFICATION_CHECK = /^\/v2\/Services\/([^/]+)\/VerificationCheck$/;
+const PHONE_NUMBER = /^\/v2\/PhoneNumbers\/([^/]+)$/;
 
 const ROUTES: Route[] = [
   { method: "POST", pattern: MESSAGES, accountInPath: true, handle: createMessage },
@@ -34,6 +36,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: VERIFICATION, accountInPath: false, handle: fetchVerification },
   { method: "POST", pattern: VERIFICATION, accountInPath: false, handle: updateVerification },
   { method: "POST", pattern: VERIFICATION_CHECK, accountInPath: false, handle: checkVerification },
+  { method: "GET", pattern: PHONE_NUMBER, accountInPath: false, handle: lookupPhoneNumber },
 ];
 
 /** `guard`: the requests the sandbox serves at all (../request-guard.ts); its own API takes JSON only, its Twilio API form posts. */
