@@ -231,3 +231,32 @@ describe.each(testDatabases())("auth input bounds on $name", (database) => {
     await expect(handle.db.insert(users).values({ id: "long-name", name: "n".repeat(101), email: email("db") })).rejects.toThrow();
   });
 });
+
+describe.each(testDatabases())("password strength knows the account on every path, on $name", (database) => {
+  let handle: DbHandle & { drop(): Promise<void> };
+  beforeAll(async () => {
+    handle = await database.open();
+  });
+  afterAll(() => handle?.drop());
+
+  it("refuses buildos123 at sign-up, and the account's own email as a new password on change", async () => {
+    const deps = authDepsFor(handle.db, { attemptsPerMinute: 1000 });
+    const weak = await handleAuthRequest(deps, authPost("/sign-up/email", { name: "Sam", email: email("weak"), password: "buildos123" }));
+    expect(weak.status).toBe(400);
+    expect((await weak.json()).code).toBe("PASSWORD_TOO_WEAK");
+
+    const address = email("jane.doe");
+    expect((await handleAuthRequest(deps, authPost("/sign-up/email", { name: "Jane Doe", email: address, password: strongPassword }))).status).toBe(200);
+    const signedIn = await handleAuthRequest(deps, authPost("/sign-in/email", { email: address, password: strongPassword }));
+    const cookie = (signedIn.headers.getSetCookie?.() ?? [])
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const change = (newPassword: string) =>
+      handleAuthRequest(deps, authPost("/change-password", { currentPassword: strongPassword, newPassword }, { cookie }));
+    const refused = await change(address);
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/name, your email/);
+    expect((await change("JaneDoe1987")).status).toBe(400);
+    expect((await change("copper-lantern-meadow-913")).status).toBe(200);
+  });
+});
