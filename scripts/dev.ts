@@ -14,6 +14,7 @@ import path from "node:path";
 import { EnvError, parseEnv } from "@/server/config/env";
 import { chooseDurableExecution, chooseSmsProvider } from "@/server/config/runtime";
 import { PRIVATE_UMASK } from "@/common/private-dir";
+import { appListen } from "./lib/app-listen";
 import { DEFAULT_LOCAL_SECRETS_FILE, loadLocalSecrets } from "./lib/local-secrets";
 import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv, sandboxEnv } from "./lib/stand-ins";
 import { createSupervisor } from "./lib/supervisor";
@@ -23,9 +24,8 @@ const production = process.argv.includes("--prod");
 process.umask(PRIVATE_UMASK);
 if (existsSync(".env")) process.loadEnvFile(".env");
 
-const port = process.env.PORT ?? "3000";
 // The app (and /admin) listens on loopback only, like the stand-ins; HOST=0.0.0.0 opens it (a container).
-const host = process.env.HOST?.trim() || "127.0.0.1";
+const { host, port, args: appArgs } = appListen(production, process.env);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
 const sms = chooseSmsProvider(process.env);
 const durable = chooseDurableExecution(process.env);
@@ -105,7 +105,7 @@ if (!supervisor.stopping) {
   supervisor.run({
     name: "app",
     command: bin("next"),
-    args: [production ? "start" : "dev", "-p", port, "-H", host],
+    args: appArgs,
     env: appEnv,
     restart: false,
   });
