@@ -11,14 +11,14 @@ export type RefusalReason = (typeof verificationRefusalReason.enumValues)[number
 
 /** What the dashboard calls each reason. */
 export const REFUSAL_LABELS: Record<RefusalReason, string> = {
-  landline: "Landline (line-type check)",
+  landline: "Landline (line-type check, or Verify 60205)",
   fixed_voip: "Fixed VoIP (line-type check)",
   toll_free: "Toll-free (line-type check)",
   fraud_guard: "Blocked by Fraud Guard (60410)",
   geo_permission: "Country not enabled in Verify (60605)",
   max_sends: "Too many sends for one code (60203)",
   max_checks: "Too many wrong codes (60202)",
-  invalid_number: "Number Twilio cannot text (60200, 60205, 21211, 21614)",
+  invalid_number: "Number Twilio cannot text (60200, 21211, 21614)",
   busy: "Verify busy (60212, 20429)",
 };
 
