@@ -34,6 +34,10 @@ export function preparePrivateDir(dir: string): { tightened: number } {
     if (stat.isDirectory()) for (const name of readdirSync(entry)) visit(path.join(entry, name));
   };
   visit(dir);
+  if (tightened > 0) {
+    // Said once at start, where the operator looks (the app's logger is not up yet when the database opens).
+    console.warn(`${dir}: ${tightened} entr${tightened === 1 ? "y was" : "ies were"} open to other users; tightened to owner-only (directories 0700, files 0600)`);
+  }
   return { tightened };
 }
 
