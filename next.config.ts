@@ -1,10 +1,12 @@
 import type { NextConfig } from "next";
 import { BODY_LIMITS } from "./common/limits";
+import { HSTS } from "./server/http/security-headers";
 
 /**
  * Headers every response carries. The Content-Security-Policy of pages (with its per-request
  * nonce) and HSTS come from proxy.ts; API responses get a policy that allows nothing, since
- * they are never meant to render.
+ * they are never meant to render, and HSTS here (build-time config cannot see PUBLIC_URL, and
+ * browsers ignore HSTS received over plain http, so it only ever acts on https).
  */
 const everywhere = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -29,7 +31,13 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: everywhere },
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+      {
+        source: "/api/:path*",
+        headers: [
+          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+          { key: "Strict-Transport-Security", value: HSTS },
+        ],
+      },
     ];
   },
 };

@@ -60,6 +60,11 @@ export const BODY_LIMITS = {
   authBytes: 16 * 1024,
   /** Twilio webhooks. */
   webhookBytes: 64 * 1024,
+  /**
+   * Inngest's calls to /api/inngest: the event and the memoized step results. Ours are small
+   * (ids, statuses); Inngest hands state over this size through its API (`use_api`) instead.
+   */
+  inngestBytes: 4 * 1024 * 1024,
 } as const;
 
 /** Calls in one tRPC batch (the UI sends a handful at most). */

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
@@ -8,6 +7,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { preparePrivateDir } from "@/common/private-dir";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -38,7 +38,8 @@ export function openDb(target: DbTarget): DbHandle {
       close: () => client.end({ timeout: 5 }),
     };
   }
-  if (target.dataDir !== "memory://") mkdirSync(target.dataDir, { recursive: true });
+  // Session tokens, password hashes and phone numbers live here: owner only (0700, files 0600).
+  if (target.dataDir !== "memory://") preparePrivateDir(target.dataDir);
   const client = new PGlite(target.dataDir);
   const db = drizzlePglite({ client, schema, casing: "snake_case" });
   return {

@@ -13,14 +13,19 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { EnvError, parseEnv } from "@/server/config/env";
 import { chooseDurableExecution, chooseSmsProvider } from "@/server/config/runtime";
+import { PRIVATE_UMASK } from "@/common/private-dir";
+import { appListen } from "./lib/app-listen";
 import { DEFAULT_LOCAL_SECRETS_FILE, loadLocalSecrets } from "./lib/local-secrets";
 import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv, sandboxEnv } from "./lib/stand-ins";
 import { createSupervisor } from "./lib/supervisor";
 
 const production = process.argv.includes("--prod");
+// Everything the stack writes (databases, logs, secrets) is born owner-only; children inherit it.
+process.umask(PRIVATE_UMASK);
 if (existsSync(".env")) process.loadEnvFile(".env");
 
-const port = process.env.PORT ?? "3000";
+// The app (and /admin) listens on loopback only, like the stand-ins; HOST=0.0.0.0 opens it (a container).
+const { host, port, args: appArgs } = appListen(production, process.env);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
 const sms = chooseSmsProvider(process.env);
 const durable = chooseDurableExecution(process.env);
@@ -100,7 +105,7 @@ if (!supervisor.stopping) {
   supervisor.run({
     name: "app",
     command: bin("next"),
-    args: production ? ["start", "-p", port] : ["dev", "-p", port],
+    args: appArgs,
     env: appEnv,
     restart: false,
   });
@@ -109,7 +114,7 @@ if (!supervisor.stopping) {
     : "Twilio";
   const durableLine = useLocalExecutor ? `local executor :${executorPort}` : `Inngest (${process.env.INNGEST_BASE_URL || "Inngest Cloud"})`;
   console.log(
-    `\nBuildOS SMS on ${publicUrl}\n` +
+    `\nBuildOS SMS on ${publicUrl} (listening on ${host}:${port})\n` +
       `  database:          ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}\n` +
       `  SMS:               ${smsLine}\n` +
       `  durable execution: ${durableLine}\n`,

@@ -191,6 +191,21 @@ export function Dashboard() {
           </Table>
         )}
       </Card>
+
+      <Card title="Refused phone verifications" description="Codes not sent or checked: line-type check, Twilio Verify fraud, geography and attempt limits.">
+        {s.verificationRefusals.length === 0 ? (
+          <Empty>No refused verifications in this period.</Empty>
+        ) : (
+          <Table head={["Reason", "Refused"]}>
+            {s.verificationRefusals.map((r) => (
+              <tr key={r.reason}>
+                <Td>{r.label}</Td>
+                <Td>{count(r.refusals)}</Td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </Card>
     </div>
   );
 }

@@ -74,3 +74,20 @@ export const inboundOutcome = pgEnum("inbound_outcome", [
 export const taskCompletedVia = pgEnum("task_completed_via", ["app", "text"]);
 
 export const taskPriority = pgEnum("task_priority", PRIORITIES);
+
+/**
+ * Why a verification code was not sent or checked, as the admin dashboard counts them: our
+ * line-type check (Lookup) and Twilio Verify's fraud, geography and attempt refusals.
+ * server/verification/refusals.ts maps Twilio's codes to these and words them.
+ */
+export const verificationRefusalReason = pgEnum("verification_refusal_reason", [
+  "landline",
+  "fixed_voip",
+  "toll_free",
+  "fraud_guard",
+  "geo_permission",
+  "max_sends",
+  "max_checks",
+  "invalid_number",
+  "busy",
+]);

@@ -1,5 +1,6 @@
-import { date, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { verificationRefusalReason } from "./enums";
 
 /** Texts reserved per user per local calendar day: a new day is a new row, so nothing needs resetting. */
 export const smsDailyCounters = pgTable(
@@ -38,4 +39,21 @@ export const rateLimitBuckets = pgTable(
     count: integer().notNull().default(0),
   },
   (t) => [index("rate_limit_buckets_window_idx").on(t.windowStart)],
+);
+
+/**
+ * One row per verification refused by the line-type check or by Twilio Verify (fraud, geography,
+ * attempts): the dashboard shows how many, by reason, so an admin sees pumping attempts and
+ * misconfigured geo permissions. No user or number is kept.
+ */
+export const verificationRefusals = pgTable(
+  "verification_refusals",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    reason: verificationRefusalReason().notNull(),
+    /** Twilio's error code when Twilio refused (60410…); null for our own line-type check. */
+    twilioCode: integer(),
+  },
+  (t) => [index("verification_refusals_occurred_idx").on(t.occurredAt)],
 );

@@ -229,7 +229,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         getRun: getRunDetail,
         cancelRun,
       });
-      server = createHttpServer(routes, log);
+      server = createHttpServer(routes, log, { boundHost: host, allowedOrigins: [...appUrls] });
       const listening = server;
       await new Promise<void>((resolve, reject) => {
         listening.once("error", reject);

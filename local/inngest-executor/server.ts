@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { refuseRequest, type RequestGuardOptions } from "../request-guard";
 
 // Minimal JSON-over-HTTP plumbing: a route table, body parsing, and uniform error replies.
 
@@ -42,23 +44,29 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+// No CORS headers: only programs on this machine call the executor (see ../request-guard.ts).
 function send(response: ServerResponse, reply: ApiReply): void {
-  // The admin console may read the JSON API from the browser.
-  const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" };
   if (reply.status === 204) {
-    response.writeHead(204, cors).end();
+    response.writeHead(204).end();
     return;
   }
-  response.writeHead(reply.status, { ...cors, "content-type": "application/json" });
+  response.writeHead(reply.status, { "content-type": "application/json" });
   response.end(JSON.stringify(reply.body));
 }
 
-export function createHttpServer(routes: readonly Route[], log: Logger): Server {
-  return createServer((request, response) => {
+/** `guard`: who may call (the app's origins, the bound host); the port is read from the listening socket. */
+export function createHttpServer(routes: readonly Route[], log: Logger, guard: Omit<RequestGuardOptions, "port">): Server {
+  const server: Server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? "/", "http://executor.local");
       const method = request.method ?? "GET";
-      if (method === "OPTIONS") return send(response, { status: 204, body: null });
+      const port = () => (server.address() as AddressInfo | null)?.port ?? 0;
+      const refusal = refuseRequest({ ...guard, port }, request.headers, { hasBody: method !== "GET" && method !== "HEAD", jsonOnly: true });
+      if (refusal) {
+        log.warn({ method, path: url.pathname, status: refusal.status }, "refused a request from outside the local stack");
+        request.resume();
+        return send(response, { status: refusal.status, body: { error: refusal.message, status: refusal.status } });
+      }
       const route = routes.find((r) => r.method === method && r.path.test(url.pathname));
       if (!route) {
         log.warn({ method, path: url.pathname }, "no such executor endpoint");
@@ -82,4 +90,5 @@ export function createHttpServer(routes: readonly Route[], log: Logger): Server 
       }
     })();
   });
+  return server;
 }

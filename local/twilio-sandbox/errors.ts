@@ -69,6 +69,8 @@ export const twilioErrors = {
   verifyInvalidParameter: (name: string) => badRequest(60200, `Invalid parameter: ${name}`),
   verifyMaxChecks: () => new TwilioApiError(429, 60202, "Max check attempts reached"),
   verifyMaxSends: () => new TwilioApiError(429, 60203, "Max send attempts reached"),
+  verifyFraudGuard: () => new TwilioApiError(403, 60410, "Verification delivery attempt blocked (Fraud Guard)"),
+  verifyGeoPermission: () => new TwilioApiError(403, 60605, "Verification delivery attempt blocked (geo permissions)"),
 };
 
 /** error_message Twilio shows on a message that failed or went undelivered. */

@@ -32,6 +32,19 @@ const DELIVERY_FAILURES: Record<string, DeliveryOutcome> = {
   "+15005550080": { status: "undelivered", errorCode: 30008 },
 };
 
+/**
+ * Verify refusals by number, like Twilio's own answers to pumping and geo rules:
+ *   +1 NPA 555-05xx  60410 (Fraud Guard blocked the send)
+ *   +1 NPA 555-06xx  60605 (the country is not enabled in the Verify service's geo permissions)
+ */
+export function magicVerifyRefusal(to: string): TwilioApiError | undefined {
+  if (!to.startsWith("+1") || to.length !== 12) return undefined;
+  const exchange = to.slice(5, 10);
+  if (exchange === "55505") return twilioErrors.verifyFraudGuard();
+  if (exchange === "55506") return twilioErrors.verifyGeoPermission();
+  return undefined;
+}
+
 export function magicToRejection(to: string, from: string): TwilioApiError | undefined {
   return TO_REJECTIONS[to]?.(to, from);
 }

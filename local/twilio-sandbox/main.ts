@@ -27,6 +27,8 @@ const sandbox = createTwilioSandbox({
   authToken,
   apiKeys: apiKeySid && apiKeySecret ? [{ sid: apiKeySid, secret: apiKeySecret }] : [],
   inboundWebhookUrl: process.env.TWILIO_SANDBOX_INBOUND_URL,
+  // The app is the one website allowed to call (nothing in it does from the browser today).
+  appUrls: read("TWILIO_SANDBOX_INBOUND_URL") ? [read("TWILIO_SANDBOX_INBOUND_URL")!] : [],
   deliveryDelayMs: process.env.TWILIO_SANDBOX_DELIVERY_DELAY_MS ? Number(process.env.TWILIO_SANDBOX_DELIVERY_DELAY_MS) : undefined,
 });
 

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { refuseRequest, type RequestGuardOptions } from "../request-guard";
 import { isAuthorized } from "./auth";
 import type { SandboxContext } from "./context";
 import { TwilioApiError, twilioErrors } from "./errors";
 import { errorReply, json, readBody, writeReply, type Reply, type TwilioRequest } from "./http";
 import { fetchMessage, updateMessage } from "./message-resource";
 import { createMessage } from "./messages-create";
+import { lookupPhoneNumber } from "./lookup";
 import { listMessages } from "./messages-list";
 import { handleSandboxApi } from "./sandbox-api";
 import { checkVerification, fetchVerification, startVerification, updateVerification } from "./verify";
@@ -23,6 +25,7 @@ const MESSAGE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
 const VERIFICATIONS = /^\/v2\/Services\/([^/]+)\/Verifications$/;
 const VERIFICATION = /^\/v2\/Services\/([^/]+)\/Verifications\/([^/]+)$/;
 const VERIFICATION_CHECK = /^\/v2\/Services\/([^/]+)\/VerificationCheck$/;
+const PHONE_NUMBER = /^\/v2\/PhoneNumbers\/([^/]+)$/;
 
 const ROUTES: Route[] = [
   { method: "POST", pattern: MESSAGES, accountInPath: true, handle: createMessage },
@@ -33,12 +36,22 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: VERIFICATION, accountInPath: false, handle: fetchVerification },
   { method: "POST", pattern: VERIFICATION, accountInPath: false, handle: updateVerification },
   { method: "POST", pattern: VERIFICATION_CHECK, accountInPath: false, handle: checkVerification },
+  { method: "GET", pattern: PHONE_NUMBER, accountInPath: false, handle: lookupPhoneNumber },
 ];
 
-export function createRequestHandler(ctx: SandboxContext, log: (line: string) => void) {
+/** `guard`: the requests the sandbox serves at all (../request-guard.ts); its own API takes JSON only, its Twilio API form posts. */
+export function createRequestHandler(ctx: SandboxContext, log: (line: string) => void, guard: RequestGuardOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const handled = url.pathname.startsWith("/__sandbox/")
+    const ownApi = url.pathname.startsWith("/__sandbox/");
+    const refusal = refuseRequest(guard, req.headers, { hasBody: req.method !== "GET" && req.method !== "HEAD", jsonOnly: ownApi });
+    if (refusal) {
+      log(`twilio-sandbox: refused ${req.method} ${url.pathname}: ${refusal.message}`);
+      req.resume();
+      writeReply(res, json(refusal.status, { error: refusal.message }));
+      return;
+    }
+    const handled = ownApi
       ? handleSandboxApi(ctx, req, url)
       : handleTwilioApi(ctx, req, url);
     handled

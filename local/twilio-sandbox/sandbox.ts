@@ -18,6 +18,11 @@ export interface TwilioSandboxOptions {
   port?: number;
   /** Defaults to 127.0.0.1: the /__sandbox/ API has no auth. */
   host?: string;
+  /**
+   * URLs of the app whose pages may call the sandbox with an `Origin` header (their origins are
+   * taken). Unset = none: any request with an `Origin` is refused (../request-guard.ts).
+   */
+  appUrls?: string[];
   accountSid: string;
   authToken: string;
   apiKeys?: ApiKey[];
@@ -103,7 +108,8 @@ export function createTwilioSandbox(options: TwilioSandboxOptions): TwilioSandbo
       return ctx.state;
     },
     async start() {
-      const started = createServer(createRequestHandler(ctx, log));
+      const listeningPort = () => (started.address() as AddressInfo | null)?.port ?? 0;
+      const started: Server = createServer(createRequestHandler(ctx, log, { port: listeningPort, boundHost: host, allowedOrigins: options.appUrls ?? [] }));
       await new Promise<void>((resolve, reject) => {
         started.once("error", reject);
         started.listen(options.port ?? 0, host, () => resolve());

@@ -3,6 +3,7 @@ import { iso8601 } from "./dates";
 import { twilioErrors } from "./errors";
 import { json, type Reply, type TwilioRequest } from "./http";
 import { newSid, newVerificationCode } from "./ids";
+import { magicVerifyRefusal } from "./magic-numbers";
 import { isE164 } from "./phone";
 import type { VerificationRecord } from "./state";
 
@@ -15,6 +16,8 @@ export function startVerification(ctx: SandboxContext, req: TwilioRequest): Repl
   if (!channel) throw twilioErrors.verifyInvalidParameter("Channel");
   if (channel !== "sms") throw twilioErrors.verifyInvalidParameter("Channel");
   if (!isE164(to)) throw twilioErrors.verifyInvalidParameter("To");
+  const refusal = magicVerifyRefusal(to);
+  if (refusal) throw refusal;
 
   const at = now(ctx);
   const pending = findPending(ctx, { serviceSid, to });

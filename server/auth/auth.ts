@@ -1,6 +1,6 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import type { Db } from "@/db/client";
 import { accounts, sessions, users, verifications } from "@/db/schema";
@@ -45,7 +45,7 @@ const inputRules = createAuthMiddleware(async (ctx) => {
       const issue = parsed.error.issues[0]!;
       refuse(issue.path[0] as "name" | "email" | "password", issue.message);
     }
-    const weak = weakPasswordReason(parsed.data.password, [parsed.data.email, parsed.data.name]);
+    const weak = weakPasswordReason(parsed.data.password, parsed.data);
     if (weak) refuse("password", weak, "PASSWORD_TOO_WEAK");
     // What better-auth stores is what we checked (trimmed).
     return { context: { body: { ...body, name: parsed.data.name, email: parsed.data.email } } };
@@ -54,11 +54,32 @@ const inputRules = createAuthMiddleware(async (ctx) => {
     const name = userNameSchema.safeParse(body.name);
     if (!name.success) refuse("name", name.error.issues[0]!.message);
   }
-  if ((ctx.path === "/change-password" || ctx.path === "/reset-password") && typeof body.newPassword === "string") {
-    const weak = weakPasswordReason(body.newPassword);
+  if (PASSWORD_SETTING_PATHS.has(ctx.path) && typeof body.newPassword === "string") {
+    const weak = weakPasswordReason(body.newPassword, (await passwordOwner(ctx, body)) ?? {});
     if (weak) refuse("password", weak, "PASSWORD_TOO_WEAK");
   }
 });
+
+/** Endpoints that set a password for an existing account (sign-up is checked above). */
+const PASSWORD_SETTING_PATHS = new Set(["/change-password", "/reset-password", "/set-password"]);
+
+type AuthMiddlewareContext = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
+
+/**
+ * Whose password is being set, so it is judged against their email and name: the signed-in user
+ * for a change, the user the reset token was issued to for a reset. (better-auth itself refuses
+ * a missing session or a bad token right after; then there is nothing to compare with.)
+ */
+async function passwordOwner(ctx: AuthMiddlewareContext, body: Record<string, unknown>): Promise<{ email: string; name: string } | null> {
+  if (ctx.path !== "/reset-password") {
+    const session = await getSessionFromCtx(ctx).catch(() => null);
+    return session?.user ?? null;
+  }
+  const token = typeof body.token === "string" ? body.token : typeof ctx.query?.token === "string" ? ctx.query.token : null;
+  if (!token) return null;
+  const verification = await ctx.context.internalAdapter.findVerificationValue(`reset-password:${token}`);
+  return verification ? await ctx.context.internalAdapter.findUserById(verification.value) : null;
+}
 
 export function createAuth(config: AuthConfig) {
   return betterAuth({

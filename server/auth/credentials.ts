@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEXT_LIMITS } from "@/common/limits";
-import { oneLineText } from "@/common/text";
+import { nameText } from "@/common/text";
 
 /** The rules for what a person types into the auth forms, for the forms and for better-auth's endpoints alike. */
 const email = z
@@ -14,7 +14,7 @@ const newPassword = z
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`);
 
-export const userNameSchema = oneLineText("Name", TEXT_LIMITS.userName).pipe(z.string().min(1, "Enter your name"));
+export const userNameSchema = nameText("Name", TEXT_LIMITS.userName).pipe(z.string().min(1, "Enter your name"));
 
 export const signUpSchema = z.object({ name: userNameSchema, email, password: newPassword });
 

@@ -1,15 +1,9 @@
 import { BODY_LIMITS } from "@/common/limits";
 import { payloadTooLarge, readBodyWithin, withBody } from "../http/body";
 import { clientAddress, headersWithClientAddress } from "../http/client-address";
-import type { RateLimitDecision } from "../rate-limit";
-import {
-  countSignInAttempt,
-  forgetSignInAttempts,
-  limitClient,
-  tooManyAttemptsMessage,
-  type AuthAction,
-} from "./attempt-limits";
+import { gateSignIn, limitClient, tooManyAttemptsMessage, type AuthAction } from "./attempt-limits";
 import type { AuthDeps } from "./app-auth-deps";
+import { deviceCookieHeader, issueDeviceCookie } from "./device-cookie";
 
 /** better-auth endpoints that take a credential or change an account: limited per client. */
 function limitedAction(path: string): AuthAction | null {
@@ -19,7 +13,7 @@ function limitedAction(path: string): AuthAction | null {
   return credentialPaths.includes(path) ? "credentials" : null;
 }
 
-function tooMany(kind: "client" | "account", decision: Extract<RateLimitDecision, { allowed: false }>) {
+function tooMany(kind: "client" | "account", decision: { retryAfterSeconds: number }) {
   return Response.json(
     { code: "TOO_MANY_REQUESTS", message: tooManyAttemptsMessage(kind, decision.retryAfterSeconds) },
     { status: 429, headers: { "retry-after": String(decision.retryAfterSeconds) } },
@@ -49,19 +43,23 @@ export async function handleAuthRequest(deps: AuthDeps, req: Request): Promise<R
     if (!body.ok) return payloadTooLarge(BODY_LIMITS.authBytes);
     bytes = body.bytes;
   }
-  const address = clientAddress(req.headers, deps.trustProxy);
+  const address = clientAddress(req.headers, deps.trustedProxies);
   const forwarded = withBody(req, bytes, headersWithClientAddress(req.headers, address));
   const action = req.method === "POST" ? limitedAction(path) : null;
   if (!action) return deps.auth.handler(forwarded);
 
-  const perClient = await limitClient(deps.db, action, address, deps.attemptsPerMinute);
-  if (!perClient.allowed) return tooMany("client", perClient);
   const email = path === "/sign-in/email" && bytes ? emailIn(bytes) : null;
-  if (!email) return deps.auth.handler(forwarded);
-
-  const perAccount = await countSignInAttempt(deps.db, email);
-  if (!perAccount.allowed) return tooMany("account", perAccount);
+  if (!email) {
+    const perClient = await limitClient(deps, action, address);
+    if (!perClient.allowed) return tooMany("client", perClient);
+    return deps.auth.handler(forwarded);
+  }
+  const gate = await gateSignIn(deps, { email, address, cookieHeader: req.headers.get("cookie") });
+  if (!gate.allowed) return tooMany(gate.kind, gate);
   const response = await deps.auth.handler(forwarded);
-  if (response.ok) await forgetSignInAttempts(deps.db, email);
-  return response;
+  if (!response.ok) return response;
+  await gate.forget();
+  const withCookie = new Response(response.body, response);
+  withCookie.headers.append("set-cookie", deviceCookieHeader(issueDeviceCookie(deps.secret, email, new Date()).value, deps.secureCookies));
+  return withCookie;
 }

@@ -1,7 +1,8 @@
 import { isAPIError, type APIError } from "better-auth/api";
 import { clientAddress, headersWithClientAddress } from "../http/client-address";
-import { countSignInAttempt, forgetSignInAttempts, limitClient, tooManyAttemptsMessage } from "./attempt-limits";
+import { gateSignIn, limitClient, tooManyAttemptsMessage } from "./attempt-limits";
 import type { AuthDeps } from "./app-auth-deps";
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, issueDeviceCookie } from "./device-cookie";
 import { fieldMessages, signInSchema, signUpSchema, type CredentialField } from "./credentials";
 
 /** What the sign-in and sign-up forms show after a submission that did not sign anyone in. */
@@ -12,6 +13,13 @@ export interface AuthFormState {
 }
 
 export type AuthFormResult = { ok: true } | { ok: false; state: AuthFormState };
+
+/** A cookie the sign-in action sets on success (the device cookie, ./device-cookie.ts). */
+export interface FormCookie {
+  name: string;
+  value: string;
+  options: { path: string; maxAge: number; httpOnly: true; sameSite: "lax"; secure: boolean };
+}
 
 const text = (value: FormDataEntryValue | null) => (typeof value === "string" ? value : "");
 
@@ -44,26 +52,32 @@ async function attempt(run: () => Promise<unknown>): Promise<AuthFormState["erro
 }
 
 /** The sign-in form: the same checks and limits as /api/auth/sign-in/email, then better-auth. */
-export async function signInWithForm(deps: AuthDeps, form: FormData, requestHeaders: Headers): Promise<AuthFormResult> {
+export async function signInWithForm(
+  deps: AuthDeps,
+  form: FormData,
+  requestHeaders: Headers,
+): Promise<(AuthFormResult & { ok: false }) | { ok: true; deviceCookie: FormCookie }> {
   const values = { email: text(form.get("email")).slice(0, 1000) };
   const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return { ok: false, state: { errors: fieldMessages(parsed.error), values } };
   const { email, password } = parsed.data;
 
-  const address = clientAddress(requestHeaders, deps.trustProxy);
-  const perClient = await limitClient(deps.db, "sign-in", address, deps.attemptsPerMinute);
-  if (!perClient.allowed) {
-    return { ok: false, state: { errors: { form: tooManyAttemptsMessage("client", perClient.retryAfterSeconds) }, values } };
-  }
-  const perAccount = await countSignInAttempt(deps.db, email);
-  if (!perAccount.allowed) {
-    return { ok: false, state: { errors: { form: tooManyAttemptsMessage("account", perAccount.retryAfterSeconds) }, values } };
-  }
+  const address = clientAddress(requestHeaders, deps.trustedProxies);
+  const gate = await gateSignIn(deps, { email, address, cookieHeader: requestHeaders.get("cookie") });
+  if (!gate.allowed) return { ok: false, state: { errors: { form: tooManyAttemptsMessage(gate.kind, gate.retryAfterSeconds) }, values } };
   const headers = headersWithClientAddress(requestHeaders, address);
   const errors = await attempt(() => deps.auth.api.signInEmail({ body: { email, password }, headers }));
   if (errors) return { ok: false, state: { errors, values } };
-  await forgetSignInAttempts(deps.db, email);
-  return { ok: true };
+  await gate.forget();
+  const { value } = issueDeviceCookie(deps.secret, email, new Date());
+  return {
+    ok: true,
+    deviceCookie: {
+      name: DEVICE_COOKIE,
+      value,
+      options: { path: "/", maxAge: DEVICE_COOKIE_DAYS * 86_400, httpOnly: true, sameSite: "lax", secure: deps.secureCookies },
+    },
+  };
 }
 
 /** The sign-up form: field checks first (all at once), then better-auth, whose hook checks them again for the API. */
@@ -72,8 +86,8 @@ export async function signUpWithForm(deps: AuthDeps, form: FormData, requestHead
   const parsed = signUpSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return { ok: false, state: { errors: fieldMessages(parsed.error), values } };
 
-  const address = clientAddress(requestHeaders, deps.trustProxy);
-  const perClient = await limitClient(deps.db, "sign-up", address, deps.attemptsPerMinute);
+  const address = clientAddress(requestHeaders, deps.trustedProxies);
+  const perClient = await limitClient(deps, "sign-up", address);
   if (!perClient.allowed) {
     return { ok: false, state: { errors: { form: tooManyAttemptsMessage("client", perClient.retryAfterSeconds) }, values } };
   }

@@ -31,7 +31,7 @@ function reason(result: ZxcvbnResult): string {
     case "recentYears":
       return "Dates and years are easy to guess.";
     case "userInputs":
-      return "It contains your name or email.";
+      return "It contains your name, your email or this site's name.";
     case "wordByItself":
     case "namesByThemselves":
     case "commonNames":
@@ -41,9 +41,31 @@ function reason(result: ZxcvbnResult): string {
   }
 }
 
-/** Null if the password is strong enough, or a message that says why not and what to do. */
-export function weakPasswordReason(password: string, userInputs: string[] = []): string | null {
-  const result = estimator().check(password, userInputs.filter(Boolean));
+/** Words anyone guessing at this site tries first. */
+const SITE_WORDS = ["buildos", "buildos sms", "sms", "buildossms"];
+
+/**
+ * What zxcvbn should count as guessable for this account: the email whole and in pieces
+ * (`jane.doe@example.com` → jane, doe, example), the name and its words, and the site's name.
+ */
+function accountWords(account: { email?: string | null; name?: string | null }): string[] {
+  const words = [...SITE_WORDS];
+  const email = account.email?.trim().toLowerCase();
+  if (email) {
+    const [local = "", domain = ""] = email.split("@");
+    words.push(email, local, domain, ...local.split(/[._+-]+/), ...domain.split(".").slice(0, -1));
+  }
+  const name = account.name?.trim().toLowerCase();
+  if (name) words.push(name, name.replace(/\s+/g, ""), ...name.split(/\s+/));
+  return [...new Set(words.filter((word) => word.length >= 3))];
+}
+
+/**
+ * Null if the password is strong enough, or a message that says why not and what to do. Every
+ * path that sets a password passes the account's email and name (sign-up, change, reset).
+ */
+export function weakPasswordReason(password: string, account: { email?: string | null; name?: string | null }): string | null {
+  const result = estimator().check(password, accountWords(account));
   if (result.score >= MIN_PASSWORD_SCORE) return null;
   return `${reason(result)} Add another word or two — uncommon words are best.`;
 }

@@ -10,7 +10,7 @@ export function authSecret(configured: string | undefined): string {
   if (configured) return configured;
   const file = path.join(process.cwd(), ".data", "auth-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("hex");
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;

@@ -30,7 +30,17 @@ const countryList = z.string().transform((value, ctx) => {
 });
 const perHour = (fallback: number) => withDefault(z.coerce.number().int().min(1).max(100_000), fallback);
 
-const boolFlag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+/**
+ * How many proxies you run in front of the app (0 = none), as Express's and Rails' "trust proxy"
+ * count: with n, the n-th X-Forwarded-For entry from the right is the client. `true`/`false`
+ * are read as 1/0 (the setting was a flag before).
+ */
+const proxyCount = z
+  .string()
+  .trim()
+  .regex(/^(\d{1,2}|true|false)$/, "must be the number of proxies in front of the app: 0 (none), 1, 2…")
+  .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)))
+  .pipe(z.number().int().min(0).max(20));
 
 /** `signkey-<env>-<hex>` as Inngest issues them (the SDK hashes the hex part), or bare hex. */
 const SIGNING_KEY = /^(signkey-\w+-)?(?:[0-9a-fA-F]{2}){16,}$/;
@@ -44,7 +54,7 @@ const fields = {
     z.url({ message: "must be the absolute URL users and Twilio reach the app at, e.g. https://sms.example.com" }),
     "http://localhost:3000",
   ),
-  TRUST_PROXY: withDefault(boolFlag, "0"),
+  TRUST_PROXY: withDefault(proxyCount, "0"),
   LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
 
   DATABASE_URL: optional(
@@ -55,6 +65,8 @@ const fields = {
 
   BETTER_AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (use `openssl rand -hex 32`)")),
   AUTH_RATE_LIMIT_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(100_000), "10"),
+  /** Credential requests per minute (per action) from all clients with no known address together; device-cookie sign-ins are exempt. */
+  AUTH_GLOBAL_PER_MINUTE: withDefault(z.coerce.number().int().min(1).max(100_000), "120"),
   ADMIN_EMAIL: optional(z.email({ message: "must be an email address" })),
   ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
 
@@ -77,6 +89,8 @@ const fields = {
   VERIFY_SENDS_PER_USER_PER_HOUR: perHour(5),
   VERIFY_SENDS_PER_NUMBER_PER_HOUR: perHour(5),
   VERIFY_SENDS_PER_ADDRESS_PER_HOUR: perHour(20),
+  VERIFY_SENDS_PER_COUNTRY_PER_HOUR: perHour(200),
+  VERIFY_SENDS_GLOBAL_PER_HOUR: perHour(300),
   VERIFY_CHECKS_PER_USER_PER_HOUR: perHour(15),
   TWILIO_SANDBOX_URL: withDefault(z.url(), "http://127.0.0.1:8465"),
   /** What kind of sender the Messaging Service uses; sets the default throughput cap. */

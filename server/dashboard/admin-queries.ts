@@ -3,6 +3,7 @@ import { executeRows } from "@/db/client";
 import { smsTemplates } from "@/db/schema";
 import { plainFailureReason } from "../sms/error-reasons";
 import type { AdminActor, ServiceContext } from "../service-context";
+import { refusalCounts } from "../verification/refusals";
 import { latencyRowsSql, statsRowsSql } from "./aggregate";
 import { histogramQuantile } from "./latency-buckets";
 import { utcDayStart } from "./rollup";
@@ -94,6 +95,7 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
   const byId = new Map(names.map((t) => [t.id, t]));
   return {
     ...summary,
+    verificationRefusals: await refusalCounts(db, from, tomorrow),
     topTemplates: summary.topTemplates.map((t) => ({ ...t, key: byId.get(t.templateId)?.key ?? null, name: byId.get(t.templateId)?.name ?? null })),
   };
 }

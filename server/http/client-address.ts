@@ -5,15 +5,20 @@ import { isIP } from "node:net";
  *
  * `next start` gives route handlers no socket address: Next copies the connection's address
  * into X-Forwarded-For only when the request has none, so without a proxy in front that header
- * is whatever the client chose. Only with TRUST_PROXY=1 (a proxy that appends the address it
- * saw) is it believed, and then only its last entry, the one our proxy added; entries to the
- * left of it came from the client. Callers put every unbelievable client in one shared bucket.
+ * is whatever the client chose. TRUST_PROXY is the number of proxies you run (Express's and
+ * Rails' convention): each appends the address it received from to X-Forwarded-For, so with n
+ * proxies the n-th entry from the right is the client, and everything to its left came from the
+ * client itself. With 0, or fewer entries than proxies, no address is believed (null), and
+ * callers then use no per-address bucket at all.
+ *
+ *   TRUST_PROXY=1, "X-Forwarded-For: 6.6.6.6, 203.0.113.7" → 203.0.113.7 (6.6.6.6 was typed by the client)
+ *   TRUST_PROXY=2, "X-Forwarded-For: 203.0.113.7, 10.0.0.2" → 203.0.113.7 (10.0.0.2 is your first proxy)
  */
-export function clientAddress(headers: Headers, trustProxy: boolean): string | null {
-  if (!trustProxy) return null;
-  const hops = headers.get("x-forwarded-for")?.split(",") ?? [];
-  const last = hops.at(-1)?.trim();
-  return last && isIP(last) ? last.toLowerCase() : null;
+export function clientAddress(headers: Headers, trustedProxies: number): string | null {
+  if (trustedProxies < 1) return null;
+  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
+  const client = hops.length >= trustedProxies ? hops[hops.length - trustedProxies] : undefined;
+  return client && isIP(client) ? client.toLowerCase() : null;
 }
 
 /**

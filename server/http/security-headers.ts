@@ -28,10 +28,13 @@ export function contentSecurityPolicy({ nonce, development, https }: PageSecurit
   ].join("; ");
 }
 
+/** Two years, subdomains too: pages (proxy.ts, on https) and API routes (next.config.ts). */
+export const HSTS = "max-age=63072000; includeSubDomains";
+
 export function pageSecurityHeaders(options: PageSecurityOptions): Record<string, string> {
   return {
     "content-security-policy": contentSecurityPolicy(options),
-    ...(options.https ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
+    ...(options.https ? { "strict-transport-security": HSTS } : {}),
   };
 }
 

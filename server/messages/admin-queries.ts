@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { boundedDate, oneLineText } from "@/common/text";
 import { adminAuditLog, smsCategory, smsMessageEvents, smsMessages, smsStatus, smsTemplates, smsTemplateVersions, users } from "@/db/schema";
 import { DomainError } from "../errors";
 import { adminActionsFor } from "./admin-service";
@@ -15,10 +16,10 @@ export const messageLogQuerySchema = z
     templateId: z.uuid({ message: "Choose a template from the list" }).optional(),
     category: z.enum(smsCategory.enumValues, { message: "Choose a category from the list" }).optional(),
     /** An email address or a phone number. */
-    recipient: z.string().trim().max(254, "Search by an email address or a phone number").optional(),
-    from: z.date({ message: "Not a date" }).optional(),
-    to: z.date({ message: "Not a date" }).optional(),
-    cursor: z.object({ createdAt: z.date(), id: z.uuid() }).strict().nullish(),
+    recipient: oneLineText("Recipient", 254).optional(),
+    from: boundedDate("Choose a date between the years 1900 and 9999").optional(),
+    to: boundedDate("Choose a date between the years 1900 and 9999").optional(),
+    cursor: z.object({ createdAt: boundedDate("Not a message log cursor"), id: z.uuid() }).strict().nullish(),
     // Sent by tRPC's infinite queries; the log only pages forward (older).
     direction: z.literal("forward").optional(),
     limit: z.number().int().min(1).max(100).default(MESSAGE_LOG_PAGE_SIZE),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, count, eq, notInArray } from "drizzle-orm";
 import { z } from "zod";
+import { boundedDate, multiLineText, oneLineText } from "@/common/text";
 import { smsMessages, smsTemplates } from "@/db/schema";
 import { recordAdminAction } from "../audit/log";
 import { DomainError } from "../errors";
@@ -90,13 +91,18 @@ export async function retryMessage(ctx: AdminContext, messageId: string) {
   });
 }
 
+const TEST_SEND_MAX_VARIABLES = 50;
+
 export const testSendSchema = z
   .object({
-    userId: z.string().trim().min(1, "Choose a user").max(200),
-    templateKey: z.string().regex(/^[a-z0-9_]+$/, "Choose a template"),
-    variables: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.string().max(1_600)).default({}),
+    userId: oneLineText("User", 200).pipe(z.string().min(1, "Choose a user")),
+    templateKey: z.string().max(64).regex(/^[a-z0-9_]+$/, "Choose a template"),
+    variables: z
+      .record(z.string().max(64).regex(/^[a-z][a-z0-9_]*$/), multiLineText("Variable", 1_600))
+      .refine((values) => Object.keys(values).length <= TEST_SEND_MAX_VARIABLES, `At most ${TEST_SEND_MAX_VARIABLES} variables`)
+      .default({}),
     /** Not before this moment; the user's quiet hours still apply. */
-    scheduledFor: z.date({ message: "Not a date" }).optional(),
+    scheduledFor: boundedDate("Choose a date between the years 1900 and 9999").optional(),
   })
   .strict();
 

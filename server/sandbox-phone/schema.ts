@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { multiLineText } from "@/common/text";
 
 /** Inputs of the sandbox phone (client-safe: the page's forms use the same rules). */
 export const sandboxReplySchema = z
   .object({
     from: z.string().regex(/^\+[1-9]\d{6,14}$/, "Choose one of the sandbox's numbers"),
-    body: z.string().trim().min(1, "Type a reply").max(1_600, "A text can be at most 1,600 characters"),
+    body: multiLineText("Reply", 1_600, { trim: true }).pipe(z.string().min(1, "Type a reply")),
   })
   .strict();
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { smsCategory, smsSkipReason } from "@/db/schema";
 import { SYSTEM_VARIABLE_DEFAULTS } from "@/common/reply-words";
 import { DomainError } from "../errors";
-import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables } from "../templates/render";
+import { bodyCharacters, MAX_BODY_CHARACTERS, renderTemplate, segmentInfo, templateVariables, variableValue } from "../templates/render";
 import { CATEGORY_DEFAULTS, type SmsCategory, type SmsPriority } from "./categories";
 import { decideSend, type DecisionInput } from "./send-decision";
 import type { SmsStatus } from "./status-rank";
@@ -100,9 +100,12 @@ export function planMessage(input: SmsRequest, loaded: RequestContext, now: Date
   const id = randomUUID();
   // Variables the app fills itself (a reminder's reply hint) take their default when not given.
   const given = { ...input.variables };
-  for (const [name, value] of Object.entries(SYSTEM_VARIABLE_DEFAULTS)) if (!given[name]?.trim()) given[name] = value;
+  for (const [name, value] of Object.entries(SYSTEM_VARIABLE_DEFAULTS)) if (!variableValue(given, name)?.trim()) given[name] = value;
   const vars = Object.fromEntries(
-    templateVariables(template.body).flatMap((name) => (given[name] !== undefined ? [[name, given[name]]] : [])),
+    templateVariables(template.body).flatMap((name) => {
+      const value = variableValue(given, name);
+      return value !== undefined ? [[name, value]] : [];
+    }),
   );
   const prefs = recipient.preferences;
   const phone = prefs?.phone && prefs.phoneVerifiedAt ? { to: prefs.phone, verifiedAt: prefs.phoneVerifiedAt } : null;

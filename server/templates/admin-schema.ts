@@ -1,13 +1,14 @@
 import { z } from "zod";
+import { multiLineText, nameText } from "@/common/text";
 import { smsCategory } from "@/db/schema";
 import { TEMPLATE_BODY_MAX } from "./body-check";
 
 /** Inputs of the admin template procedures; the body's own rules are checked by checkTemplateBody. */
 const templateFields = {
-  name: z.string().trim().min(1, "Give the template a name").max(80, "Name can be at most 80 characters"),
-  description: z.string().trim().max(500, "Description can be at most 500 characters").default(""),
+  name: nameText("Name", 80).pipe(z.string().min(1, "Give the template a name")),
+  description: multiLineText("Description", 500, { trim: true }).default(""),
   category: z.enum(smsCategory.enumValues, { message: "Choose a category" }),
-  body: z.string().max(TEMPLATE_BODY_MAX * 2, `Body can be at most ${TEMPLATE_BODY_MAX} characters`),
+  body: multiLineText("Body", TEMPLATE_BODY_MAX * 2),
 };
 
 export const templateCreateSchema = z

@@ -1,6 +1,6 @@
 import { SMS_KEYWORDS } from "@/common/limits";
 import { SYSTEM_VARIABLE_SAMPLES } from "@/common/reply-words";
-import { malformedPlaceholders, segmentInfo, templateVariables } from "./render";
+import { malformedPlaceholders, segmentInfo, templateVariables, variableValue } from "./render";
 
 /**
  * What an admin sees while editing a template body, computed the same way in the browser (live
@@ -103,7 +103,7 @@ export interface BodyCheck {
 function fillSamples(body: string, samples: Record<string, string>) {
   return body.replace(
     /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g,
-    (whole, name: string) => samples[name]?.trim() || SYSTEM_VARIABLE_SAMPLES[name] || whole,
+    (whole, name: string) => variableValue(samples, name)?.trim() || variableValue(SYSTEM_VARIABLE_SAMPLES, name) || whole,
   );
 }
 

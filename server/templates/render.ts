@@ -22,6 +22,16 @@ export function malformedPlaceholders(body: string): string[] {
   return (body.match(ANY_BRACES) ?? []).filter((p) => !/^\{\{\s*[a-z][a-z0-9_]*\s*\}\}$/.test(p));
 }
 
+/**
+ * The value given for a placeholder name, own properties only: `{{constructor}}`, `{{__proto__}}`
+ * or `{{to_string}}` are plain unknown names, never something inherited from Object.prototype.
+ */
+export function variableValue(values: Record<string, string>, name: string): string | undefined {
+  if (!Object.hasOwn(values, name)) return undefined;
+  const value: unknown = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
 export type RenderResult = { ok: true; body: string } | { ok: false; missing: string[] };
 
 /**
@@ -29,9 +39,9 @@ export type RenderResult = { ok: true; body: string } | { ok: false; missing: st
  * (the original plan silently sent "is due ." texts).
  */
 export function renderTemplate(body: string, vars: Record<string, string>): RenderResult {
-  const missing = templateVariables(body).filter((name) => !vars[name]?.trim());
+  const missing = templateVariables(body).filter((name) => !variableValue(vars, name)?.trim());
   if (missing.length > 0) return { ok: false, missing };
-  return { ok: true, body: body.replace(PLACEHOLDER, (_, name: string) => vars[name] as string) };
+  return { ok: true, body: body.replace(PLACEHOLDER, (_, name: string) => variableValue(vars, name) as string) };
 }
 
 export interface SegmentInfo {

@@ -33,5 +33,7 @@ export async function handleTrpcRequest(deps: TrpcHttpDeps, req: Request): Promi
     router: appRouter,
     maxBatchSize: TRPC_MAX_BATCH,
     createContext: () => deps.createContext(forwarded),
+    // Answers are per user (and signed-in ones personal): no browser or proxy cache may keep them.
+    responseMeta: () => ({ headers: { "cache-control": "no-store" } }),
   });
 }

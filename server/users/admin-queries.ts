@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { boundedDate, oneLineText } from "@/common/text";
 import { executeRows } from "@/db/client";
 import type { optOutSource, userRole } from "@/db/schema";
 import { DomainError } from "../errors";
@@ -11,10 +12,10 @@ const USERS_PAGE_SIZE = 25;
 export const userSearchSchema = z
   .object({
     /** Part of an email address, or a phone number in any common form. */
-    search: z.string().trim().max(254, "Search by an email address or a phone number").optional(),
+    search: oneLineText("Search", 254).optional(),
     /** Only users who can be texted (a verified number, not opted out): the test-send picker. */
     textableOnly: z.boolean().default(false),
-    cursor: z.object({ createdAt: z.date(), id: z.string().min(1).max(200) }).strict().nullish(),
+    cursor: z.object({ createdAt: boundedDate("Not a user cursor"), id: oneLineText("Cursor", 200).pipe(z.string().min(1)) }).strict().nullish(),
     // Sent by tRPC's infinite queries; the list only pages forward.
     direction: z.literal("forward").optional(),
     limit: z.number().int().min(1).max(100).default(USERS_PAGE_SIZE),

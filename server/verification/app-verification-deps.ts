@@ -8,6 +8,8 @@ function verificationLimits(config: Env): VerificationLimits {
     sendsPerUserPerHour: config.VERIFY_SENDS_PER_USER_PER_HOUR,
     sendsPerNumberPerHour: config.VERIFY_SENDS_PER_NUMBER_PER_HOUR,
     sendsPerAddressPerHour: config.VERIFY_SENDS_PER_ADDRESS_PER_HOUR,
+    sendsPerCountryPerHour: config.VERIFY_SENDS_PER_COUNTRY_PER_HOUR,
+    sendsGlobalPerHour: config.VERIFY_SENDS_GLOBAL_PER_HOUR,
     checksPerUserPerHour: config.VERIFY_CHECKS_PER_USER_PER_HOUR,
   };
 }

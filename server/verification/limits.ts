@@ -1,25 +1,28 @@
 import type { DbOrTx } from "@/db/client";
 import { DomainError } from "../errors";
+import { logger } from "../logger";
 import { consumeRateLimit, rateLimitKey, type RateLimitRule } from "../rate-limit";
 
 /**
  * How many verification codes may be sent, and checked, per hour. Every code costs money and
- * SMS pumping fraud requests codes in bulk, so sends are limited per user, per number (several
- * accounts cannot take turns on one victim) and per client address (one client cannot cycle
- * through accounts). Configured by the VERIFY_* variables; counted in the database so every app
- * instance shares the count.
+ * SMS pumping fraud requests codes in bulk. The rule: a limit keyed on something the client
+ * cannot choose never fills up for people it does not name. So sends are limited per user, per
+ * number (several accounts cannot take turns on one victim), per destination country, and per
+ * client address only when one is known (TRUST_PROXY); with no believable address there is no
+ * address bucket at all (it would be one bucket for everyone), and a global budget bounds the
+ * total spend instead. Configured by the VERIFY_* variables; counted in the database so every
+ * app instance shares the count.
  */
 export interface VerificationLimits {
   sendsPerUserPerHour: number;
   sendsPerNumberPerHour: number;
   sendsPerAddressPerHour: number;
+  sendsPerCountryPerHour: number;
+  sendsGlobalPerHour: number;
   checksPerUserPerHour: number;
 }
 
 const HOUR = 60 * 60;
-
-/** Without a trusted proxy no client address can be believed: every such client shares one bucket. */
-const UNIDENTIFIED_CLIENTS = "all-unidentified-clients";
 
 /** "42 minutes", "30 seconds": how long to wait, in words a person reads at a glance. */
 function waitInWords(seconds: number): string {
@@ -43,21 +46,26 @@ async function enforce(
 ) {
   const decision = await consumeRateLimit(db, key, rule, now);
   if (!decision.allowed) throw tooManyRequests(message, decision.retryAfterSeconds, field);
+  return decision;
 }
 
-/** Counts one code send against the address, the number and the user; throws TOO_MANY_REQUESTS at the first exceeded. */
+/**
+ * Counts one code send and throws TOO_MANY_REQUESTS at the first exceeded limit. The narrowest
+ * limits come first, so a client refused for its own account or number never spends a shared
+ * budget: user, number, address (when known), country, then the global budget.
+ */
 export async function limitCodeSend(
   db: DbOrTx,
   limits: VerificationLimits,
-  who: { userId: string; phone: string; clientAddress: string | null },
+  who: { userId: string; phone: string; country: string; clientAddress: string | null },
   now: Date,
 ) {
   await enforce(
     db,
-    rateLimitKey("verify:send:address", who.clientAddress ?? UNIDENTIFIED_CLIENTS),
-    { max: limits.sendsPerAddressPerHour, windowSeconds: HOUR },
+    rateLimitKey("verify:send:user", who.userId),
+    { max: limits.sendsPerUserPerHour, windowSeconds: HOUR },
     now,
-    (wait) => `Too many codes have been requested from your network. Try again in ${wait}.`,
+    (wait) => `You have asked for ${limits.sendsPerUserPerHour} codes this hour. You can ask for another in ${wait}.`,
     "phone",
   );
   await enforce(
@@ -68,15 +76,41 @@ export async function limitCodeSend(
     (wait) => `Too many codes have been sent to this phone number. Try again in ${wait}.`,
     "phone",
   );
+  if (who.clientAddress) {
+    await enforce(
+      db,
+      rateLimitKey("verify:send:address", who.clientAddress),
+      { max: limits.sendsPerAddressPerHour, windowSeconds: HOUR },
+      now,
+      (wait) => `Too many codes have been requested from your network. Try again in ${wait}.`,
+      "phone",
+    );
+  }
   await enforce(
     db,
-    rateLimitKey("verify:send:user", who.userId),
-    { max: limits.sendsPerUserPerHour, windowSeconds: HOUR },
+    rateLimitKey("verify:send:country", who.country),
+    { max: limits.sendsPerCountryPerHour, windowSeconds: HOUR },
     now,
-    (wait) => `You have asked for ${limits.sendsPerUserPerHour} codes this hour. You can ask for another in ${wait}.`,
+    (wait) => `We are sending too many codes to this country right now. Try again in ${wait}.`,
     "phone",
-  );
+  ).catch((error: unknown) => {
+    logger.warn({ country: who.country, limit: limits.sendsPerCountryPerHour }, "verification codes: per-country hourly limit reached");
+    throw error;
+  });
+  await enforce(
+    db,
+    GLOBAL_SENDS_KEY,
+    { max: limits.sendsGlobalPerHour, windowSeconds: HOUR },
+    now,
+    (wait) => `We are sending too many codes right now. Try again in ${wait}.`,
+    "phone",
+  ).catch((error: unknown) => {
+    logger.warn({ limit: limits.sendsGlobalPerHour }, "verification codes: global hourly budget reached (VERIFY_SENDS_GLOBAL_PER_HOUR)");
+    throw error;
+  });
 }
+
+const GLOBAL_SENDS_KEY = "verify:send:global";
 
 /** Counts one code check against the user (Twilio allows 5 per code; this bounds guessing across new codes). */
 export async function limitCodeCheck(db: DbOrTx, limits: VerificationLimits, userId: string, now: Date) {

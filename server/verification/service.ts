@@ -5,15 +5,17 @@ import { VERIFICATION_CODE_PATTERN, VERIFY_CODE_TTL_SECONDS, RESEND_CODE_AFTER_S
 import { DomainError } from "../errors";
 import { getPreferences, type Preferences } from "../preferences/service";
 import type { ServiceContext, UserActor } from "../service-context";
-import { ProviderError, type SmsProvider } from "../sms/provider";
+import type { SmsProvider } from "../sms/provider";
 import { sendOptInConfirmation } from "./opt-in-confirmation";
 import { limitCodeCheck, limitCodeSend, tooManyRequests, type VerificationLimits } from "./limits";
+import { recordRefusal, refuseUnsuitableLine, verifyStartRefusal } from "./refusals";
+import { refuseStoppedNumber } from "./stopped-number";
 import { checkPhoneNumber } from "./phone-number";
 import { smsStatusOf, verificationExpiresAt, type TextingStatus } from "./texting-status";
 import { recordOptChanges } from "../sms/opt-changes";
 
 export interface VerificationDeps {
-  verifier: Pick<SmsProvider, "startVerification" | "checkVerification">;
+  verifier: Pick<SmsProvider, "startVerification" | "checkVerification" | "lookupLineType">;
   allowedCountries: readonly CountryCode[];
   limits: VerificationLimits;
   /** The believed client address (server/http/client-address.ts), or null. */
@@ -31,7 +33,8 @@ export async function getSmsStatus(ctx: ServiceContext<UserActor>, deps: Pick<Ve
 
 /**
  * Sends a verification code to the number the user typed. The number is checked first (format,
- * allowed country, textable type) and the rate limits counted before Twilio is asked. Only once
+ * allowed country, textable type, not stopped by its holder), the rate limits counted, and its
+ * line type looked up (landlines, fixed VoIP and toll-free are refused) before Verify is asked. Only once
  * Twilio has accepted does the number replace the stored one, unverified: from then on nothing
  * goes to the old number (texts already requested for it are skipped by the pipeline).
  */
@@ -51,13 +54,15 @@ export async function startPhoneVerification(
     const wait = prefs.codeSentAt.getTime() + RESEND_CODE_AFTER_SECONDS * 1000 - now.getTime();
     if (wait > 0) throw tooManyRequests((w) => `We just sent a code. You can ask for a new one in ${w}.`, wait / 1000, "phone");
   }
-  await limitCodeSend(ctx.db, deps.limits, { userId: ctx.actor.userId, phone: checked.e164, clientAddress: deps.clientAddress }, now);
+  await refuseStoppedNumber(ctx.db, checked.e164);
+  await limitCodeSend(ctx.db, deps.limits, { userId: ctx.actor.userId, phone: checked.e164, country: checked.country, clientAddress: deps.clientAddress }, now);
+  await refuseUnsuitableLine(ctx.db, (to) => deps.verifier.lookupLineType(to), checked.e164, now);
 
   const live = prefs.phone === checked.e164 ? verificationExpiresAt(prefs, now) : null;
   try {
     await deps.verifier.startVerification(checked.e164);
   } catch (error) {
-    throw verifyStartError(error, live, now);
+    throw await verifyStartRefusal(ctx.db, error, live, now);
   }
   const [updated] = await ctx.db
     .update(userSmsPreferences)
@@ -93,7 +98,10 @@ export async function checkPhoneVerification(ctx: ServiceContext<UserActor>, dep
   await limitCodeCheck(ctx.db, deps.limits, ctx.actor.userId, now);
 
   const result = await deps.verifier.checkVerification(prefs.phone, code);
-  if (result.status === "max_attempts_reached") throw tooManyWrongCodes(prefs, now);
+  if (result.status === "max_attempts_reached") {
+    await recordRefusal(ctx.db, "max_checks", 60202, now);
+    throw tooManyWrongCodes(prefs, now);
+  }
   if (!result.approved) {
     if (result.status === "pending") throw new DomainError("BAD_REQUEST", "That code is not right. Check the latest text and try again.", { field: "code" });
     await clearVerification(ctx, prefs.phone, now);
@@ -185,29 +193,4 @@ async function clearVerification(ctx: ServiceContext<UserActor>, phone: string, 
     .update(userSmsPreferences)
     .set({ verificationStartedAt: null, updatedAt: now })
     .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), eq(userSmsPreferences.phone, phone)));
-}
-
-/** Twilio's refusals to send a code, as messages about the number; anything else stays an internal error. */
-function verifyStartError(error: unknown, liveUntil: Date | null, now: Date): unknown {
-  if (!(error instanceof ProviderError)) return error;
-  switch (error.code) {
-    case 60203: {
-      const seconds = liveUntil ? (liveUntil.getTime() - now.getTime()) / 1000 : VERIFY_CODE_TTL_SECONDS;
-      return tooManyRequests((wait) => `Too many codes have been sent to this number. Try again in ${wait}.`, seconds, "phone");
-    }
-    case 60212:
-    case 20429:
-      return tooManyRequests((wait) => `The text service is busy. Try again in ${wait}.`, (error.retryAfterMs ?? 60_000) / 1000, "phone");
-    case 60200:
-    case 21211:
-    case 21614:
-      return new DomainError("BAD_REQUEST", "Twilio cannot send a code to this phone number. Check it, or use a mobile number.", { field: "phone" });
-    case 21408:
-    case 60605:
-      return new DomainError("BAD_REQUEST", "We cannot send codes to this country.", { field: "phone" });
-    case 60410:
-      return new DomainError("FORBIDDEN", "Codes to this phone number are blocked. Contact support if it is yours.", { field: "phone" });
-    default:
-      return error;
-  }
 }

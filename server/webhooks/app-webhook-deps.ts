@@ -12,7 +12,7 @@ export function appWebhookDeps(): TwilioWebhookDeps {
     db: db(),
     jobs: appJobs(),
     provider,
-    check: { publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY, accountSid: smsAccountSid(), provider },
+    check: { publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY > 0, accountSid: smsAccountSid(), provider },
     program: { name: config.SMS_PROGRAM_NAME, supportUrl: config.SMS_SUPPORT_URL ?? `${config.PUBLIC_URL}/help` },
   };
 }

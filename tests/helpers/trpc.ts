@@ -13,7 +13,7 @@ export function testVerificationDeps(overrides: Partial<VerificationDeps> = {}):
   return {
     verifier: sandboxProvider(),
     allowedCountries: ["US", "CA"],
-    limits: { sendsPerUserPerHour: 5, sendsPerNumberPerHour: 5, sendsPerAddressPerHour: 20, checksPerUserPerHour: 15 },
+    limits: { sendsPerUserPerHour: 5, sendsPerNumberPerHour: 5, sendsPerAddressPerHour: 20, sendsPerCountryPerHour: 200, sendsGlobalPerHour: 300, checksPerUserPerHour: 15 },
     clientAddress: null,
     programName: "BuildOS SMS",
     now: () => new Date(),

@@ -1,8 +1,10 @@
 import { serve } from "inngest/next";
+import { NextRequest } from "next/server";
 import { inngest } from "@/inngest/client";
 import { appFunctions } from "@/inngest/functions";
 import { serveOptions } from "@/inngest/serve-options";
 import { env } from "@/server/config/env";
+import { boundedInngestRequest } from "@/server/http/inngest-body";
 
 type Handler = ReturnType<typeof serve>;
 let handler: Handler | undefined;
@@ -17,5 +19,6 @@ function inngestHandler(): Handler {
 }
 
 export const GET = (...args: Parameters<Handler["GET"]>) => inngestHandler().GET(...args);
-export const POST = (...args: Parameters<Handler["POST"]>) => inngestHandler().POST(...args);
-export const PUT = (...args: Parameters<Handler["PUT"]>) => inngestHandler().PUT(...args);
+/** Bodies bounded and JSON before the SDK reads them (server/http/inngest-body.ts). */
+export const POST = (req: Request) => boundedInngestRequest(req, (bounded) => inngestHandler().POST(new NextRequest(bounded), undefined));
+export const PUT = (req: Request) => boundedInngestRequest(req, (bounded) => inngestHandler().PUT(new NextRequest(bounded), undefined));

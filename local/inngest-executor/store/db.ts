@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
+import { preparePrivateDir } from "../../../common/private-dir";
 import { lockDataDir } from "./dir-lock";
 import { SCHEMA_DDL, SCHEMA_VERSION } from "./schema";
 
@@ -54,7 +54,7 @@ async function checkSchemaVersion(db: Database, where: string): Promise<void> {
 }
 
 async function openPglite(dataDir: string, schema: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
+  preparePrivateDir(dataDir); // events and step results: owner only
   const unlock = lockDataDir(dataDir);
   let pg: PGlite;
   try {

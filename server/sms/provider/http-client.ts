@@ -3,7 +3,7 @@ import type Response from "twilio/lib/http/response";
 import { z } from "zod";
 import { ProviderError } from "./errors";
 
-const TWILIO_HOSTS = new Set(["api.twilio.com", "verify.twilio.com"]);
+const TWILIO_HOSTS = new Set(["api.twilio.com", "verify.twilio.com", "lookups.twilio.com"]);
 
 const errorBodySchema = z.object({
   code: z.number().optional(),

@@ -127,6 +127,12 @@ export function createTwilioProvider(input: TwilioProviderConfig): SmsProvider {
       }
     },
 
+    async lookupLineType(to) {
+      const number = await client.lookups.v2.phoneNumbers(to).fetch({ fields: "line_type_intelligence" });
+      const type: unknown = (number.lineTypeIntelligence as { type?: unknown } | null)?.type;
+      return typeof type === "string" && type ? type : null;
+    },
+
     verifySignature({ url, params, signature }) {
       if (!config.authToken) {
         throw new Error("Twilio authToken is required to verify webhook signatures (also when using an API key)");

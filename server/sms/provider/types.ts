@@ -119,6 +119,8 @@ export interface SmsProvider {
   listByRecipient(to: string, options?: ListByRecipientOptions): Promise<SentMessage[]>;
   startVerification(to: string): Promise<VerificationStarted>;
   checkVerification(to: string, code: string): Promise<VerificationCheckResult>;
+  /** Lookup v2 Line Type Intelligence: `mobile`, `landline`, `fixedVoip`, `tollFree`… or null when Twilio cannot tell. */
+  lookupLineType(to: string): Promise<string | null>;
   verifySignature(input: WebhookSignatureInput): boolean;
   /** Throws InvalidStatusCallbackError when the payload is not a message status callback. */
   parseStatusCallback(params: Record<string, string>): StatusCallback;

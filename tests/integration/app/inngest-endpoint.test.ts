@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BODY_LIMITS } from "@/common/limits";
 import { smsMessages } from "@/db/schema";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
 import { generateSigningKey, verifySignature } from "@/local/inngest-executor/signing";
@@ -162,6 +163,44 @@ describe("sync", () => {
     const config = JSON.parse(answer.text) as { url: string; functions: { steps: { step: { runtime: { url: string } } } }[] };
     expect(config.url).toBe(`${app.url}/api/inngest`);
     for (const fn of config.functions) expect(fn.steps.step.runtime.url.startsWith(`${app.url}/api/inngest?`)).toBe(true);
+  });
+});
+
+describe("bad bodies are refused before the SDK reads them", () => {
+  const url = () => `${app.url}/api/inngest?fnId=${FN}&stepId=step`;
+
+  it("answers 413 to a body over the bound, reading no further (an endless stream)", async () => {
+    const { POST } = await import("@/app/api/inngest/route");
+    const chunk = new TextEncoder().encode(`"${"x".repeat(64 * 1024)}",`);
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk); // only the bound stops it
+      },
+    });
+    const signed = signedJson({});
+    const req = new Request(url(), { method: "POST", headers: signed.headers, body: endless, duplex: "half" } as RequestInit);
+    const response = await POST(req);
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThan(BODY_LIMITS.inngestBytes + 4 * chunk.byteLength);
+  });
+
+  it("answers 413 over HTTP to a body that declares more than the bound", async () => {
+    const answer = await app.raw({
+      method: "POST",
+      path: `/api/inngest?fnId=${FN}&stepId=step`,
+      headers: { "content-type": "application/json" },
+      body: `"${"x".repeat(BODY_LIMITS.inngestBytes)}"`,
+    });
+    expect(answer.status).toBe(413);
+  });
+
+  it.each([["not JSON", "{nope"], ["not UTF-8", "\xff\xfe"]])("answers 400, not 500, to a body that is %s", async (_what, body) => {
+    const signed = signedJson({});
+    const answer = await app.raw({ method: "POST", path: `/api/inngest?fnId=${FN}&stepId=step`, headers: signed.headers, body });
+    expect(answer.status).toBe(400);
+    expect(answer.text).not.toMatch(/\bat \w+ \(/); // no stack trace
   });
 });
 

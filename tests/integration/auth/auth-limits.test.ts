@@ -60,7 +60,7 @@ describe.each(testDatabases())("auth rate limits on $name", (database) => {
 
   it("behind a trusted proxy, keys on the address the proxy appended, not the ones the client sent", async () => {
     await freshBuckets();
-    const deps = authDepsFor(handle.db, { attemptsPerMinute: 2, trustProxy: true });
+    const deps = authDepsFor(handle.db, { attemptsPerMinute: 2, trustedProxies: 1 });
     const from = (forwardedFor: string) =>
       handleAuthRequest(deps, authPost("/sign-in/email", { email: email("p"), password: "nope-nope-nope" }, { "x-forwarded-for": forwardedFor }));
     // The client varies what it sends; the proxy always appends the real address last.
@@ -96,6 +96,68 @@ describe.each(testDatabases())("auth rate limits on $name", (database) => {
     expect((await signIn(other, strongPassword)).status).toBe(200);
     for (let i = 0; i < ACCOUNT_ATTEMPTS.max - 1; i++) expect((await signIn(other, `wrong-again-${i}`)).status).toBe(401);
     expect((await signIn(other, strongPassword)).status).toBe(200);
+  });
+});
+
+describe.each(testDatabases())("no one can lock an owner out of sign-in, on $name", (database) => {
+  let handle: DbHandle & { drop(): Promise<void> };
+  beforeAll(async () => {
+    handle = await database.open();
+  });
+  afterAll(() => handle?.drop());
+  const freshBuckets = () => handle.db.delete(rateLimitBuckets);
+
+  async function owner(deps: ReturnType<typeof authDepsFor>) {
+    const address = email("owner");
+    expect((await handleAuthRequest(deps, authPost("/sign-up/email", { name: "Owner", email: address, password: strongPassword }))).status).toBe(200);
+    return address;
+  }
+  const signIn = (deps: ReturnType<typeof authDepsFor>, address: string, password: string, headers: Record<string, string> = {}) =>
+    handleAuthRequest(deps, authPost("/sign-in/email", { email: address, password }, headers));
+
+  it("behind a proxy: a flood of wrong passwords from other addresses leaves the owner's address alone", async () => {
+    await freshBuckets();
+    const deps = authDepsFor(handle.db, { attemptsPerMinute: 1000, trustedProxies: 1 });
+    const account = await owner(deps);
+    for (let i = 0; i < 30; i++) {
+      const attacker = { "x-forwarded-for": `203.0.113.${i % 6}` };
+      expect([401, 429]).toContain((await signIn(deps, account, `guess-${i}`, attacker)).status);
+    }
+    // The attackers' own addresses are slowed down for this account…
+    expect((await signIn(deps, account, strongPassword, { "x-forwarded-for": "203.0.113.1" })).status).toBe(429);
+    // …the owner, elsewhere, is not.
+    expect((await signIn(deps, account, strongPassword, { "x-forwarded-for": "198.51.100.77" })).status).toBe(200);
+  });
+
+  it("with no known address: a flood fills the global budget, yet the owner's known device signs in", async () => {
+    await freshBuckets();
+    const deps = authDepsFor(handle.db, { attemptsPerMinute: 10, globalPerMinute: 10 });
+    const account = await owner(deps);
+    const first = await signIn(deps, account, strongPassword);
+    expect(first.status).toBe(200);
+    const deviceCookie = (first.headers.get("set-cookie") ?? "").split(/,(?=\s*buildos\.)/).find((c) => c.trim().startsWith("buildos.known_device="));
+    expect(deviceCookie).toBeDefined();
+    const cookie = deviceCookie!.split(";")[0]!.trim();
+
+    // Anyone, anywhere: wrong passwords for this account and sign-ins to others, past every shared limit.
+    for (let i = 0; i < 25; i++) await signIn(deps, i % 2 ? account : email("someone"), `guess-${i}`);
+    expect((await signIn(deps, account, strongPassword)).status).toBe(429);
+    expect((await signIn(deps, email("new"), strongPassword)).status).toBe(429);
+
+    // The owner's browser proves it knew the password before: the right password still works.
+    expect((await signIn(deps, account, strongPassword, { cookie })).status).toBe(200);
+    // The cookie is for this account only, and a forged one counts for nothing.
+    expect((await signIn(deps, email("other"), strongPassword, { cookie })).status).toBe(429);
+    expect((await signIn(deps, account, strongPassword, { cookie: `${cookie.slice(0, -3)}AAA` })).status).toBe(429);
+  });
+
+  it("a known device that guesses is slowed down like anyone", async () => {
+    await freshBuckets();
+    const deps = authDepsFor(handle.db, { attemptsPerMinute: 1000 });
+    const account = await owner(deps);
+    const cookie = ((await signIn(deps, account, strongPassword)).headers.get("set-cookie") ?? "").match(/buildos\.known_device=[^;]+/)![0];
+    for (let i = 0; i < ACCOUNT_ATTEMPTS.max; i++) expect((await signIn(deps, account, `wrong-${i}`, { cookie })).status).toBe(401);
+    expect((await signIn(deps, account, strongPassword, { cookie })).status).toBe(429);
   });
 });
 
@@ -167,5 +229,34 @@ describe.each(testDatabases())("auth input bounds on $name", (database) => {
 
   it("backs the bounds with the database itself", async () => {
     await expect(handle.db.insert(users).values({ id: "long-name", name: "n".repeat(101), email: email("db") })).rejects.toThrow();
+  });
+});
+
+describe.each(testDatabases())("password strength knows the account on every path, on $name", (database) => {
+  let handle: DbHandle & { drop(): Promise<void> };
+  beforeAll(async () => {
+    handle = await database.open();
+  });
+  afterAll(() => handle?.drop());
+
+  it("refuses buildos123 at sign-up, and the account's own email as a new password on change", async () => {
+    const deps = authDepsFor(handle.db, { attemptsPerMinute: 1000 });
+    const weak = await handleAuthRequest(deps, authPost("/sign-up/email", { name: "Sam", email: email("weak"), password: "buildos123" }));
+    expect(weak.status).toBe(400);
+    expect((await weak.json()).code).toBe("PASSWORD_TOO_WEAK");
+
+    const address = email("jane.doe");
+    expect((await handleAuthRequest(deps, authPost("/sign-up/email", { name: "Jane Doe", email: address, password: strongPassword }))).status).toBe(200);
+    const signedIn = await handleAuthRequest(deps, authPost("/sign-in/email", { email: address, password: strongPassword }));
+    const cookie = (signedIn.headers.getSetCookie?.() ?? [])
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const change = (newPassword: string) =>
+      handleAuthRequest(deps, authPost("/change-password", { currentPassword: strongPassword, newPassword }, { cookie }));
+    const refused = await change(address);
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/name, your email/);
+    expect((await change("JaneDoe1987")).status).toBe(400);
+    expect((await change("copper-lantern-meadow-913")).status).toBe(200);
   });
 });

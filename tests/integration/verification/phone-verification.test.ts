@@ -328,7 +328,7 @@ describe.each(testDatabases())("phone verification on $name", (database) => {
   });
 
   it("answers Verify's own limits (60203 too many sends, 60202 too many checks) with how long to wait", async () => {
-    const limits = { sendsPerUserPerHour: 50, sendsPerNumberPerHour: 50, sendsPerAddressPerHour: 50, checksPerUserPerHour: 50 };
+    const limits = { ...deps().limits, sendsPerUserPerHour: 50, sendsPerNumberPerHour: 50, sendsPerAddressPerHour: 50, checksPerUserPerHour: 50 };
     const user = await newUser();
     const caller = callerFor(handle.db, user, undefined, { verification: deps({ limits }) });
     const phone = usNumber();

@@ -40,21 +40,22 @@ const PRODUCTION = {
 };
 
 describe("environment", () => {
-  describe("TRUST_PROXY is a boolean, off unless turned on", () => {
+  describe("TRUST_PROXY is the number of proxies in front, 0 unless set", () => {
     it.each([
-      ["unset", undefined, false],
-      ["blank", "  ", false],
-      ["0", "0", false],
-      ["false", "false", false],
-      ["1", "1", true],
-      ["true", "true", true],
+      ["unset", undefined, 0],
+      ["blank", "  ", 0],
+      ["0", "0", 0],
+      ["false", "false", 0],
+      ["1", "1", 1],
+      ["true", "true", 1],
+      ["2", "2", 2],
     ])("%s → %s", (_name, value, expected) => {
       const env = parseEnv(value === undefined ? LOCAL : { ...LOCAL, TRUST_PROXY: value });
       expect(env.TRUST_PROXY).toBe(expected);
     });
 
     it("refuses anything else", () => {
-      expect(problemsOf({ ...LOCAL, TRUST_PROXY: "yes" }).join("\n")).toMatch(/^TRUST_PROXY:/);
+      for (const value of ["yes", "-1", "1.5", "99"]) expect(problemsOf({ ...LOCAL, TRUST_PROXY: value }).join("\n")).toMatch(/^TRUST_PROXY:/);
     });
   });
 
