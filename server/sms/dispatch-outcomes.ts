@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { smsMessageEvents, smsMessages } from "@/db/schema";
+import type { StaleReminderReason } from "../reminders/stale";
 import type { ServiceContext, SystemActor } from "../service-context";
 import type { SmsSkipReason } from "./categories";
 import { endUnsent } from "./end-unsent";
@@ -132,6 +133,19 @@ export async function skipClaimed(db: DbOrTx, claim: Claim, reason: SmsSkipReaso
     to: "skipped",
     set: [sql`skip_reason = ${reason}::sms_skip_reason`],
     event: { status: "skipped", source: "system", payload: { skipReason: reason, atSend: true } },
+    at,
+  });
+}
+
+/** The claimed text is a task reminder whose task changed: cancelled with the reason, slot given back. */
+export async function cancelClaimed(db: DbOrTx, claim: Claim, reason: StaleReminderReason, at: Date) {
+  return endUnsent(db, {
+    messageId: claim.messageId,
+    from: ["sending"],
+    where: ours(claim),
+    to: "cancelled",
+    set: [sql`skip_reason = ${reason}::sms_skip_reason`],
+    event: { status: "cancelled", source: "system", payload: { reason, atSend: true } },
     at,
   });
 }

@@ -5,7 +5,8 @@ import { executeRows, type DbOrTx } from "@/db/client";
 import { smsMessages } from "@/db/schema";
 import type { ServiceContext, SystemActor } from "../service-context";
 import { validityPeriodSeconds, type SmsSkipReason } from "./categories";
-import { holdClaimed, markUnknown, recordAccepted, recordFailure, skipClaimed } from "./dispatch-outcomes";
+import type { StaleReminderReason } from "../reminders/stale";
+import { cancelClaimed, holdClaimed, markUnknown, recordAccepted, recordFailure, skipClaimed } from "./dispatch-outcomes";
 import { decideForState, MESSAGE_STATE_COLUMNS, MESSAGE_STATE_JOINS, messageStateSchema, readMessageState } from "./message-state";
 import { ProviderError, type SmsProvider } from "./provider";
 import { sendBacklogMs, takeSendSlot } from "./send-pacer";
@@ -16,6 +17,7 @@ export type DispatchOutcome =
   | { result: "paced"; retryAfterMs: number } // the send pacer's queue is full: still queued, ask again later
   | { result: "expired" } // its deadline passed while it waited: skipped(expired), never sent late
   | { result: "skipped"; reason: SmsSkipReason } // the decision at the moment of sending said no (opted out, ...)
+  | { result: "cancelled"; reason: StaleReminderReason } // a task reminder whose task was done, deleted or moved
   | { result: "held"; until: string; why: "scheduled" | "quiet_hours" } // back to `scheduled`: decide again at `until`
   | { result: "failed"; code: number | undefined; reason: string }
   | { result: "retry"; retryAfterMs: number | undefined; reason: string } // back to queued; the caller retries
@@ -117,6 +119,10 @@ export async function dispatchMessage(
   // Its send time was judged when the pipeline released it (on the engine's clock, which may run a
   // hair ahead of ours); everything else is judged again now.
   const decision = decideForState({ ...state, scheduled_for: null }, sendingAt);
+  if (decision.action === "cancel") {
+    await cancelClaimed(db, request, decision.reason, sendingAt);
+    return { result: "cancelled", reason: decision.reason };
+  }
   if (decision.action === "skip") {
     await skipClaimed(db, request, decision.reason, sendingAt);
     return decision.reason === "expired" ? { result: "expired" } : { result: "skipped", reason: decision.reason };

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { smsCategory, smsHoldReason, smsPriority, smsStatus } from "@/db/schema";
+import { reminderStaleReasonSql, STALE_REMINDER_REASONS, type StaleReminderReason } from "../reminders/stale";
 import { decideSend, type SendDecision } from "./send-decision";
 
 const isoOrDate = z.union([z.string(), z.date()]).transform((v) => new Date(v));
@@ -31,6 +32,8 @@ export const messageStateSchema = z.object({
   quiet_hours_end: z.string().nullable(),
   time_zone: z.string().nullable(),
   daily_cap: z.number().nullable(),
+  /** A task reminder whose task was completed, deleted or moved (server/reminders/stale.ts). */
+  stale_reason: z.enum(STALE_REMINDER_REASONS).nullable(),
 });
 export type MessageState = z.infer<typeof messageStateSchema>;
 
@@ -39,12 +42,12 @@ export type MessageState = z.infer<typeof messageStateSchema>;
  * current preferences (`p`). Both places that decide select exactly this — the pipeline before
  * queueing, and dispatch in the very statement that claims the text — so they judge the same facts.
  */
-export const MESSAGE_STATE_COLUMNS = sql.raw(`
+export const MESSAGE_STATE_COLUMNS = sql`
   m.status, m.user_id, m."to", m.category, m.priority, m.scheduled_for, m.phone_verified_at, m.valid_until,
   m.held_until, m.hold_reason, m.attempt_count, coalesce(t.active, true) as template_active,
   p.user_id is not null as has_preferences, p.phone, p.phone_verified_at as pref_verified_at, p.opted_out_at,
   p.task_reminders, p.daily_brief, p.urgent_alerts, p.quiet_hours_enabled, p.quiet_hours_start, p.quiet_hours_end,
-  p.time_zone, p.daily_cap`);
+  p.time_zone, p.daily_cap, ${reminderStaleReasonSql("m")} as stale_reason`;
 
 export const MESSAGE_STATE_JOINS = sql.raw(`
   left join sms_templates t on t.id = m.template_id
@@ -59,13 +62,19 @@ export async function readMessageState(db: DbOrTx, messageId: string): Promise<M
   return row ? messageStateSchema.parse(row) : null;
 }
 
-export type Decision = SendDecision | { action: "skip"; reason: "expired" };
+export type Decision =
+  | SendDecision
+  | { action: "skip"; reason: "expired" }
+  | { action: "cancel"; reason: StaleReminderReason };
 
 /**
  * Design §6 on a message's state at `now`, with its deadline: past `valid_until` it is skipped
- * (expired), and a wait that would end at or after it expires it now instead of arriving late.
+ * (expired), and a wait that would end at or after it expires it now instead of arriving late. A
+ * task reminder whose task was completed, deleted or moved is cancelled with that reason, first:
+ * it is not about the user's rules but about the reminder no longer being true.
  */
 export function decideForState(state: MessageState, now: Date): Decision {
+  if (state.stale_reason) return { action: "cancel", reason: state.stale_reason };
   if (state.valid_until && state.valid_until <= now) return { action: "skip", reason: "expired" };
   const decision = decideSend({
     now,

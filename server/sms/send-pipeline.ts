@@ -5,6 +5,7 @@ import type { SmsPriority, SmsSkipReason } from "./categories";
 import { countsTowardDailyCap, reserveAndQueue } from "./daily-cap";
 import { endUnsent } from "./end-unsent";
 import { decideForState, readMessageState, type MessageState } from "./message-state";
+import type { StaleReminderReason } from "../reminders/stale";
 import type { SmsStatus } from "./status-rank";
 
 /** What the durable send function does next with a message. */
@@ -37,6 +38,7 @@ export async function decideAndQueue(ctx: ServiceContext<SystemActor>, messageId
   if (!(HOLDABLE as readonly SmsStatus[]).includes(state.status)) return { next: "done", status: state.status };
 
   const decision = decideForState(state, now);
+  if (decision.action === "cancel") return cancelStale(ctx, messageId, decision.reason, now);
   if (decision.action === "skip") return skip(ctx, messageId, decision.reason, now);
   if (decision.action === "wait") {
     await hold(ctx, messageId, state, decision.until, decision.why, now);
@@ -116,6 +118,21 @@ async function skip(ctx: ServiceContext<SystemActor>, messageId: string, reason:
     at: now,
   });
   if (ended.changed) return { next: "done", status: "skipped", reason };
+  const after = await readMessageState(ctx.db, messageId);
+  return { next: "done", status: after?.status ?? "cancelled" };
+}
+
+/** A task reminder whose task changed before it left: cancelled with the reason (task_done, task_moved, task_deleted). */
+async function cancelStale(ctx: ServiceContext<SystemActor>, messageId: string, reason: StaleReminderReason, now: Date): Promise<NextStep> {
+  const ended = await endUnsent(ctx.db, {
+    messageId,
+    from: HOLDABLE,
+    to: "cancelled",
+    set: [sql`skip_reason = ${reason}::sms_skip_reason`, sql`held_until = null`, sql`hold_reason = null`],
+    event: { status: "cancelled", source: "system", payload: { reason } },
+    at: now,
+  });
+  if (ended.changed) return { next: "done", status: "cancelled", reason };
   const after = await readMessageState(ctx.db, messageId);
   return { next: "done", status: after?.status ?? "cancelled" };
 }

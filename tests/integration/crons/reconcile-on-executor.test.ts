@@ -14,10 +14,10 @@ import { logger } from "@/server/logger";
 import type { SmsProvider } from "@/server/sms/provider";
 import { handleStatusWebhook } from "@/server/webhooks/twilio-handlers";
 import { executorStorages, serveApp, startTestExecutor, testClient, waitFor, waitForEndedRuns } from "../executor/harness";
-import { nextPhone, userWith } from "../../helpers/crons";
+import { nextPhone } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
 import { clientJobs, recordingJobs } from "../../helpers/jobs";
-import { sandboxProvider } from "../../helpers/sms";
+import { createSmsUser, sandboxProvider } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { serveFetchHandler } from "../../helpers/webhook-server";
 
@@ -101,9 +101,12 @@ describe.each(testDatabases())("reconciliation on the executor ($name)", (databa
     return run.output as { unknown: Record<string, number>; inFlight: Record<string, number>; prices: Record<string, number> };
   }
 
+  /** A user who verified `to` (quiet hours off), as dispatch checks again at the claim. */
+  const userOf = (to: string) => createSmsUser(handle.db, to, { quietHoursEnabled: false });
+
   /** A verified user and a queued text to them, handed to dispatch through the engine. */
   async function dispatchNew(to: string) {
-    const user = await userWith(handle.db);
+    const user = await userOf(to);
     const message = await createMessage(handle.db, user.id, { status: "queued", to, body: `Reconcile me ${to}` });
     await client.send(dispatchMessageJob.event({ messageId: message.id }));
     return message.id;
@@ -127,7 +130,7 @@ describe.each(testDatabases())("reconciliation on the executor ($name)", (databa
 
   it("no Twilio record 15 minutes after the claim: re-queued once, then sent once", async () => {
     const to = nextPhone();
-    const user = await userWith(handle.db);
+    const user = await userOf(to);
     // A claim whose request never reached Twilio (the sender died mid-call).
     const claimedAt = new Date();
     const { id } = await createMessage(handle.db, user.id, { status: "unknown", to, body: `Lost before Twilio ${to}`, updatedAt: claimedAt });
