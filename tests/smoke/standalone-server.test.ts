@@ -49,12 +49,18 @@ function start(name: string, args: string[], options: { cwd?: string; env: NodeJ
 }
 
 /** Polls `probe` until it gives a value; a timeout names the last thing it saw (a value or an error). */
-async function until<T>(what: string, probe: (seen: (value: unknown) => void) => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(what: string, probe: (seen: <V>(value: V) => V) => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  const seen = (value: unknown) => (last = value);
+  const seen = <V,>(value: V): V => {
+    last = value;
+    return value;
+  };
   for (;;) {
-    const value = await probe(seen).catch((error: unknown) => seen(error instanceof Error ? error.message : error) && undefined);
+    const value = await probe(seen).catch((error: unknown) => {
+      last = error instanceof Error ? error.message : error;
+      return undefined;
+    });
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}\n${output.slice(-40).join("\n")}`);
@@ -163,7 +169,7 @@ describe("the standalone production server", () => {
     // As after a deploy's sync: an event sent before the engine knows the app's functions starts nothing.
     await until("the executor to sync the app's functions", async (seen) => {
       const { functions } = (await (await fetch(`${executorUrl}/v0/functions`)).json()) as { functions: Array<{ id: string }> };
-      const ids = seen(functions.map((f) => f.id)) as string[];
+      const ids = seen(functions.map((f) => f.id));
       return ["buildos-sms-send-sms", "buildos-sms-dispatch-message"].every((id) => ids.includes(id)) ? true : undefined;
     });
   }, 180_000);
@@ -225,7 +231,7 @@ describe("the standalone production server", () => {
 
     type Page = { items: Array<{ status: string; body: string }> };
     const delivered = await until("the opt-in confirmation to be delivered", async (seen) => {
-      const page = seen(await trpc<Page>("query", "messages.list", { limit: 10 })) as Page;
+      const page = seen(await trpc<Page>("query", "messages.list", { limit: 10 }));
       return page.items.length === 1 && page.items[0]!.status === "delivered" ? page.items[0] : undefined;
     });
     // The sandbox holds the same one text, delivered: it went through Twilio's API and came back as callbacks.
