@@ -5,7 +5,7 @@ import { VERIFICATION_CODE_PATTERN, VERIFY_CODE_TTL_SECONDS, RESEND_CODE_AFTER_S
 import { DomainError } from "../errors";
 import { getPreferences, type Preferences } from "../preferences/service";
 import type { ServiceContext, UserActor } from "../service-context";
-import { ProviderError, type SmsProvider } from "../sms/provider";
+import { ProviderError, verifyRefusalOf, type SmsProvider } from "../sms/provider";
 import { sendOptInConfirmation } from "./opt-in-confirmation";
 import { limitCodeCheck, limitCodeSend, tooManyRequests, type VerificationLimits } from "./limits";
 import { checkPhoneNumber } from "./phone-number";
@@ -187,27 +187,27 @@ async function clearVerification(ctx: ServiceContext<UserActor>, phone: string, 
     .where(and(eq(userSmsPreferences.userId, ctx.actor.userId), eq(userSmsPreferences.phone, phone)));
 }
 
-/** Twilio's refusals to send a code, as messages about the number; anything else stays an internal error. */
+/**
+ * Twilio's refusals to send a code (which codes mean what: server/sms/provider/errors.ts), as
+ * messages about the number; anything else stays an internal error.
+ */
 function verifyStartError(error: unknown, liveUntil: Date | null, now: Date): unknown {
-  if (!(error instanceof ProviderError)) return error;
-  switch (error.code) {
-    case 60203: {
+  switch (verifyRefusalOf(error)) {
+    case "too_many_codes": {
       const seconds = liveUntil ? (liveUntil.getTime() - now.getTime()) / 1000 : VERIFY_CODE_TTL_SECONDS;
       return tooManyRequests((wait) => `Too many codes have been sent to this number. Try again in ${wait}.`, seconds, "phone");
     }
-    case 60212:
-    case 20429:
-      return tooManyRequests((wait) => `The text service is busy. Try again in ${wait}.`, (error.retryAfterMs ?? 60_000) / 1000, "phone");
-    case 60200:
-    case 21211:
-    case 21614:
+    case "busy": {
+      const retryAfterMs = error instanceof ProviderError ? error.retryAfterMs : undefined;
+      return tooManyRequests((wait) => `The text service is busy. Try again in ${wait}.`, (retryAfterMs ?? 60_000) / 1000, "phone");
+    }
+    case "bad_number":
       return new DomainError("BAD_REQUEST", "Twilio cannot send a code to this phone number. Check it, or use a mobile number.", { field: "phone" });
-    case 21408:
-    case 60605:
+    case "country_blocked":
       return new DomainError("BAD_REQUEST", "We cannot send codes to this country.", { field: "phone" });
-    case 60410:
+    case "fraud_blocked":
       return new DomainError("FORBIDDEN", "Codes to this phone number are blocked. Contact support if it is yours.", { field: "phone" });
-    default:
+    case undefined:
       return error;
   }
 }
