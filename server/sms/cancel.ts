@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { executeRows } from "@/db/client";
+import { z } from "zod";
+import { queryRows } from "@/db/raw-rows";
+import { smsStatus } from "@/db/schema";
 import { DomainError } from "../errors";
 import { smsCancelledEvent } from "../jobs/definitions";
 import type { ServiceContext } from "../service-context";
@@ -23,7 +25,7 @@ export async function cancelMessage(
 ): Promise<{ messageId: string; status: "cancelled"; changed: boolean }> {
   const owner = ctx.actor.type === "user" ? ctx.actor.userId : null;
   const at = new Date().toISOString();
-  const [row] = await executeRows<{ cancelled: boolean; status: SmsStatus | null }>(
+  const [row] = await queryRows(
     ctx.db,
     sql`
     with target as (
@@ -41,6 +43,7 @@ export async function cancelMessage(
       select id, 'cancelled', ${eventSourceOf(ctx.actor)}::sms_event_source, true, ${at}::timestamptz from cancelled
     )
     select exists (select 1 from cancelled) as cancelled, (select status from target) as status`,
+    z.object({ cancelled: z.boolean(), status: z.enum(smsStatus.enumValues).nullable() }),
   );
   if (row?.cancelled) {
     await smsCancelledEvent.trigger(ctx.jobs, { messageId });
