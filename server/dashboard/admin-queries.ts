@@ -11,6 +11,9 @@ import { utcDayStart } from "./rollup";
 export const DASHBOARD_RANGES = [7, 30, 90] as const;
 export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 
+/** The dashboard's period: the last 7, 30 or 90 days. */
+export const dashboardQuerySchema = z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict();
+
 const DAY_MS = 86_400_000;
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
 

@@ -1,15 +1,15 @@
-import { z } from "zod";
 import { getOwnMessage, listOwnMessages, messageListSchema } from "../../messages/queries";
+import { messageIdSchema } from "../../messages/schema";
 import { cancelMessage } from "../../sms/cancel";
 import { protectedProcedure, router } from "../procedures";
 
 export const messagesRouter = router({
   list: protectedProcedure.input(messageListSchema).query(({ ctx, input }) => listOwnMessages(ctx.service, input)),
   get: protectedProcedure
-    .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
+    .input(messageIdSchema)
     .query(({ ctx, input }) => getOwnMessage(ctx.service, input.id)),
   /** Takes back one of the user's own texts that has not gone to Twilio (pending, scheduled, queued). */
   cancel: protectedProcedure
-    .input(z.object({ id: z.uuid({ message: "Not a message id" }) }).strict())
+    .input(messageIdSchema)
     .mutation(({ ctx, input }) => cancelMessage(ctx.service, input.id)),
 });

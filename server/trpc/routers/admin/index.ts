@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/admin-queries";
+import { dashboardQuerySchema, dashboardSummary } from "../../../dashboard/admin-queries";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminMessagesRouter } from "./messages";
@@ -12,7 +11,7 @@ export const adminRouter = router({
     .query(({ ctx, input }) => searchUsersForAdmin(ctx.service, input ?? userSearchSchema.parse({}))),
   templates: adminTemplatesRouter,
   dashboard: adminProcedure
-    .input(z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict())
+    .input(dashboardQuerySchema)
     .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
   messages: adminMessagesRouter,
   sandbox: adminSandboxRouter,
