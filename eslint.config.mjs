@@ -6,15 +6,13 @@ import tseslint from "typescript-eslint";
  * Layer rules (docs/ARCHITECTURE.md, "Layers"): an import that crosses a layer the wrong way
  * fails lint. `@/x` and any number of `../` reach the top-level folder `x`.
  */
+const layerPattern = (forbidden, why) => ({ regex: `^(@/|(\\.\\./)+)(${forbidden.join("|")})(/|$)`, message: why });
 const layer = (from, forbidden, why) => ({
   files: [`${from}/**/*.{ts,tsx}`],
-  rules: {
-    "no-restricted-imports": [
-      "error",
-      { patterns: [{ regex: `^(@/|(\\.\\./)+)(${forbidden.join("|")})(/|$)`, message: why }] },
-    ],
-  },
+  rules: { "no-restricted-imports": ["error", { patterns: [layerPattern(forbidden, why)] }] },
 });
+const SERVER_FORBIDDEN = ["app", "components", "inngest", "local"];
+const SERVER_WHY = "server/ is the domain: it never depends on routes, UI, inngest/ wiring or the local stand-ins.";
 
 export default tseslint.config(
   { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench-results/**"] },
@@ -34,7 +32,21 @@ export default tseslint.config(
   },
   layer("app", ["db", "local"], "app/ holds routes only: reach data through server/, never db/ or the local stand-ins."),
   layer("components", ["db", "local"], "components/ render; data comes through tRPC or server/, never db/ or local/."),
-  layer("server", ["app", "components", "inngest", "local"], "server/ is the domain: it never depends on routes, UI, inngest/ wiring or the local stand-ins."),
+  layer("server", SERVER_FORBIDDEN, SERVER_WHY),
+  // Input is validated in one layer (docs/ARCHITECTURE.md, "Limits, input and headers"): a router's
+  // `.input()` takes the schema its area exports beside the service; routers write none of their own.
+  {
+    files: ["server/trpc/routers/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [layerPattern(SERVER_FORBIDDEN, SERVER_WHY)],
+          paths: [{ name: "zod", message: "Routers take input schemas from their area's schema module (server/<area>/schema.ts); they define none." }],
+        },
+      ],
+    },
+  },
   layer("inngest", ["app", "components", "local"], "inngest/ wires server/ job definitions to functions; nothing else."),
   layer("db", ["app", "components", "server", "inngest", "local"], "db/ is the schema and client; it depends on nothing above it."),
   layer("common", ["app", "components", "server", "inngest", "db", "local"], "common/ is client-safe limits and enums every layer imports; it imports none of them."),

@@ -16,6 +16,13 @@ const everywhere = [
 ];
 
 const nextConfig: NextConfig = {
+  // A self-contained server (.next/standalone/server.js with only the node_modules it needs): what the
+  // Dockerfile ships and the production smoke test runs (tests/smoke/standalone-server.test.ts).
+  // `npm start` and the end-to-end tests run `next start` on the same build, which Next warns about
+  // once at start; it serves the same .next/server output.
+  output: "standalone",
+  // Read from disk at start (db/client.ts), not imported, so tracing cannot find them on its own.
+  outputFileTracingIncludes: { "/*": ["./db/migrations/**/*"] },
   // Native/WASM and Node-only packages load from node_modules at run time instead of being bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pino", "twilio", "postgres", "inngest"],
   experimental: {

@@ -25,6 +25,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        // Runs the production build (scripts/test-all.sh, after the end-to-end stage has built it).
+        test: { name: "smoke", include: ["tests/smoke/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 180_000 },
+      },
     ],
   },
 });

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Every test: lint, typecheck, unit, integration (PGlite, and PostgreSQL when TEST_DATABASE_URL
-# is set), end-to-end in Debian's Chromium. Stops at the first failing stage; ends with one
-# "tests: N passed, N failed" line over all runners.
+# is set), end-to-end in Debian's Chromium, then the production smoke test (the standalone server
+# the end-to-end stage built, on PostgreSQL: needs TEST_DATABASE_URL). Stops at the first failing
+# stage; ends with one "tests: N passed, N failed" line over all runners.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 reports=test-results/reports
 rm -rf "$reports" && mkdir -p "$reports"
 stage() { printf '\n=== %s ===\n' "$1"; }
+echo "Node $(node --version)"
 
 stage "lint";        node_modules/.bin/eslint . --max-warnings 0 && node_modules/.bin/knip --no-progress
 stage "typecheck";   node_modules/.bin/tsc --noEmit -p .
@@ -17,4 +19,10 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 stage "integration"; node_modules/.bin/vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
 stage "end-to-end";  PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" bash scripts/e2e.sh --reporter=list,json
+stage "production smoke"
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  node_modules/.bin/vitest run --project smoke --reporter=default --reporter=json --outputFile="$reports/smoke.json"
+else
+  echo "skipped: TEST_DATABASE_URL is not set (the standalone server runs on PostgreSQL, as in production; .ci/run sets it)."
+fi
 node_modules/.bin/tsx scripts/test-summary.ts "$reports"

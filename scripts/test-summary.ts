@@ -5,7 +5,7 @@ const dir = process.argv[2] ?? "test-results/reports";
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const name of ["unit", "integration"]) {
+for (const name of ["unit", "integration", "smoke"]) {
   const file = `${dir}/${name}.json`;
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, "utf8")) as {

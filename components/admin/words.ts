@@ -1,6 +1,21 @@
-/** How the admin console names statuses, reasons, categories and sources (one place for the UI). */
+import type { inferRouterOutputs } from "@trpc/server";
+import { FINAL_STATUSES } from "@/common/message-status";
+import type { AppRouter } from "@/server/trpc/root";
 
-export const STATUS_TONE: Record<string, string> = {
+/**
+ * How the admin console names statuses, reasons, categories and sources (one place for the UI).
+ * Keyed by the admin router's own output types, like the settings page's words: a status or
+ * reason the server adds fails the typecheck here until it has words.
+ */
+type Outputs = inferRouterOutputs<AppRouter>["admin"];
+type AdminMessage = Outputs["messages"]["get"];
+type Status = AdminMessage["status"];
+type SkipReason = NonNullable<AdminMessage["skipReason"]>;
+type Category = AdminMessage["category"];
+type EventSource = AdminMessage["events"][number]["source"];
+type OptSource = NonNullable<Outputs["users"]["items"][number]["optOutSource"]>;
+
+export const STATUS_TONE: Record<Status, string> = {
   pending: "bg-slate-100 text-slate-700",
   scheduled: "bg-sky-100 text-sky-800",
   queued: "bg-sky-100 text-sky-800",
@@ -14,7 +29,10 @@ export const STATUS_TONE: Record<string, string> = {
   unknown: "bg-amber-100 text-amber-900",
 };
 
-export const SKIP_REASONS: Record<string, string> = {
+/** A badge's colours; event rows also carry Twilio's own statuses (accepted, read, …), shown neutral. */
+export const statusTone = (status: string) => (STATUS_TONE as Readonly<Record<string, string>>)[status] ?? "bg-slate-100 text-slate-700";
+
+export const SKIP_REASONS: Record<SkipReason, string> = {
   opted_out: "opted out",
   unverified: "no verified number",
   category_off: "category switched off",
@@ -27,14 +45,14 @@ export const SKIP_REASONS: Record<string, string> = {
   task_deleted: "task deleted",
 };
 
-export const CATEGORIES: Record<string, string> = {
+export const CATEGORIES: Record<Category, string> = {
   task_reminders: "Task reminders",
   daily_brief: "Daily brief",
   urgent_alerts: "Urgent alerts",
   account: "Account",
 };
 
-export const EVENT_SOURCES: Record<string, string> = {
+export const EVENT_SOURCES: Record<EventSource, string> = {
   api: "API",
   callback: "Twilio callback",
   reconcile: "reconciliation",
@@ -42,12 +60,13 @@ export const EVENT_SOURCES: Record<string, string> = {
   admin: "admin",
 };
 
-export const OPT_SOURCES: Record<string, string> = {
+export const OPT_SOURCES: Record<OptSource, string> = {
   keyword: "replied STOP",
   settings: "in settings",
   twilio_21610: "Twilio 21610 (blocked)",
 };
 
-export const TERMINAL_STATUSES = ["delivered", "undelivered", "failed", "cancelled", "skipped"];
+/** Where following a text stops (the server's final statuses). */
+export const TERMINAL_STATUSES: readonly string[] = FINAL_STATUSES;
 
-export const words = (table: Record<string, string>, key: string | null | undefined) => (key ? (table[key] ?? key.replaceAll("_", " ")) : "");
+export const words = (table: Readonly<Record<string, string>>, key: string | null | undefined) => (key ? (table[key] ?? key.replaceAll("_", " ")) : "");

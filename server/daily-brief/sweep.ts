@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { executeRows, type DbOrTx } from "@/db/client";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { reachableRecipient } from "../sms/recipients";
 import { briefInstant, localRanges, type LocalRange } from "./local-window";
 
@@ -30,20 +32,20 @@ export interface BriefPage {
   next: BriefCursor | null;
 }
 
-interface Row extends Record<string, unknown> {
-  user_id: string;
-  brief_time: string;
-  dedupe_key: string;
-  focus_title: string | null;
-  focus_due_at: string | Date | null;
-}
+const briefRow = z.object({
+  user_id: z.string(),
+  brief_time: z.string(),
+  dedupe_key: z.string(),
+  focus_title: z.string().nullable(),
+  focus_due_at: column.timestamp.nullable(),
+});
 
 /**
  * Each zone that has a user with the brief on, one index probe per zone (a loose index scan
  * of `user_sms_preferences_brief_idx`; PostgreSQL 15 has no skip scan of its own).
  */
 async function briefZones(db: DbOrTx): Promise<string[]> {
-  const rows = await executeRows<{ tz: string | null }>(
+  const rows = await queryRows(
     db,
     sql`
     with recursive zones(tz) as (
@@ -54,8 +56,9 @@ async function briefZones(db: DbOrTx): Promise<string[]> {
       from zones z where z.tz is not null
     )
     select tz from zones where tz is not null`,
+    z.object({ tz: z.string() }),
   );
-  return rows.map((r) => r.tz!);
+  return rows.map((r) => r.tz);
 }
 
 /**
@@ -66,7 +69,7 @@ async function briefZones(db: DbOrTx): Promise<string[]> {
  */
 async function rangePage(db: DbOrTx, range: LocalRange, after: { briefTime: string; userId: string } | null, limit: number) {
   const key = sql`'daily_brief:' || p.user_id || ':' || ${range.localDate}::text`;
-  return executeRows<Row>(
+  return queryRows(
     db,
     sql`
     select p.user_id, p.daily_brief_time as brief_time, ${key} as dedupe_key,
@@ -90,6 +93,7 @@ async function rangePage(db: DbOrTx, range: LocalRange, after: { briefTime: stri
       limit 1
     ) focus on true
     order by p.daily_brief_time, p.user_id`,
+    briefRow,
   );
 }
 
@@ -125,7 +129,7 @@ export async function dueBriefsPage(
         localDate: range.localDate,
         briefAt,
         dayEnd: range.dayEnd,
-        focus: row.focus_title === null ? null : { title: row.focus_title, dueAt: new Date(row.focus_due_at!) },
+        focus: row.focus_title === null || row.focus_due_at === null ? null : { title: row.focus_title, dueAt: row.focus_due_at },
         dedupeKey: row.dedupe_key,
       });
     }

@@ -1,5 +1,6 @@
 import { inArray, sql } from "drizzle-orm";
-import { executeRows } from "@/db/client";
+import { z } from "zod";
+import { column, queryRows } from "@/db/raw-rows";
 import { smsTemplates } from "@/db/schema";
 import { plainFailureReason } from "../sms/error-reasons";
 import type { AdminActor, ServiceContext } from "../service-context";
@@ -11,26 +12,33 @@ import { utcDayStart } from "./rollup";
 export const DASHBOARD_RANGES = [7, 30, 90] as const;
 export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 
+/** The dashboard's period: the last 7, 30 or 90 days. */
+export const dashboardQuerySchema = z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict();
+
 const DAY_MS = 86_400_000;
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
 
 /** Statuses a text can end in after Twilio took it: the delivery rate's denominator. */
 const FINISHED_AT_TWILIO = ["delivered", "undelivered", "failed"] as const;
 
-type GroupedRow = {
-  kind: "status" | "day" | "error" | "template";
-  day: string | null;
-  template_id: string | null;
-  status: string | null;
-  skip_reason: string | null;
-  error_code: number | null;
-  price_unit: string | null;
-  messages: number | string;
-  sent: number | string;
-  segments: number | string;
-  priced_segments: number | string;
-  cost: number | string;
-};
+const count = column.count;
+const groupedRow = z.object({
+  kind: z.enum(["status", "day", "error", "template"]),
+  day: z.string().nullable(),
+  template_id: z.string().nullable(),
+  status: z.string().nullable(),
+  skip_reason: z.string().nullable(),
+  error_code: z.number().nullable(),
+  price_unit: z.string().nullable(),
+  messages: count.nullable(),
+  sent: count.nullable(),
+  segments: count.nullable(),
+  priced_segments: count.nullable(),
+  cost: count.nullable(),
+});
+const latencyRow = z.object({ bucket: z.number(), messages: count.nullable() });
+const optChangeRow = z.object({ day: z.string(), kind: z.enum(["opt_out", "opt_in"]), changes: count });
+const peopleRow = z.object({ verified: count, opted_out: count });
 
 /**
  * Every dashboard figure for the last `days` UTC days (today included), in five round trips:
@@ -44,7 +52,7 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
 
   // Four independent reads: on PostgreSQL they run side by side on pooled connections.
   const [grouped, latency, optChanges, [people]] = await Promise.all([
-    executeRows<GroupedRow>(
+    queryRows(
     db,
     sql`
     with r as (
@@ -64,8 +72,9 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
            sum(r.priced_segments)::int as priced_segments, sum(r.cost)::numeric(14, 5) as cost
     from r
     group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.day, r.status), (r.error_code), (r.template_id))`,
+    groupedRow,
     ),
-    executeRows<{ bucket: number; messages: number | string }>(
+    queryRows(
     db,
     sql`
     select bucket, sum(messages)::int as messages from (
@@ -73,17 +82,20 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
       union all
       select bucket, messages from (${latencyRowsSql(today, tomorrow)}) live
     ) l group by bucket`,
+    latencyRow,
     ),
-    executeRows<{ day: string; kind: "opt_out" | "opt_in"; changes: number | string }>(
+    queryRows(
     db,
     sql`select (created_at at time zone 'UTC')::date::text as day, kind, count(*)::int as changes
         from sms_opt_changes where created_at >= ${from.toISOString()}::timestamptz group by 1, 2 order by 1`,
+    optChangeRow,
     ),
-    executeRows<{ verified: number | string; opted_out: number | string }>(
+    queryRows(
     db,
     sql`select count(*) filter (where phone_verified_at is not null and opted_out_at is null)::int as verified,
                count(*) filter (where opted_out_at is not null)::int as opted_out
         from user_sms_preferences`,
+    peopleRow,
     ),
   ]);
 
@@ -104,12 +116,12 @@ function shapeSummary(parts: {
   days: DashboardRange;
   from: Date;
   today: Date;
-  grouped: GroupedRow[];
-  latency: { bucket: number; messages: number | string }[];
-  optChanges: { day: string; kind: "opt_out" | "opt_in"; changes: number | string }[];
-  people: { verified: number | string; opted_out: number | string } | undefined;
+  grouped: Array<z.output<typeof groupedRow>>;
+  latency: Array<z.output<typeof latencyRow>>;
+  optChanges: Array<z.output<typeof optChangeRow>>;
+  people: z.output<typeof peopleRow> | undefined;
 }) {
-  const n = (v: number | string | null | undefined) => Number(v ?? 0);
+  const n = (v: number | null | undefined) => v ?? 0;
   const byStatus = new Map<string, number>();
   const skipped: Record<string, number> = {};
   let requested = 0;

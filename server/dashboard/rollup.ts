@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { latencyRowsSql, statsRowsSql } from "./aggregate";
 
 const DAY_MS = 86_400_000;
@@ -41,13 +43,14 @@ export const REBUILD_RECENT_DAYS = 2;
  */
 export async function refreshDailyStats(db: DbOrTx, now = new Date()) {
   const today = utcDayStart(now);
-  const [state] = await executeRows<{ last_day: string | null; first: string | Date | null }>(
+  const [state] = await queryRows(
     db,
     sql`select (select max(day)::text from sms_stats_daily) as last_day, (select min(created_at) from sms_messages) as first`,
+    z.object({ last_day: z.string().nullable(), first: column.timestamp.nullable() }),
   );
   if (!state?.first) return { days: 0 };
   const recent = new Date(today.getTime() - REBUILD_RECENT_DAYS * DAY_MS);
-  const afterLast = state.last_day ? new Date(`${state.last_day}T00:00:00Z`) : utcDayStart(new Date(state.first));
+  const afterLast = state.last_day ? new Date(`${state.last_day}T00:00:00Z`) : utcDayStart(state.first);
   const fromDay = afterLast < recent ? afterLast : recent;
   return rebuildDailyStats(db, { fromDay, toDay: today });
 }

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { executeRows, type DbOrTx } from "@/db/client";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { statsRowsSql } from "./aggregate";
 import { utcDayStart } from "./rollup";
 
@@ -14,7 +16,7 @@ export async function templateStats(db: DbOrTx, days: number, now = new Date()) 
   const today = utcDayStart(now);
   const from = new Date(today.getTime() - (days - 1) * DAY_MS);
   const tomorrow = new Date(today.getTime() + DAY_MS);
-  const rows = await executeRows<{ template_id: string; sent: number | string; delivered: number | string }>(
+  const rows = await queryRows(
     db,
     sql`
     with r as (
@@ -25,6 +27,7 @@ export async function templateStats(db: DbOrTx, days: number, now = new Date()) 
     )
     select template_id, sum(sent)::int as sent, coalesce(sum(messages) filter (where status = 'delivered'), 0)::int as delivered
     from r group by template_id`,
+    z.object({ template_id: z.string(), sent: column.count, delivered: column.count }),
   );
-  return new Map(rows.map((row) => [row.template_id, { sent: Number(row.sent), delivered: Number(row.delivered) }]));
+  return new Map(rows.map((row) => [row.template_id, { sent: row.sent, delivered: row.delivered }]));
 }

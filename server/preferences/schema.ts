@@ -68,3 +68,6 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
   .strict();
 
 export type PreferencesUpdate = z.infer<typeof preferencesUpdateSchema>;
+
+/** The zone the browser reports (kept only while the user has not chosen one). */
+export const detectedTimeZoneSchema = z.object({ timeZone: timeZoneSchema }).strict();

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { executeRows, type DbOrTx } from "@/db/client";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { REMINDER_LEAD_MINUTES } from "@/common/limits";
 import { reachableRecipient } from "../sms/recipients";
 
@@ -22,19 +24,19 @@ export interface DueReminder {
   cursor: ReminderCursor;
 }
 
-interface Row extends Record<string, unknown> {
-  task_id: string;
-  user_id: string;
-  title: string;
-  project: string;
-  due_at: string | Date;
+const reminderRow = z.object({
+  task_id: z.string(),
+  user_id: z.string(),
+  title: z.string(),
+  project: z.string(),
+  due_at: column.timestamp,
   /** due_at as PostgreSQL prints it, full precision, for the cursor. */
-  due_at_key: string;
-  time_zone: string;
-  phone: string;
-  act_on_replies: boolean;
-  dedupe_key: string;
-}
+  due_at_key: z.string(),
+  time_zone: z.string(),
+  phone: z.string(),
+  act_on_replies: z.boolean(),
+  dedupe_key: z.string(),
+});
 
 /**
  * The dedupe key of a task's reminder: per task and due time, so a repeated or late tick finds
@@ -55,7 +57,7 @@ export async function dueRemindersPage(
   { now, after, limit }: { now: Date; after: ReminderCursor | null; limit: number },
 ): Promise<DueReminder[]> {
   const at = now.toISOString();
-  const rows = await executeRows<Row>(
+  const rows = await queryRows(
     db,
     sql`
     select t.id as task_id, t.user_id, t.title, t.project, t.due_at, t.due_at::text as due_at_key, p.time_zone, p.phone, p.act_on_replies, ${reminderKey} as dedupe_key
@@ -70,13 +72,14 @@ export async function dueRemindersPage(
       and not exists (select 1 from sms_messages m where m.dedupe_key = ${reminderKey})
     order by t.due_at, t.id
     limit ${limit}`,
+    reminderRow,
   );
   return rows.map((r) => ({
     taskId: r.task_id,
     userId: r.user_id,
     title: r.title,
     project: r.project,
-    dueAt: new Date(r.due_at),
+    dueAt: r.due_at,
     timeZone: r.time_zone,
     phone: r.phone,
     actOnReplies: r.act_on_replies,

@@ -5,6 +5,9 @@ import { inboundKeyword, inboundOutcome, smsStatus } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext, UserActor } from "../service-context";
 
+/** Which user's conversation an admin asks for (the router's input). */
+export const userConversationSchema = z.object({ userId: z.string().min(1).max(200) }).strict();
+
 /** Replies and texts a history or conversation shows: the latest, enough to follow a thread. */
 const CONVERSATION_LIMIT = 50;
 

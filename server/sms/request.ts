@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { executeRows, type DbOrTx } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { smsCategory, smsPriority } from "@/db/schema";
 import { DomainError } from "../errors";
 import { EVENTS_PER_SEND } from "../jobs/define";
@@ -122,37 +123,41 @@ function assertMayRequestFor({ actor }: ServiceContext, userId: string) {
   }
 }
 
-const loadedSchema = z.object({
-  templates: z.array(
-    z.object({
-      key: z.string(),
-      id: z.uuid(),
-      category: z.enum(smsCategory.enumValues),
-      active: z.boolean(),
-      versionId: z.uuid(),
-      body: z.string(),
-    }),
+const loadedRow = z.object({
+  templates: column.json(
+    z.array(
+      z.object({
+        key: z.string(),
+        id: z.uuid(),
+        category: z.enum(smsCategory.enumValues),
+        active: z.boolean(),
+        versionId: z.uuid(),
+        body: z.string(),
+      }),
+    ),
   ),
-  recipients: z.array(
-    z.object({
-      userId: z.string(),
-      preferences: z
-        .object({
-          phone: z.string().nullable(),
-          phoneVerifiedAt: z.coerce.date().nullable(),
-          optedOutAt: z.coerce.date().nullable(),
-          taskReminders: z.boolean(),
-          dailyBrief: z.boolean(),
-          urgentAlerts: z.boolean(),
-          quietHoursEnabled: z.boolean(),
-          quietHoursStart: z.string(),
-          quietHoursEnd: z.string(),
-          timeZone: z.string(),
-        })
-        .nullable(),
-    }),
+  recipients: column.json(
+    z.array(
+      z.object({
+        userId: z.string(),
+        preferences: z
+          .object({
+            phone: z.string().nullable(),
+            phoneVerifiedAt: column.timestamp.nullable(),
+            optedOutAt: column.timestamp.nullable(),
+            taskReminders: z.boolean(),
+            dailyBrief: z.boolean(),
+            urgentAlerts: z.boolean(),
+            quietHoursEnabled: z.boolean(),
+            quietHoursStart: z.string(),
+            quietHoursEnd: z.string(),
+            timeZone: z.string(),
+          })
+          .nullable(),
+      }),
+    ),
   ),
-  existing: z.array(z.object({ dedupeKey: z.string(), id: z.uuid(), status: z.string() })),
+  existing: column.json(z.array(z.object({ dedupeKey: z.string(), id: z.uuid(), status: z.string() }))),
 });
 
 /**
@@ -163,7 +168,7 @@ async function loadRequestContext(db: DbOrTx, inputs: ParsedRequest[]): Promise<
   const keys = JSON.stringify([...new Set(inputs.map((i) => i.templateKey))]);
   const userIds = JSON.stringify([...new Set(inputs.map((i) => i.userId))]);
   const dedupeKeys = JSON.stringify(inputs.flatMap((i) => (i.dedupeKey ? [i.dedupeKey] : [])));
-  const [row] = await executeRows(
+  const [parsed] = await queryRows(
     db,
     sql`
     select
@@ -183,18 +188,14 @@ async function loadRequestContext(db: DbOrTx, inputs: ParsedRequest[]): Promise<
       (select coalesce(json_agg(json_build_object('dedupeKey', m.dedupe_key, 'id', m.id, 'status', m.status)), '[]')
        from sms_messages m
        where m.dedupe_key in (select jsonb_array_elements_text(${dedupeKeys}::text::jsonb))) as existing`,
+    loadedRow,
   );
-  const parsed = loadedSchema.parse(normalizeJsonColumns(row ?? {}));
+  if (!parsed) throw new Error("the request context query returned no row");
   return {
     templates: new Map(parsed.templates.map((t) => [t.key, t])),
     recipients: new Map(parsed.recipients.map((r) => [r.userId, r])),
     existing: new Map(parsed.existing.map((m) => [m.dedupeKey, { id: m.id, status: m.status as SmsStatus }])),
   };
-}
-
-/** PGlite returns json columns parsed, postgres.js (through drizzle) sometimes as text. */
-function normalizeJsonColumns(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "string" ? JSON.parse(v) : v]));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { FINAL_STATUSES, type FinalStatus } from "@/common/message-status";
 import type { smsStatus } from "@/db/schema";
 import type { MessageStatus } from "./provider";
 
@@ -16,12 +17,10 @@ export const STATUS_RANK: Record<SmsStatus, number> = {
   sending: 3,
   unknown: 3,
   sent: 4,
-  delivered: 9,
-  undelivered: 9,
-  failed: 9,
-  cancelled: 9,
-  skipped: 9,
+  ...(Object.fromEntries(FINAL_STATUSES.map((status) => [status, 9])) as Record<FinalStatus, number>),
 };
+// Every final status is one of ours (the spread above is not checked for unknown keys).
+FINAL_STATUSES satisfies readonly SmsStatus[];
 
 /** Our status for a Twilio status, or null for statuses that say nothing about an outbound text. */
 export function statusFromTwilio(status: MessageStatus): SmsStatus | null {

@@ -54,3 +54,6 @@ export const taskUpdateSchema = createUpdateSchema(tasks, {
   .refine((update) => Object.keys(update).length > 1, { message: "Change the title, due time or priority", path: ["title"] });
 
 export type TaskUpdate = z.infer<typeof taskUpdateSchema>;
+
+/** One of the user's tasks, by id. */
+export const taskIdSchema = z.object({ id: z.uuid({ message: "Not a task id" }) }).strict();

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { boundedDate, oneLineText } from "@/common/text";
-import { executeRows } from "@/db/client";
-import type { optOutSource, userRole } from "@/db/schema";
+import { column, queryRows } from "@/db/raw-rows";
+import { optOutSource, userRole } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { phoneSearchTerm } from "./phone-search";
@@ -24,20 +24,18 @@ export const userSearchSchema = z
 
 export type UserSearch = z.infer<typeof userSearchSchema>;
 
-type UserRow = {
-  id: string;
-  email: string;
-  name: string;
-  role: (typeof userRole.enumValues)[number];
-  created_at: Date | string;
-  phone: string | null;
-  phone_verified_at: Date | string | null;
-  opted_out_at: Date | string | null;
-  opt_out_source: (typeof optOutSource.enumValues)[number] | null;
-  texts_this_month: number | string;
-};
-
-const asDate = (value: Date | string | null) => (value === null ? null : new Date(value));
+const userRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(userRole.enumValues),
+  created_at: column.timestamp,
+  phone: z.string().nullable(),
+  phone_verified_at: column.timestamp.nullable(),
+  opted_out_at: column.timestamp.nullable(),
+  opt_out_source: z.enum(optOutSource.enumValues).nullable(),
+  texts_this_month: column.count,
+});
 
 /** The first instant of the current UTC month: "texts this month" counts from here. */
 function monthStart(now: Date): Date {
@@ -64,7 +62,7 @@ export async function searchUsersForAdmin({ db }: ServiceContext<AdminActor>, qu
       : null,
   ].filter((f) => f !== null);
   const where = filters.length > 0 ? sql`where ${sql.join(filters, sql` and `)}` : sql``;
-  const rows = await executeRows<UserRow>(
+  const rows = await queryRows(
     db,
     sql`
     select u.id, u.email, u.name, u.role, u.created_at, p.phone, p.phone_verified_at, p.opted_out_at, p.opt_out_source,
@@ -76,18 +74,19 @@ export async function searchUsersForAdmin({ db }: ServiceContext<AdminActor>, qu
     ${where}
     order by u.created_at desc, u.id desc
     limit ${query.limit + 1}`,
+    userRow,
   );
   const items = rows.slice(0, query.limit).map((row) => ({
     id: row.id,
     email: row.email,
     name: row.name,
     role: row.role,
-    createdAt: new Date(row.created_at),
+    createdAt: row.created_at,
     phone: row.phone_verified_at ? row.phone : null,
-    phoneVerifiedAt: asDate(row.phone_verified_at),
-    optedOutAt: asDate(row.opted_out_at),
+    phoneVerifiedAt: row.phone_verified_at,
+    optedOutAt: row.opted_out_at,
     optOutSource: row.opt_out_source,
-    textsThisMonth: Number(row.texts_this_month),
+    textsThisMonth: row.texts_this_month,
   }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };

@@ -4,7 +4,7 @@ import { verificationRefusals, type verificationRefusalReason } from "@/db/schem
 import { VERIFY_CODE_TTL_SECONDS } from "@/common/limits";
 import { DomainError } from "../errors";
 import { logger } from "../logger";
-import { ProviderError } from "../sms/provider";
+import { ProviderError, verifyRefusalOf } from "../sms/provider";
 import { tooManyRequests } from "./limits";
 
 export type RefusalReason = (typeof verificationRefusalReason.enumValues)[number];
@@ -72,38 +72,29 @@ export async function verifyStartRefusal(db: DbOrTx, error: unknown, liveUntil: 
 }
 
 function startRefusalOf(error: ProviderError, liveUntil: Date | null, now: Date): { reason: RefusalReason; error: DomainError } | null {
-  switch (error.code) {
-    case 60203: {
+  const reason = verifyRefusalOf(error);
+  switch (reason) {
+    case "max_sends": {
       const seconds = liveUntil ? (liveUntil.getTime() - now.getTime()) / 1000 : VERIFY_CODE_TTL_SECONDS;
-      return {
-        reason: "max_sends",
-        error: tooManyRequests((wait) => `Too many codes have been sent to this number. Try again in ${wait}.`, seconds, "phone"),
-      };
+      return { reason, error: tooManyRequests((wait) => `Too many codes have been sent to this number. Try again in ${wait}.`, seconds, "phone") };
     }
-    case 60212:
-    case 20429:
+    case "busy":
       return {
-        reason: "busy",
+        reason,
         error: tooManyRequests((wait) => `The text service is busy. Try again in ${wait}.`, (error.retryAfterMs ?? 60_000) / 1000, "phone"),
       };
-    case 60205:
-      return { reason: "landline", error: new DomainError("BAD_REQUEST", REFUSED_LINE_TYPES.landline!.message, { field: "phone" }) };
-    case 60200:
-    case 21211:
-    case 21614:
+    case "landline":
+      return { reason, error: new DomainError("BAD_REQUEST", REFUSED_LINE_TYPES.landline!.message, { field: "phone" }) };
+    case "invalid_number":
       return {
-        reason: "invalid_number",
+        reason,
         error: new DomainError("BAD_REQUEST", "Twilio cannot send a code to this phone number. Check it, or use a mobile number.", { field: "phone" }),
       };
-    case 21408:
-    case 60605:
-      return { reason: "geo_permission", error: new DomainError("BAD_REQUEST", "We cannot send codes to this country.", { field: "phone" }) };
-    case 60410:
-      return {
-        reason: "fraud_guard",
-        error: new DomainError("FORBIDDEN", "Codes to this phone number are blocked. Contact support if it is yours.", { field: "phone" }),
-      };
-    default:
+    case "geo_permission":
+      return { reason, error: new DomainError("BAD_REQUEST", "We cannot send codes to this country.", { field: "phone" }) };
+    case "fraud_guard":
+      return { reason, error: new DomainError("FORBIDDEN", "Codes to this phone number are blocked. Contact support if it is yours.", { field: "phone" }) };
+    case undefined:
       return null;
   }
 }

@@ -31,23 +31,32 @@ export interface FailureClassification {
   retryAfterMs?: number;
 }
 
+/**
+ * Why Twilio refused to send a verification code, for the refusals the user can act on (the
+ * verification service words each one); any other failure to send a code is an internal error.
+ */
+/** Why Verify would not send a code (the dashboard counts each; server/verification/refusals.ts words them). */
+export type VerifyRefusal = "max_sends" | "busy" | "invalid_number" | "geo_permission" | "fraud_guard" | "landline";
+
 interface KnownCode {
   kind: ProviderErrorKind;
   reason: string;
+  /** What the code means when Verify answers it to a request to send a code. */
+  verify?: VerifyRefusal;
 }
 
-const permanent = (reason: string): KnownCode => ({ kind: "permanent", reason });
-const retryable = (reason: string): KnownCode => ({ kind: "retryable", reason });
+const permanent = (reason: string, verify?: VerifyRefusal): KnownCode => ({ kind: "permanent", reason, ...(verify && { verify }) });
+const retryable = (reason: string, verify?: VerifyRefusal): KnownCode => ({ kind: "retryable", reason, ...(verify && { verify }) });
 
 /** Twilio codes we act on. Anything else falls back to its HTTP status. */
 export const TWILIO_ERROR_CODES: Readonly<Record<number, KnownCode>> = {
   20003: permanent("Twilio rejected the credentials"),
   20404: permanent("not found at Twilio"),
-  20429: retryable("Twilio rate limit"),
+  20429: retryable("Twilio rate limit", "busy"),
   20500: retryable("Twilio internal error"),
-  21211: permanent("invalid phone number"),
+  21211: permanent("invalid phone number", "invalid_number"),
   21212: permanent("invalid sender number"),
-  21408: permanent("SMS to this region is not enabled"),
+  21408: permanent("SMS to this region is not enabled", "geo_permission"),
   21602: permanent("message body is empty"),
   21603: permanent("no sender given"),
   21604: permanent("recipient missing"),
@@ -55,7 +64,7 @@ export const TWILIO_ERROR_CODES: Readonly<Record<number, KnownCode>> = {
   21610: permanent("recipient opted out (replied STOP)"),
   21611: retryable("sender queue is full"),
   21612: permanent("number not reachable from this sender"),
-  21614: permanent("not a mobile number"),
+  21614: permanent("not a mobile number", "invalid_number"),
   21617: permanent("message body over 1,600 characters"),
   21705: permanent("invalid Messaging Service"),
   30001: retryable("carrier queue overflow"),
@@ -75,12 +84,13 @@ export const TWILIO_ERROR_CODES: Readonly<Record<number, KnownCode>> = {
   35115: permanent("scheduled send time not accepted"),
   35118: permanent("scheduling needs a Messaging Service"),
   35126: permanent("unsupported schedule type"),
-  60200: permanent("invalid verification request"),
+  60200: permanent("invalid verification request", "invalid_number"),
   60202: permanent("too many code checks; wait for the code to expire"),
-  60203: permanent("too many codes sent; wait for the code to expire"),
-  60212: retryable("too many concurrent verifications for this number"),
-  60410: permanent("verification blocked as suspected fraud"),
-  60605: permanent("verification to this country is blocked"),
+  60203: permanent("too many codes sent; wait for the code to expire", "max_sends"),
+  60205: permanent("SMS is not supported by a landline number", "landline"),
+  60212: retryable("too many concurrent verifications for this number", "busy"),
+  60410: permanent("verification blocked as suspected fraud", "fraud_guard"),
+  60605: permanent("verification to this country is blocked", "geo_permission"),
 };
 
 /** Failures where the connection never carried the request. */
@@ -107,8 +117,8 @@ function classifyNetworkFailure(facts: FailureFacts): FailureClassification {
   return { kind: "ambiguous", reason: `no answer from Twilio after the request was sent (${what})` };
 }
 
-function withRetryAfter(known: KnownCode, retryAfterMs: number | undefined): FailureClassification {
-  return known.kind === "retryable" && retryAfterMs !== undefined ? { ...known, retryAfterMs } : { ...known };
+function withRetryAfter({ kind, reason }: KnownCode, retryAfterMs: number | undefined): FailureClassification {
+  return kind === "retryable" && retryAfterMs !== undefined ? { kind, reason, retryAfterMs } : { kind, reason };
 }
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -118,6 +128,12 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}
+
+/** What a failure to send a verification code means for the user, when it is one they can act on. */
+export function verifyRefusalOf(error: unknown): VerifyRefusal | undefined {
+  if (!(error instanceof ProviderError) || error.code === undefined) return undefined;
+  return TWILIO_ERROR_CODES[error.code]?.verify;
 }
 
 /** Human reason for a Twilio error or delivery error code, when known. */

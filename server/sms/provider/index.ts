@@ -17,6 +17,7 @@ export {
   InvalidStatusCallbackError,
   parseRetryAfter,
   ProviderError,
+  verifyRefusalOf,
   type FailureClassification,
   type FailureFacts,
   type ProviderErrorKind,

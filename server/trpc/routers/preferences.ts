@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { adoptDetectedTimeZone, getPreferences, updatePreferences } from "../../preferences/service";
-import { preferencesUpdateSchema, timeZoneSchema } from "../../preferences/schema";
+import { detectedTimeZoneSchema, preferencesUpdateSchema } from "../../preferences/schema";
 import { protectedProcedure, router } from "../procedures";
 
 export const preferencesRouter = router({
@@ -10,6 +9,6 @@ export const preferencesRouter = router({
     .mutation(({ ctx, input }) => updatePreferences(ctx.service, input)),
   /** The browser reports its zone; it is kept only while the user has not chosen one. */
   adoptDetectedTimeZone: protectedProcedure
-    .input(z.object({ timeZone: timeZoneSchema }).strict())
+    .input(detectedTimeZoneSchema)
     .mutation(({ ctx, input }) => adoptDetectedTimeZone(ctx.service, input.timeZone)),
 });

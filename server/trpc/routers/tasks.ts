@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { taskCreateSchema, taskListSchema, taskUpdateSchema } from "../../tasks/schema";
+import { taskCreateSchema, taskIdSchema, taskListSchema, taskUpdateSchema } from "../../tasks/schema";
 import { listOwnTasks } from "../../tasks/queries";
 import { completeTask, createTask, deleteTask, updateTask } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
@@ -9,9 +8,9 @@ export const tasksRouter = router({
   create: protectedProcedure.input(taskCreateSchema).mutation(({ ctx, input }) => createTask(ctx.service, input)),
   update: protectedProcedure.input(taskUpdateSchema).mutation(({ ctx, input }) => updateTask(ctx.service, input)),
   complete: protectedProcedure
-    .input(z.object({ id: z.uuid({ message: "Not a task id" }) }).strict())
+    .input(taskIdSchema)
     .mutation(({ ctx, input }) => completeTask(ctx.service, input.id)),
   delete: protectedProcedure
-    .input(z.object({ id: z.uuid({ message: "Not a task id" }) }).strict())
+    .input(taskIdSchema)
     .mutation(({ ctx, input }) => deleteTask(ctx.service, input.id)),
 });

@@ -19,12 +19,17 @@ describe("layer rules", { timeout: 60_000 }, () => {
     ["app/settings/x.tsx", 'import { a } from "@/local/inngest-executor";\nexport const b = a;'],
     ["local/twilio-sandbox/x.ts", 'import { a } from "@/server/db";\nexport const b = a;'],
     ["db/schema/x.ts", 'import { a } from "@/server/db";\nexport const b = a;'],
+    // Routers validate with their area's schemas and write none (input in one layer)…
+    ["server/trpc/routers/x.ts", 'import { z } from "zod";\nexport const b = z.string();'],
+    // …and keep the server/ layer rule beside that one.
+    ["server/trpc/routers/x.ts", 'import { a } from "@/local/twilio-sandbox/credentials";\nexport const b = a;'],
   ])("refuse a wrong-way import in %s", async (file, source) => {
     expect(await restrictedImports(file, source)).toBe(1);
   });
 
   it.each([
     ["server/trpc/x.ts", 'import { a } from "../db";\nexport const b = a;'],
+    ["server/tasks/schema.ts", 'import { z } from "zod";\nexport const b = z.string();'],
     ["server/sms/x.ts", 'import { a } from "@/db/schema";\nexport const b = a;'],
     ["inngest/functions/x.ts", 'import { a } from "@/server/jobs/definitions";\nexport const b = a;'],
     ["components/settings/x.tsx", 'import { a } from "@/server/limits";\nexport const b = a;'],

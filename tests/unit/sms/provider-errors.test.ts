@@ -6,6 +6,7 @@ import {
   parseRetryAfter,
   parseStatusCallback,
   ProviderError,
+  verifyRefusalOf,
 } from "@/server/sms/provider";
 
 const NOW = new Date("2030-03-01T12:00:00Z");
@@ -102,6 +103,31 @@ describe("ProviderError", () => {
       retryAfterMs: 3000,
       message: "Twilio POST failed",
     });
+  });
+});
+
+describe("verifyRefusalOf", () => {
+  const refusal = (code: number) => verifyRefusalOf(ProviderError.fromFacts({ httpStatus: 400, code }, "refused"));
+
+  it.each([
+    [60203, "too_many_codes"],
+    [60212, "busy"],
+    [20429, "busy"],
+    [60200, "bad_number"],
+    [21211, "bad_number"],
+    [21614, "bad_number"],
+    [21408, "country_blocked"],
+    [60605, "country_blocked"],
+    [60410, "fraud_blocked"],
+  ])("reads Verify's %i as %s", (code, meaning) => {
+    expect(refusal(code)).toBe(meaning);
+  });
+
+  it("leaves every other failure to be an internal error", () => {
+    expect(refusal(20003)).toBeUndefined();
+    expect(refusal(30003)).toBeUndefined();
+    expect(verifyRefusalOf(ProviderError.fromFacts({ networkErrorCode: "ECONNRESET" }, "reset"))).toBeUndefined();
+    expect(verifyRefusalOf(new Error("not from Twilio"))).toBeUndefined();
   });
 });
 

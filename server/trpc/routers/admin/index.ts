@@ -1,6 +1,5 @@
-import { z } from "zod";
-import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/admin-queries";
-import { userConversation } from "../../../sms/conversations";
+import { dashboardQuerySchema, dashboardSummary } from "../../../dashboard/admin-queries";
+import { userConversation, userConversationSchema } from "../../../sms/conversations";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminMessagesRouter } from "./messages";
@@ -13,11 +12,11 @@ export const adminRouter = router({
     .query(({ ctx, input }) => searchUsersForAdmin(ctx.service, input ?? userSearchSchema.parse({}))),
   /** One user's texts both ways, with what each reply did. */
   userConversation: adminProcedure
-    .input(z.object({ userId: z.string().min(1).max(200) }).strict())
+    .input(userConversationSchema)
     .query(({ ctx, input }) => userConversation(ctx.service, input.userId)),
   templates: adminTemplatesRouter,
   dashboard: adminProcedure
-    .input(z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict())
+    .input(dashboardQuerySchema)
     .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
   messages: adminMessagesRouter,
   sandbox: adminSandboxRouter,

@@ -1,11 +1,9 @@
-import { z } from "zod";
 import { env } from "../../../config/env";
 import { durableRunsConfig, durableRunsOf } from "../../../jobs/durable-runs";
 import { cancelMessageAsAdmin, retryMessage, sendTestMessage, testSendSchema } from "../../../messages/admin-service";
 import { getMessageForAdmin, listMessageLog, messageLogQuerySchema } from "../../../messages/admin-queries";
+import { messageIdSchema } from "../../../messages/schema";
 import { adminProcedure, router } from "../../procedures";
-
-const messageIdSchema = z.object({ id: z.uuid({ message: "Not a message id" }) }).strict();
 
 export const adminMessagesRouter = router({
   list: adminProcedure.input(messageLogQuerySchema).query(({ ctx, input }) => listMessageLog(ctx.service, input)),

@@ -1,0 +1,7 @@
+/**
+ * Statuses a text never leaves: the end of its lifecycle. The status rule ranks them all at the
+ * top (server/sms/status-rank.ts builds its ranks from this list), and the admin console stops
+ * following a text once it reaches one.
+ */
+export const FINAL_STATUSES = ["delivered", "undelivered", "failed", "cancelled", "skipped"] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
