@@ -110,15 +110,16 @@ describe("verifyRefusalOf", () => {
   const refusal = (code: number) => verifyRefusalOf(ProviderError.fromFacts({ httpStatus: 400, code }, "refused"));
 
   it.each([
-    [60203, "too_many_codes"],
+    [60203, "max_sends"],
     [60212, "busy"],
     [20429, "busy"],
-    [60200, "bad_number"],
-    [21211, "bad_number"],
-    [21614, "bad_number"],
-    [21408, "country_blocked"],
-    [60605, "country_blocked"],
-    [60410, "fraud_blocked"],
+    [60200, "invalid_number"],
+    [21211, "invalid_number"],
+    [21614, "invalid_number"],
+    [21408, "geo_permission"],
+    [60605, "geo_permission"],
+    [60410, "fraud_guard"],
+    [60205, "landline"],
   ])("reads Verify's %i as %s", (code, meaning) => {
     expect(refusal(code)).toBe(meaning);
   });
