@@ -30,6 +30,7 @@ test("the crons are synced with their schedules and nothing the executor cannot 
     .toEqual([
       { id: "buildos-sms-daily-brief", crons: ["*/5 * * * *"], unsupported: [] },
       { id: "buildos-sms-reconcile-messages", crons: ["*/10 * * * *"], unsupported: [] },
+      { id: "buildos-sms-recover-stranded", crons: ["* * * * *"], unsupported: [] },
       { id: "buildos-sms-refresh-dashboard-stats", crons: ["*/10 * * * *"], unsupported: [] },
       { id: "buildos-sms-task-reminders", crons: ["*/5 * * * *"], unsupported: [] },
     ]);

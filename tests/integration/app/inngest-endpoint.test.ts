@@ -24,7 +24,13 @@ const FN = "buildos-sms-dispatch-message";
 const FAILURE_FN = `${FN}-failure`;
 const SEND_SMS_FN = "buildos-sms-send-sms";
 /** The scheduled sweeps, named here (not read from the app) so a function lost from the app fails the test. */
-const CRON_FNS = ["buildos-sms-task-reminders", "buildos-sms-daily-brief", "buildos-sms-reconcile-messages", "buildos-sms-refresh-dashboard-stats"];
+const CRON_FNS = [
+  "buildos-sms-task-reminders",
+  "buildos-sms-daily-brief",
+  "buildos-sms-reconcile-messages",
+  "buildos-sms-recover-stranded",
+  "buildos-sms-refresh-dashboard-stats",
+];
 let phoneCounter = 0;
 
 async function queuedMessage() {
@@ -119,7 +125,7 @@ describe("sync", () => {
   it("registered every function at PUBLIC_URL through the signed sync", async () => {
     const view = await executorView();
     expect(view.apps).toEqual([{ id: "buildos-sms", url: `${app.url}/api/inngest` }]);
-    expect(view.functions.map((fn) => fn.id).sort()).toEqual([FN, FAILURE_FN, SEND_SMS_FN, ...CRON_FNS].sort());
+    expect(view.functions.map((fn) => fn.id).sort()).toEqual([FN, FAILURE_FN, SEND_SMS_FN, `${SEND_SMS_FN}-failure`, ...CRON_FNS].sort());
     for (const fn of view.functions) expect(fn.url.startsWith(`${app.url}/api/inngest?`)).toBe(true);
   });
 
