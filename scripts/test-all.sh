@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: lint, typecheck, unit, integration (PGlite, and PostgreSQL when TEST_DATABASE_URL
-# is set), end-to-end in Debian's Chromium. Stops at the first failing stage; ends with one
-# "tests: N passed, N failed" line over all runners.
+# is set), end-to-end in Debian's Chromium, and the short chaos soak (PostgreSQL only; it reuses
+# the build end-to-end made). Stops at the first failing stage; ends with one
+# "tests: N passed, N failed" line over all runners (each soak invariant counts as one test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +18,11 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 stage "integration"; node_modules/.bin/vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
 stage "end-to-end";  PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" bash scripts/e2e.sh --reporter=list,json
+stage "soak (short)"
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  SOAK_REPORT="$reports/soak.json" node_modules/.bin/tsx scripts/soak/main.ts --profile short --reuse-build
+else
+  echo "note: TEST_DATABASE_URL is not set, so the soak is skipped (it runs on PostgreSQL only; see README: scripts/start-postgres.sh)."
+  echo '{"skipped":true,"invariants":[]}' > "$reports/soak.json"
+fi
 node_modules/.bin/tsx scripts/test-summary.ts "$reports"
