@@ -32,6 +32,9 @@ interface Row {
   reserved_on: string | null;
 }
 
+/** See the quiet-hours invariant. */
+const QUIET_GRACE_MS = 500;
+
 const FINAL = new Set(["delivered", "undelivered", "failed", "cancelled", "skipped"]);
 
 export async function audit(input: {
@@ -57,6 +60,16 @@ export async function audit(input: {
   const invariants: Invariant[] = [];
   const add = (name: string, checked: number, problems: string[]) =>
     invariants.push({ name, checked, violations: problems.length, examples: problems.slice(0, 5) });
+
+  // A request answered as failed ("please try again") must have done nothing: a retry would send twice.
+  const requestedIds = new Set(record.requested.map((r) => r.messageId));
+  const [{ n: testRows } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from sms_messages where dedupe_key like 'test:%'`;
+  const leftBehind = testRows - requestedIds.size - record.testSendFailures.cutOff;
+  add(
+    "a test send answered as failed left no text behind",
+    record.testSendFailures.answered,
+    leftBehind > 0 ? Array.from({ length: leftBehind }, () => `a text exists whose test send answered an error (${record.testSendFailures.answered} answered errors, ${record.testSendFailures.cutOff} cut off)`) : [],
+  );
 
   // 1. Every message final, with its reason.
   add(
@@ -127,7 +140,11 @@ export async function audit(input: {
     quietChecked.length,
     quietChecked.flatMap(({ row, sid, at }) => {
       const candidates = prefsAt(row.user_id, at!);
-      const quiet = (p: QuietPrefs) => p.quietHoursEnabled && quietHoursEnd(new Date(at!), { start: p.quietHoursStart, end: p.quietHoursEnd, timeZone: p.timeZone }) !== null;
+      const quietAt = (p: QuietPrefs, t: number) =>
+        p.quietHoursEnabled && quietHoursEnd(new Date(t), { start: p.quietHoursStart, end: p.quietHoursEnd, timeZone: p.timeZone }) !== null;
+      // Quiet both when Twilio got it and QUIET_GRACE_MS before: the app's last look and the hop to
+      // Twilio take a moment, so a text checked just before a window opened may land just inside it.
+      const quiet = (p: QuietPrefs) => quietAt(p, at!) && quietAt(p, at! - QUIET_GRACE_MS);
       if (candidates.length === 0 || !candidates.every(quiet)) return [];
       const p = candidates[0]!;
       const local = DateTime.fromMillis(at!, { zone: p.timeZone }).toFormat("HH:mm:ss");
@@ -199,7 +216,8 @@ export async function audit(input: {
   add("nothing sent to a replaced number", record.numberChanges.length, oldNumber);
 
   // The throughput cap across both instances: creates reaching Twilio in any one-second window.
-  const times = creates.map((c) => c.at).sort((a, b) => a - b);
+  const ordered = [...creates].sort((a, b) => a.at - b.at);
+  const times = ordered.map((c) => c.at);
   const windows: string[] = [];
   let worst = 0;
   let start = 0;
@@ -209,7 +227,10 @@ export async function audit(input: {
     while (times[end]! - times[start]! >= windowMs) start++;
     const n = end - start + 1;
     worst = Math.max(worst, n);
-    if (n > maxPerSecond) windows.push(`${n} creates in ${times[end]! - times[start]!} ms from ${new Date(times[start]!).toISOString()}`);
+    if (n > maxPerSecond) {
+      const answers = ordered.slice(start, end + 1).map((c) => c.status ?? "cut off").join(" ");
+      windows.push(`${n} creates in ${times[end]! - times[start]!} ms from ${new Date(times[start]!).toISOString()} (answers: ${answers})`);
+    }
   }
   add(`throughput ≤ ${maxPerSecond}/s across both instances (busiest: ${worst})`, times.length, windows);
   return invariants;

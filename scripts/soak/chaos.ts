@@ -87,8 +87,8 @@ export class Chaos {
       try {
         // Mid-send: right after a message create went out to Twilio.
         const deadline = Date.now() + 10_000;
-        const seen = this.stack.creates.length;
-        while (this.stack.creates.length === seen && Date.now() < deadline) await sleep(20);
+        const seen = (await this.stack.creates(Number.MAX_SAFE_INTEGER)).total;
+        while ((await this.stack.creates(Number.MAX_SAFE_INTEGER)).total === seen && Date.now() < deadline) await sleep(25);
         const port = r.pick(this.stack.upInstances());
         this.stack.killApp(port);
         this.record.fault("app_sigkill");

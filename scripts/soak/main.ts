@@ -140,11 +140,13 @@ async function main() {
     const settledMs = await settle(stack, sql, profile.settleBoundS * 1000 + Math.max(0, lastWindowClosesAt - Date.now()), lastWindowClosesAt);
     await sandboxApi(stack.sandboxUrl).callbacksIdle();
     const { messages } = await sandboxApi(stack.sandboxUrl).messages();
-    const invariants = await audit({ sql, record: workload.record, creates: stack.creates, sandboxMessages: messages, maxPerSecond: profile.maxPerSecond });
+    const { creates } = await stack.creates();
+    writeFileSync(".data/soak/creates.json", JSON.stringify(creates));
+    const invariants = await audit({ sql, record: workload.record, creates, sandboxMessages: messages, maxPerSecond: profile.maxPerSecond });
     const [{ n: total } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from sms_messages`;
     const byStatus = await sql<{ status: string; n: number }[]>`select status::text, count(*)::int as n from sms_messages group by 1 order by 2 desc`;
     console.log(`\n${total} texts (${workload.record.requested.length} requested by the soak; the rest reminders, briefs and account texts): ${byStatus.map((s) => `${s.status} ${s.n}`).join(", ")}`);
-    console.log(`Twilio creates ${stack.creates.length}; settled ${(settledMs / 1000).toFixed(0)} s after the faults stopped`);
+    console.log(`Twilio creates ${creates.length}; settled ${(settledMs / 1000).toFixed(0)} s after the faults stopped`);
     if (errors.size > 0) {
       console.log("calls of the work that failed (expected under faults):");
       for (const [what, n] of [...errors].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(5)} × ${what}`);

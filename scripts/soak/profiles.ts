@@ -45,7 +45,7 @@ export const PROFILES: Record<string, Omit<Profile, "seed">> = {
     texts: 260,
     durationS: 100,
     faults: { ...each(3), executor_sigkill: 2, app_sigkill: 2, latency_over_timeout: 2 },
-    maxPerSecond: 8,
+    maxPerSecond: 4,
     settleBoundS: 150,
   },
   long: {

@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
  *   request reached an instance it is never sent twice);
  * - the tap between the app and the sandbox: records every message create the app makes
  *   (when it arrived, to whom, the status callback's message id, the answer and its SID), to the
- *   millisecond, including those Twilio refused.
+ *   millisecond, including those Twilio refused. It runs in a process of its own (tap-main.ts),
+ *   so the soak's own work never delays its clock readings; GET /__tap/creates?since=N reads them.
  */
 export interface Proxy {
   url: string;
@@ -109,6 +110,11 @@ export async function startTwilioTap(port: number, sandboxPort: number): Promise
   const creates: TappedCreate[] = [];
   const server = http.createServer(async (req, res) => {
     const at = Date.now();
+    if (req.method === "GET" && req.url?.startsWith("/__tap/creates")) {
+      const since = Number(new URL(req.url, "http://tap").searchParams.get("since") ?? 0);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ total: creates.length, creates: creates.slice(since) }));
+      return;
+    }
     const body = await readAll(req);
     const isCreate = req.method === "POST" && /\/Accounts\/AC[0-9a-f]+\/Messages\.json$/.test(req.url ?? "");
     let record: TappedCreate | null = null;

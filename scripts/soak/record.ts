@@ -54,6 +54,8 @@ export class RunRecord {
   /** Message ids the soak requested directly, and those it asked to cancel (with the answer). */
   readonly requested: Array<{ messageId: string; userId: string; at: number }> = [];
   readonly cancels: Array<{ messageId: string; at: number; ok: boolean }> = [];
+  /** Test sends that failed: answered with an error status, or cut off (may or may not have happened). */
+  readonly testSendFailures = { answered: 0, cutOff: 0 };
   readonly faults = new Map<FaultKind, number>();
   readonly notes = new Map<string, number>();
 

@@ -8,7 +8,7 @@ import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
 import { freshDatabase } from "../bench/lib/database";
 import { buildNextApp, startNextServer, type NextServer } from "../bench/lib/next-server";
 import { appEnvForLocalExecutor, appEnvForSandbox, executorEnv, sandboxEnv } from "../lib/stand-ins";
-import { startFront, startTwilioTap, type TappedCreate } from "./proxy";
+import { startFront, type TappedCreate } from "./proxy";
 
 /**
  * The stack under test: two `next start` instances of the production build on one PostgreSQL
@@ -28,7 +28,8 @@ export interface Stack {
   executorUrl: string;
   appDatabaseUrl: string;
   eventKey: string;
-  creates: TappedCreate[];
+  /** The tap's record of message creates (from index `since`). */
+  creates(since?: number): Promise<{ total: number; creates: TappedCreate[] }>;
   /** Instances currently up (by port). */
   upInstances(): number[];
   killApp(port: number): void;
@@ -70,7 +71,6 @@ export async function startStack(options: { maxPerSecond: number; logDir: string
   const sandboxUrl = `http://127.0.0.1:${PORTS.sandbox}`;
   const executorUrl = `http://127.0.0.1:${PORTS.executor}`;
 
-  const tap = await startTwilioTap(PORTS.tap, PORTS.sandbox);
   const apps = new Map<number, NextServer>();
   const front = await startFront(PORTS.front, () => [...PORTS.apps]);
 
@@ -92,6 +92,14 @@ export async function startStack(options: { maxPerSecond: number; logDir: string
     TWILIO_SANDBOX_DELIVERY_DELAY_MS: "150",
   });
   await until(async () => (await fetch(`${sandboxUrl}/__sandbox/health`)).ok, "the sandbox", 60_000);
+  const tapUrl = `http://127.0.0.1:${PORTS.tap}`;
+  const tap = spawnLogged("tap", "scripts/soak/tap-main.ts", { SOAK_TAP_PORT: String(PORTS.tap), SOAK_SANDBOX_PORT: String(PORTS.sandbox) });
+  const creates = async (since = 0) =>
+    (await (await fetch(`${tapUrl}/__tap/creates?since=${since}`, { signal: AbortSignal.timeout(30_000) })).json()) as {
+      total: number;
+      creates: TappedCreate[];
+    };
+  await until(async () => (await creates(0)).total >= 0, "the tap", 60_000);
 
   let executor: ChildProcess | null = null;
   const startExecutor = async () => {
@@ -111,7 +119,7 @@ export async function startStack(options: { maxPerSecond: number; logDir: string
     DATABASE_URL: appDatabaseUrl,
     DATABASE_POOL_SIZE: "6",
     PUBLIC_URL: frontUrl,
-    ...appEnvForSandbox(account, tap.url),
+    ...appEnvForSandbox(account, tapUrl),
     ...appEnvForLocalExecutor(keys, executorUrl),
     SMS_MAX_PER_SECOND: String(options.maxPerSecond),
     BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
@@ -150,7 +158,7 @@ export async function startStack(options: { maxPerSecond: number; logDir: string
     executorUrl,
     appDatabaseUrl,
     eventKey: keys.eventKey,
-    creates: tap.creates,
+    creates,
     upInstances: () => [...apps.keys()],
     killApp(port) {
       apps.get(port)?.signal("SIGKILL");
@@ -167,7 +175,8 @@ export async function startStack(options: { maxPerSecond: number; logDir: string
       apps.clear();
       (executor as ChildProcess | null)?.kill("SIGTERM");
       sandbox.kill("SIGTERM");
-      await Promise.all([front.close(), tap.close()]);
+      tap.kill("SIGTERM");
+      await front.close();
     },
   };
 }

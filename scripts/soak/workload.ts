@@ -108,7 +108,7 @@ export class Workload {
     const phone = phoneNumber(this.nextPhone++);
     await this.retrying("verify", () => this.verifyPhone(browser, phone));
     const timeZone = ZONES[i % ZONES.length]!;
-    const dailyCap = r.int(3, 8);
+    const dailyCap = r.int(4, 12);
     const duration = this.profile.durationS * 1000;
     // Quiet hours: most users get a window that opens and closes during the work (some already open).
     const quiet = r.chance(0.75);
@@ -162,6 +162,15 @@ export class Workload {
     if (user) user.timeZone = prefs.timeZone;
   }
 
+  /** Quiet hours from a minute ago to a minute or two from now: whatever waits must wait again. */
+  private async quietNow(userId: string, closeBy: number) {
+    const zone = this.record.users.get(userId)!.timeZone;
+    const now = Date.now();
+    const start = localClock(Math.floor(now / MINUTE) * MINUTE - MINUTE, zone);
+    const end = localClock(Math.min(Math.ceil(now / MINUTE) * MINUTE + this.random.int(1, 2) * MINUTE, Math.ceil(closeBy / MINUTE) * MINUTE), zone);
+    await this.setPrefs(userId, this.browsers.get(userId)!, { quietHoursEnabled: true, quietHoursStart: start, quietHoursEnd: end });
+  }
+
   /** The timed work of the run. */
   plan(workStartsAt: number): Action[] {
     const r = this.random;
@@ -170,8 +179,24 @@ export class Workload {
     const actions: Action[] = [];
     const recent: string[] = [];
 
+    // Bursts a few seconds before minute boundaries, when quiet windows open: the throttled
+    // dispatch queue is still draining when a window opens (and a user's STOP or new quiet hours
+    // land while their texts wait in it).
+    const burstTimes: number[] = [];
+    for (let boundary = Math.ceil(workStartsAt / MINUTE) * MINUTE; boundary < workStartsAt + duration * 0.85; boundary += MINUTE) {
+      burstTimes.push(boundary - workStartsAt - r.int(2_000, 5_000));
+    }
+    const textTime = () => {
+      const burst = burstTimes.length > 0 && r.chance(0.4) ? r.pick(burstTimes) : null;
+      return burst !== null && burst >= 0 ? burst + r.int(0, 1_500) : r.int(0, Math.floor(duration * 0.85));
+    };
+    for (const burst of burstTimes.filter((t) => t >= 0)) {
+      const user = r.pick(users);
+      actions.push({ at: burst + r.int(2_000, 6_000), name: "prefs-quiet-now", run: () => this.quietNow(user.id, workStartsAt + duration) });
+    }
+
     for (let n = 0; n < this.profile.texts; n++) {
-      const at = r.int(0, Math.floor(duration * 0.85));
+      const at = textTime();
       const user = r.pick(users);
       const templateKey = r.pick<TemplateKey>(["task_reminder", "task_reminder", "task_reminder", "task_reminder", "urgent_task", "daily_brief_ready"]);
       const scheduledIn = r.chance(0.25) ? r.int(5_000, 40_000) : null;
@@ -182,12 +207,17 @@ export class Workload {
         run: async () => {
           const requestedAt = Date.now();
           const scheduledFor = scheduledIn === null ? undefined : new Date(requestedAt + scheduledIn);
-          const { messageId } = await this.admin.mutation<{ messageId: string }>("admin.messages.testSend", {
-            userId: user.id,
-            templateKey,
-            variables: TEMPLATES[templateKey],
-            ...(scheduledFor ? { scheduledFor } : {}),
-          });
+          const { messageId } = await this.admin
+            .mutation<{ messageId: string }>("admin.messages.testSend", {
+              userId: user.id,
+              templateKey,
+              variables: TEMPLATES[templateKey],
+              ...(scheduledFor ? { scheduledFor } : {}),
+            })
+            .catch((error: unknown) => {
+              if (error instanceof CallError) this.record.testSendFailures[error.status === null ? "cutOff" : "answered"] += 1;
+              throw error;
+            });
           this.record.requested.push({ messageId, userId: user.id, at: requestedAt });
           recent.push(messageId);
           if (recent.length > 50) recent.shift();
