@@ -215,23 +215,57 @@ export async function audit(input: {
   }
   add("nothing sent to a replaced number", record.numberChanges.length, oldNumber);
 
-  // The throughput cap across both instances: creates reaching Twilio in any one-second window.
+  // The throughput cap across both instances. At the moment of sending, what the cap governs: each
+  // claim's slot from the app-wide pacer (kept on its `sending` event, the database's clock) —
+  // no more than the cap in any one-second window, and no text handed to Twilio without a slot of
+  // its own. As Twilio received them (the tap's arrival times) the app's own delay after its slot
+  // (event loop, SDK, the hop) moves each send by up to about one pacer spacing, so a send late by
+  // 10 ms next to one on time puts cap + 1 into some exact second; arrivals are judged over five
+  // seconds, where that allows two extra and a doubled rate still shows.
+  const slots = await sql<{ message_id: string; at: number }[]>`
+    select message_id, extract(epoch from (payload->>'slotAt')::timestamptz)::float8 * 1000 as at
+    from sms_message_events where status = 'sending' and payload ? 'slotAt'`;
+  const slotTimes = slots.map((x) => Number(x.at)).sort((a, b) => a - b);
+  const busiest = (times: number[], windowMs: number, limit: number, describe: (from: number, to: number, n: number) => string) => {
+    const problems: string[] = [];
+    let worst = 0;
+    let first = 0;
+    for (let last = 0; last < times.length; last++) {
+      while (times[last]! - times[first]! >= windowMs) first++;
+      const n = last - first + 1;
+      worst = Math.max(worst, n);
+      if (n > limit) problems.push(describe(first, last, n));
+    }
+    return { problems, worst };
+  };
+  const atSlot = busiest(slotTimes, 1_000, maxPerSecond, (from, to, n) => `${n} slots in ${Math.round(slotTimes[to]! - slotTimes[from]!)} ms from ${new Date(slotTimes[from]!).toISOString()}`);
+  add(`throughput ≤ ${maxPerSecond}/s at the moment of sending (pacer slots; busiest second: ${atSlot.worst})`, slotTimes.length, atSlot.problems);
+
+  const slotsPerMessage = new Map<string, number>();
+  for (const x of slots) slotsPerMessage.set(x.message_id, (slotsPerMessage.get(x.message_id) ?? 0) + 1);
+  const createsPerMessage = new Map<string, number>();
+  for (const c of creates) if (c.messageId) createsPerMessage.set(c.messageId, (createsPerMessage.get(c.messageId) ?? 0) + 1);
+  add(
+    "every create handed to Twilio took a pacer slot of its own",
+    creates.length,
+    [...createsPerMessage].flatMap(([id, n]) => {
+      const had = slotsPerMessage.get(id) ?? 0;
+      return n > had ? [`${id}: ${n} creates, ${had} slots`] : [];
+    }),
+  );
+
   const ordered = [...creates].sort((a, b) => a.at - b.at);
   const times = ordered.map((c) => c.at);
-  const windows: string[] = [];
-  let worst = 0;
-  let start = 0;
-  // 50 ms allowed for the HTTP hop's jitter (a send paced on time next to one 10 ms late lands cap + 1 in some exact second).
-  const windowMs = 1_000 - 50;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= windowMs) start++;
-    const n = end - start + 1;
-    worst = Math.max(worst, n);
-    if (n > maxPerSecond) {
-      const answers = ordered.slice(start, end + 1).map((c) => c.status ?? "cut off").join(" ");
-      windows.push(`${n} creates in ${times[end]! - times[start]!} ms from ${new Date(times[start]!).toISOString()} (answers: ${answers})`);
-    }
-  }
-  add(`throughput ≤ ${maxPerSecond}/s across both instances (busiest: ${worst})`, times.length, windows);
+  const arrivalLimit = 5 * maxPerSecond + 2;
+  const second = busiest(times, 1_000, Infinity, () => "");
+  const arrivals = busiest(times, 5_000, arrivalLimit, (from, to, n) => {
+    const answers = ordered.slice(from, to + 1).map((c) => c.status ?? "cut off").join(" ");
+    return `${n} creates in ${times[to]! - times[from]!} ms from ${new Date(times[from]!).toISOString()} (answers: ${answers})`;
+  });
+  add(
+    `throughput as Twilio got it ≤ ${arrivalLimit} in any 5 s (busiest 5 s: ${arrivals.worst}; busiest exact second: ${second.worst})`,
+    times.length,
+    arrivals.problems,
+  );
   return invariants;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
 import { sandboxApi } from "./api";
 import type { FaultKind, Profile } from "./profiles";
-import type { Random } from "./random";
+import { seededRandom, type Random } from "./random";
 import type { RunRecord } from "./record";
 import type { Stack } from "./stack";
 import type { Action } from "./workload";
@@ -29,6 +29,8 @@ export class Chaos {
   /** Armed "next N" faults, to subtract what was left unused at the end. */
   private readonly armed = new Map<FaultKind, number>();
   private appDown = false;
+  /** Draws made while the run goes; the plan uses `random` only, in order. */
+  private readonly live: Random;
 
   constructor(
     private readonly stack: Stack,
@@ -38,6 +40,7 @@ export class Chaos {
     private readonly sql: postgres.Sql,
   ) {
     this.sandbox = sandboxApi(stack.sandboxUrl);
+    this.live = seededRandom(profile.seed + 2);
   }
 
   plan(): Action[] {
@@ -55,8 +58,8 @@ export class Chaos {
     for (const [kind, name] of Object.entries(COUNTED) as Array<[FaultKind, NonNullable<(typeof COUNTED)[FaultKind]>]>) {
       spread(kind, async () => {
         const patch: Record<string, number> = { [name]: 1 };
-        if (kind === "twilio_429") patch.retryAfterSeconds = r.int(1, 2);
-        if (kind === "late_callbacks") patch.lateCallbackDelayMs = r.int(10_000, 40_000);
+        if (kind === "twilio_429") patch.retryAfterSeconds = this.live.int(1, 2);
+        if (kind === "late_callbacks") patch.lateCallbackDelayMs = this.live.int(10_000, 40_000);
         const { faults } = await this.sandbox.faults({});
         // Arm one more on top of what is still waiting.
         patch[name] = Number(faults[name] ?? 0) + 1;
@@ -78,7 +81,7 @@ export class Chaos {
     spread("executor_sigkill", async () => {
       this.stack.killExecutor();
       this.record.fault("executor_sigkill");
-      await sleep(r.int(1_000, 4_000));
+      await sleep(this.live.int(1_000, 4_000));
       await this.stack.startExecutor();
     });
     spread("app_sigkill", async () => {
@@ -89,10 +92,10 @@ export class Chaos {
         const deadline = Date.now() + 10_000;
         const seen = (await this.stack.creates(Number.MAX_SAFE_INTEGER)).total;
         while ((await this.stack.creates(Number.MAX_SAFE_INTEGER)).total === seen && Date.now() < deadline) await sleep(25);
-        const port = r.pick(this.stack.upInstances());
+        const port = this.live.pick(this.stack.upInstances());
         this.stack.killApp(port);
         this.record.fault("app_sigkill");
-        await sleep(r.int(2_000, 6_000));
+        await sleep(this.live.int(2_000, 6_000));
         await this.stack.startApp(port);
       } finally {
         this.appDown = false;

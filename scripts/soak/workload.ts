@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { Browser, CallError, executorApi, sandboxApi } from "./api";
 import type { Profile } from "./profiles";
-import type { Random } from "./random";
+import { seededRandom, type Random } from "./random";
 import { RunRecord, type QuietPrefs, type SoakUser } from "./record";
 import { ADMIN, type Stack } from "./stack";
 
@@ -60,6 +60,8 @@ export class Workload {
   private readonly sandbox: ReturnType<typeof sandboxApi>;
   private readonly engine: ReturnType<typeof executorApi>;
   private nextPhone = 0;
+  /** Draws made while the run goes (their order depends on timing); the plan uses `random` only, in order. */
+  private readonly live: Random;
 
   constructor(
     private readonly stack: Stack,
@@ -69,6 +71,7 @@ export class Workload {
     this.admin = new Browser(stack.frontUrl);
     this.sandbox = sandboxApi(stack.sandboxUrl);
     this.engine = executorApi(stack.executorUrl, stack.eventKey);
+    this.live = seededRandom(profile.seed + 1);
   }
 
   /** Retries calls that never arrived or came back 5xx (setup runs before the faults). */
@@ -85,11 +88,10 @@ export class Workload {
 
   async setUp(workStartsAt: number): Promise<void> {
     await this.admin.auth("sign-in/email", ADMIN);
-    const indexes = Array.from({ length: this.profile.users }, (_, i) => i);
-    const queue = [...indexes];
+    const queue = Array.from({ length: this.profile.users }, (_, i) => this.drawUser(i, workStartsAt));
     await Promise.all(
       Array.from({ length: 4 }, async () => {
-        for (let i = queue.shift(); i !== undefined; i = queue.shift()) await this.setUpUser(i, workStartsAt);
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) await this.setUpUser(next);
       }),
     );
   }
@@ -100,15 +102,10 @@ export class Workload {
     await browser.mutation("sms.verifyCode", { code });
   }
 
-  private async setUpUser(i: number, workStartsAt: number) {
+  /** One user's settings, drawn in order before the concurrent sign-ups. */
+  private drawUser(i: number, workStartsAt: number) {
     const r = this.random;
-    const browser = new Browser(this.stack.frontUrl);
-    const email = `soak-${i}@soak.test`;
-    const { user } = await this.retrying("sign-up", () => browser.auth("sign-up/email", { name: `Soak ${i}`, email, password: "soak-password-1" }));
-    const phone = phoneNumber(this.nextPhone++);
-    await this.retrying("verify", () => this.verifyPhone(browser, phone));
     const timeZone = ZONES[i % ZONES.length]!;
-    const dailyCap = r.int(4, 12);
     const duration = this.profile.durationS * 1000;
     // Quiet hours: most users get a window that opens and closes during the work (some already open).
     const quiet = r.chance(0.75);
@@ -117,27 +114,35 @@ export class Workload {
     const start = localClock(Math.ceil(opens / MINUTE) * MINUTE, timeZone);
     let end = localClock(Math.ceil(closes / MINUTE) * MINUTE, timeZone);
     if (end === start) end = localClock(Math.ceil(closes / MINUTE) * MINUTE + MINUTE, timeZone);
-    const brief = r.chance(0.5);
     const prefs = {
       timeZone,
-      dailyCap,
+      dailyCap: r.int(4, 12),
       quietHoursEnabled: quiet,
       quietHoursStart: start,
       quietHoursEnd: end,
-      dailyBrief: brief,
+      dailyBrief: r.chance(0.5),
       dailyBriefTime: localClock(workStartsAt + r.int(1, Math.max(2, Math.ceil(duration / MINUTE))) * MINUTE, timeZone),
       reminderLeadMinutes: 30,
     };
+    // Tasks due soon: the reminder cron requests them at its next tick.
+    const tasks = Array.from({ length: r.int(1, 2) }, (_, t) => ({
+      title: `Soak task ${i}.${t}`,
+      dueAt: new Date(workStartsAt + r.int(8, 25) * MINUTE),
+      priority: r.pick(["normal", "high"] as const),
+    }));
+    return { i, phone: phoneNumber(this.nextPhone++), prefs, tasks };
+  }
+
+  private async setUpUser({ i, phone, prefs, tasks }: ReturnType<Workload["drawUser"]>) {
+    const browser = new Browser(this.stack.frontUrl);
+    const email = `soak-${i}@soak.test`;
+    const { user } = await this.retrying("sign-up", () => browser.auth("sign-up/email", { name: `Soak ${i}`, email, password: "soak-password-1" }));
+    await this.retrying("verify", () => this.verifyPhone(browser, phone));
     this.browsers.set(user.id, browser);
-    const soakUser: SoakUser = { id: user.id, email, phone, timeZone, dailyCap };
+    const soakUser: SoakUser = { id: user.id, email, phone, timeZone: prefs.timeZone, dailyCap: prefs.dailyCap };
     this.record.users.set(user.id, soakUser);
     await this.setPrefs(user.id, browser, prefs);
-    // Tasks due soon: the reminder cron requests them at its next tick.
-    for (let t = 0; t < r.int(1, 2); t++) {
-      await this.retrying("task", () =>
-        browser.mutation("tasks.create", { title: `Soak task ${i}.${t}`, dueAt: new Date(workStartsAt + r.int(8, 25) * MINUTE), priority: r.pick(["normal", "high"]) }),
-      );
-    }
+    for (const task of tasks) await this.retrying("task", () => browser.mutation("tasks.create", task));
   }
 
   /** Sets preferences and logs the quiet-hours rule with the span it took effect in. */
@@ -167,7 +172,7 @@ export class Workload {
     const zone = this.record.users.get(userId)!.timeZone;
     const now = Date.now();
     const start = localClock(Math.floor(now / MINUTE) * MINUTE - MINUTE, zone);
-    const end = localClock(Math.min(Math.ceil(now / MINUTE) * MINUTE + this.random.int(1, 2) * MINUTE, Math.ceil(closeBy / MINUTE) * MINUTE), zone);
+    const end = localClock(Math.min(Math.ceil(now / MINUTE) * MINUTE + this.live.int(1, 2) * MINUTE, Math.ceil(closeBy / MINUTE) * MINUTE), zone);
     await this.setPrefs(userId, this.browsers.get(userId)!, { quietHoursEnabled: true, quietHoursStart: start, quietHoursEnd: end });
   }
 
@@ -241,11 +246,13 @@ export class Workload {
       const user = users[(k * 7) % users.length]!;
       const stopAt = r.int(Math.floor(duration * 0.1), Math.floor(duration * 0.6));
       const startAfter = r.chance(0.8) ? r.int(8_000, 30_000) : null;
+      const stopWord = r.pick(["STOP", "stop", "Unsubscribe"]);
+      const helper = r.pick(users);
       actions.push({
         at: stopAt,
         name: "stop",
         run: async () => {
-          const { responseStatus } = await this.sandbox.inbound(user.phone, r.pick(["STOP", "stop", "Unsubscribe"]));
+          const { responseStatus } = await this.sandbox.inbound(user.phone, stopWord);
           // Only a STOP the app answered is known to have reached it (else Twilio's 21610 guards the number).
           const window = { userId: user.id, phone: user.phone, stoppedAt: Date.now(), startedAt: null as number | null };
           if (responseStatus === 200) this.record.optWindows.push(window);
@@ -257,7 +264,7 @@ export class Workload {
           }
         },
       });
-      actions.push({ at: r.int(0, duration), name: "help", run: async () => void (await this.sandbox.inbound(r.pick(users).phone, "HELP")) });
+      actions.push({ at: r.int(0, duration), name: "help", run: async () => void (await this.sandbox.inbound(helper.phone, "HELP")) });
     }
 
     // Preference changes while texts are held: zone, quiet hours (new window now, or off).
@@ -266,6 +273,8 @@ export class Workload {
       const user = r.pick(users);
       const at = r.int(Math.floor(duration * 0.1), Math.floor(duration * 0.8));
       const kind = r.pick(["zone", "quiet-now", "quiet-off", "quiet-later"] as const);
+      const newZone = r.pick(ZONES);
+      const [a, b] = [r.int(-MINUTE, MINUTE), r.int(MINUTE, 2 * MINUTE)];
       actions.push({
         at,
         name: `prefs-${kind}`,
@@ -276,9 +285,9 @@ export class Workload {
           if (kind === "zone") {
             // The same wall-clock window would land anywhere in the new zone: the window (and the
             // brief's time) move with it, so they still open and close during the run.
-            const timeZone = r.pick(ZONES.filter((z) => z !== zone));
-            const opens = now + r.int(-MINUTE, MINUTE);
-            const closes = Math.min(now + r.int(MINUTE, 2 * MINUTE), workStartsAt + duration + 30_000);
+            const timeZone = newZone === zone ? "Pacific/Chatham" : newZone;
+            const opens = now + a;
+            const closes = Math.min(now + b, workStartsAt + duration + 30_000);
             const start = localClock(Math.ceil(opens / MINUTE) * MINUTE, timeZone);
             let end = localClock(Math.ceil(closes / MINUTE) * MINUTE, timeZone);
             if (end === start) end = localClock(Math.ceil(closes / MINUTE) * MINUTE + MINUTE, timeZone);
@@ -291,8 +300,8 @@ export class Workload {
           } else if (kind === "quiet-off") {
             await this.setPrefs(user.id, browser, { quietHoursEnabled: false });
           } else {
-            const opens = kind === "quiet-now" ? now - MINUTE : now + r.int(MINUTE, 2 * MINUTE);
-            const closes = Math.min(now + r.int(MINUTE, 2 * MINUTE) + (kind === "quiet-later" ? MINUTE : 0), workStartsAt + duration + 30_000);
+            const opens = kind === "quiet-now" ? now - MINUTE : now + b;
+            const closes = Math.min(now + b + (kind === "quiet-later" ? 2 * MINUTE : 0), workStartsAt + duration + 30_000);
             const start = localClock(Math.floor(opens / MINUTE) * MINUTE, zone);
             let end = localClock(Math.ceil(closes / MINUTE) * MINUTE, zone);
             if (end === start) end = localClock(Math.ceil(closes / MINUTE) * MINUTE + MINUTE, zone);
@@ -331,7 +340,7 @@ export class Workload {
           at: r.int(Math.floor(duration * 0.05), Math.floor(duration * 0.9)),
           name: kind,
           run: async () => {
-            const messageId = recent.at(-1 - r.int(0, Math.min(5, Math.max(0, recent.length - 1))));
+            const messageId = recent.at(-1 - this.live.int(0, Math.min(5, Math.max(0, recent.length - 1))));
             if (!messageId) return;
             const name = kind === "claim_race" ? "sms/message.queued" : "sms/message.requested";
             await this.engine.send({ name, data: { messageId }, id: `soak-${kind}:${messageId}:${k}` });
