@@ -20,10 +20,12 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
 import { executorApi, sandboxApi } from "./api";
+import { quietHoursEnd } from "@/server/sms/quiet-hours";
 import { audit, type Invariant } from "./audit";
 import { Chaos } from "./chaos";
 import { FAULT_KINDS, parseProfile } from "./profiles";
 import { seededRandom } from "./random";
+import type { QuietPrefs, RunRecord } from "./record";
 import { ensureBuild, startStack, type Stack } from "./stack";
 import { Workload, type Action } from "./workload";
 
@@ -98,6 +100,22 @@ async function settle(stack: Stack, sql: postgres.Sql, boundMs: number, lastWind
   return Date.now() - started;
 }
 
+/** When every user's quiet hours (as last set) have closed, with none to open again soon. */
+function quietWindowsClosed(record: RunRecord): number {
+  const current = new Map<string, QuietPrefs>();
+  for (const change of record.prefs) current.set(change.userId, change.prefs);
+  const open = (at: number) =>
+    [...current.values()].some(
+      (p) => p.quietHoursEnabled && quietHoursEnd(new Date(at), { start: p.quietHoursStart, end: p.quietHoursEnd, timeZone: p.timeZone }) !== null,
+    );
+  // The windows the soak sets open and close within minutes of the work: the last moment in the
+  // next ten minutes that one is open (a window set to open later counts too).
+  const now = Date.now();
+  let last = now;
+  for (let at = now; at <= now + 10 * MINUTE; at += 5_000) if (open(at)) last = at;
+  return last + 5_000;
+}
+
 function printTable(invariants: Invariant[], faults: Map<string, number>) {
   console.log("\nfaults injected");
   for (const kind of FAULT_KINDS) console.log(`  ${kind.padEnd(26)} ${String(faults.get(kind) ?? 0).padStart(6)}`);
@@ -135,8 +153,7 @@ async function main() {
     await chaos.stop();
     console.log(`  work and faults done in ${((Date.now() - workStartsAt) / 1000).toFixed(0)} s; settling …`);
     for (const port of [3600, 3610]) if (!stack.upInstances().includes(port)) await stack.startApp(port);
-    // Every quiet window the soak set closes by then (windows end ≤ 30 s after the work, rounded up to whole minutes).
-    const lastWindowClosesAt = workStartsAt + profile.durationS * 1000 + 150_000;
+    const lastWindowClosesAt = quietWindowsClosed(workload.record);
     const settledMs = await settle(stack, sql, profile.settleBoundS * 1000 + Math.max(0, lastWindowClosesAt - Date.now()), lastWindowClosesAt);
     await sandboxApi(stack.sandboxUrl).callbacksIdle();
     const { messages } = await sandboxApi(stack.sandboxUrl).messages();

@@ -34,7 +34,7 @@ export interface NumberChange {
   userId: string;
   oldPhone: string;
   newPhone: string;
-  /** The new code was requested: the old number stops being the user's here. */
+  /** The app answered the request for a code to the new number: the old one was no longer the user's by then. */
   at: number;
 }
 

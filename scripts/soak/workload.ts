@@ -322,9 +322,8 @@ export class Workload {
           const browser = this.browsers.get(user.id)!;
           const soakUser = this.record.users.get(user.id)!;
           const newPhone = phoneNumber(this.nextPhone++);
-          const at = Date.now();
           await browser.mutation("sms.sendCode", { country: "US", phone: newPhone });
-          this.record.numberChanges.push({ userId: user.id, oldPhone: soakUser.phone, newPhone, at });
+          this.record.numberChanges.push({ userId: user.id, oldPhone: soakUser.phone, newPhone, at: Date.now() });
           soakUser.phone = newPhone;
           const { code } = await this.sandbox.code(newPhone);
           await browser.mutation("sms.verifyCode", { code });
