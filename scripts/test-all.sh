@@ -19,10 +19,15 @@ fi
 stage "integration"; node_modules/.bin/vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
 stage "end-to-end";  PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" bash scripts/e2e.sh --reporter=list,json
 stage "soak (short)"
+soak_status=0
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  SOAK_REPORT="$reports/soak.json" node_modules/.bin/tsx scripts/soak/main.ts --profile short --reuse-build
+  # The last stage: its broken invariants still reach the summary below before the run fails.
+  SOAK_REPORT="$reports/soak.json" node_modules/.bin/tsx scripts/soak/main.ts --profile short --reuse-build || soak_status=$?
+  # A soak that stopped before its audit wrote no report: one failure.
+  [ -f "$reports/soak.json" ] || echo '{"crashed":true,"invariants":[]}' > "$reports/soak.json"
 else
   echo "note: TEST_DATABASE_URL is not set, so the soak is skipped (it runs on PostgreSQL only; see README: scripts/start-postgres.sh)."
   echo '{"skipped":true,"invariants":[]}' > "$reports/soak.json"
 fi
 node_modules/.bin/tsx scripts/test-summary.ts "$reports"
+exit "$soak_status"
