@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test: lint, typecheck, unit, integration (PGlite, and PostgreSQL when TEST_DATABASE_URL
-# is set), end-to-end in Debian's Chromium, then the production smoke test (the standalone server
-# the end-to-end stage built, on PostgreSQL: needs TEST_DATABASE_URL). Stops at the first failing
-# stage; ends with one "tests: N passed, N failed" line over all runners.
+# is set), end-to-end in Debian's Chromium, the production smoke test (the standalone server the
+# end-to-end stage built, on PostgreSQL) and the short chaos soak (PostgreSQL only; it reuses the
+# same build). Stops at the first failing stage; ends with one "tests: N passed, N failed" line
+# over all runners (each soak invariant counts as one test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,16 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 else
   echo "skipped: TEST_DATABASE_URL is not set (the standalone server runs on PostgreSQL, as in production; .ci/run sets it)."
 fi
+stage "soak (short)"
+soak_status=0
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  # The last stage: its broken invariants still reach the summary below before the run fails.
+  SOAK_REPORT="$reports/soak.json" node_modules/.bin/tsx scripts/soak/main.ts --profile short --reuse-build || soak_status=$?
+  # A soak that stopped before its audit wrote no report: one failure.
+  [ -f "$reports/soak.json" ] || echo '{"crashed":true,"invariants":[]}' > "$reports/soak.json"
+else
+  echo "note: TEST_DATABASE_URL is not set, so the soak is skipped (it runs on PostgreSQL only; see README: scripts/start-postgres.sh)."
+  echo '{"skipped":true,"invariants":[]}' > "$reports/soak.json"
+fi
 node_modules/.bin/tsx scripts/test-summary.ts "$reports"
+exit "$soak_status"

@@ -27,4 +27,16 @@ if (existsSync(e2eFile)) {
   failed += stats.unexpected;
   skipped += stats.skipped;
 }
+// The soak: each invariant is one check; a skipped soak (no PostgreSQL) counts as one skipped,
+// one that stopped before its audit as one failed.
+const soakFile = `${dir}/soak.json`;
+if (existsSync(soakFile)) {
+  const soak = JSON.parse(readFileSync(soakFile, "utf8")) as { skipped?: boolean; crashed?: boolean; invariants: Array<{ violations: number }> };
+  if (soak.skipped) skipped += 1;
+  if (soak.crashed) failed += 1;
+  for (const invariant of soak.invariants) {
+    if (invariant.violations === 0) passed += 1;
+    else failed += 1;
+  }
+}
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { now, type CallbackJob, type SandboxContext } from "./context";
+import { later, now, type CallbackJob, type SandboxContext } from "./context";
 import { rawDlrDoneDate } from "./dates";
+import { consume } from "./faults";
 import { describeError, postSignedForm } from "./signed-post";
 import type { CallbackAttempt, MessageRecord, MessageStatus } from "./state";
 
@@ -43,6 +44,13 @@ export function enqueueStatusCallback(ctx: SandboxContext, m: MessageRecord, sta
   if (held && FINAL_STATUSES.has(status)) {
     ctx.heldCallbacks.delete(m.sid);
     dispatch(ctx, held);
+  }
+  if (FINAL_STATUSES.has(status) && status !== "canceled" && consume(ctx.state.faults, "lateCallbacks")) {
+    // An earlier status, well after the final one: the message went through `sent` unless it failed in the queue.
+    const lateStatus: MessageStatus = m.price !== null ? "sent" : "queued";
+    later(ctx, ctx.state.faults.lateCallbackDelayMs, () =>
+      dispatch(ctx, { ...job, messageStatus: lateStatus, params: statusCallbackParams(ctx, m, lateStatus) }),
+    );
   }
 }
 

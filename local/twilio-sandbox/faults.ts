@@ -20,6 +20,13 @@ export const faultsSchema = z.object({
   duplicateCallbacks: z.boolean(),
   /** The `sent` callback is held back and POSTed after the final one (delivered/undelivered). */
   outOfOrderCallbacks: z.boolean(),
+  /**
+   * The next N messages that reach a final status get one more callback `lateCallbackDelayMs`
+   * after it: an earlier status (`sent`, or `queued` for a text that never left the queue)
+   * arriving after the final one, as a carrier's late report does.
+   */
+  lateCallbacks: z.number().int().min(0),
+  lateCallbackDelayMs: z.number().int().min(0).max(3_600_000),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;
@@ -37,11 +44,13 @@ export function noFaults(): Faults {
     latencyMs: 0,
     duplicateCallbacks: false,
     outOfOrderCallbacks: false,
+    lateCallbacks: 0,
+    lateCallbackDelayMs: 5_000,
   };
 }
 
 /** Takes one from a "next N" counter; true when the fault fires for this request. */
-export function consume(faults: Faults, name: "serverErrors" | "rateLimits" | "dropConnections" | "validityExpiries"): boolean {
+export function consume(faults: Faults, name: "serverErrors" | "rateLimits" | "dropConnections" | "validityExpiries" | "lateCallbacks"): boolean {
   if (faults[name] <= 0) return false;
   faults[name] -= 1;
   return true;

@@ -607,6 +607,31 @@ describe("fault injection", () => {
     expect(statuses(requests)).toEqual(["queued", "sending", "delivered", "sent"]);
     expect((await serviceProvider.fetch(sent.sid)).status).toBe("delivered");
   });
+
+  it("late callbacks: an earlier status arrives after the final one, for the next N messages only", async () => {
+    await sandboxApi("/__sandbox/faults", { lateCallbacks: 1, lateCallbackDelayMs: 50 });
+    const callbacks = await receiver();
+    const first = await serviceProvider.send({ to: USER, body: "hi", statusCallbackUrl: `${callbacks.url}/status` });
+    const requests = await callbacks.waitFor((r) => r.length === 5);
+    expect(statuses(requests)).toEqual(["queued", "sending", "sent", "delivered", "sent"]);
+    expect(requests.at(-1)?.params).toMatchObject({ MessageSid: first.sid, MessageStatus: "sent" });
+    expect((await serviceProvider.fetch(first.sid)).status).toBe("delivered");
+    expect(sandbox.state.faults.lateCallbacks).toBe(0);
+
+    // Used up: the next message's callbacks end with its final status.
+    const next = await serviceProvider.send({ to: USER, body: "again", statusCallbackUrl: `${callbacks.url}/status` });
+    const after = await callbacks.waitFor((r) => r.some((x) => x.params.MessageSid === next.sid && x.params.MessageStatus === "delivered"));
+    await sandbox.callbacksIdle();
+    expect(after.filter((x) => x.params.MessageSid === next.sid).map((x) => x.params.MessageStatus)).toEqual(["queued", "sending", "sent", "delivered"]);
+  });
+
+  it("late callbacks: a text that failed in the queue gets a late `queued`", async () => {
+    sandbox.setFaults({ lateCallbacks: 1, lateCallbackDelayMs: 20, validityExpiries: 1 });
+    const callbacks = await receiver();
+    await serviceProvider.send({ to: USER, body: "expires", validityPeriodSeconds: 300, statusCallbackUrl: `${callbacks.url}/status` });
+    const requests = await callbacks.waitFor((r) => r.length === 3);
+    expect(statuses(requests)).toEqual(["queued", "failed", "queued"]);
+  });
 });
 
 describe("validity period", () => {
