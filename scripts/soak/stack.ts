@@ -126,6 +126,11 @@ export async function startStack(options: { maxPerSecond: number; logDir: string
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+    // The soak signs up and verifies its users from one address as fast as it can: the global
+    // budgets that bound a real install's spend would only slow its set-up.
+    AUTH_GLOBAL_PER_MINUTE: "100000",
+    VERIFY_SENDS_PER_COUNTRY_PER_HOUR: "100000",
+    VERIFY_SENDS_GLOBAL_PER_HOUR: "100000",
     VERIFY_SENDS_PER_USER_PER_HOUR: "100000",
     VERIFY_SENDS_PER_NUMBER_PER_HOUR: "100000",
     VERIFY_SENDS_PER_ADDRESS_PER_HOUR: "100000",
