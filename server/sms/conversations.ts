@@ -1,12 +1,13 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { oneLineText } from "@/common/text";
 import { executeRows } from "@/db/client";
 import { inboundKeyword, inboundOutcome, smsStatus } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext, UserActor } from "../service-context";
 
 /** Which user's conversation an admin asks for (the router's input). */
-export const userConversationSchema = z.object({ userId: z.string().min(1).max(200) }).strict();
+export const userConversationSchema = z.object({ userId: oneLineText("User", 200).pipe(z.string().min(1, "Choose a user")) }).strict();
 
 /** Replies and texts a history or conversation shows: the latest, enough to follow a thread. */
 const CONVERSATION_LIMIT = 50;
