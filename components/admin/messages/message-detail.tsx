@@ -70,11 +70,8 @@ function DurableRuns({ id, status }: { id: string; status: string }) {
 export function MessageDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const message = useQuery({
-    ...trpc.admin.messages.get.queryOptions({ id }),
-    // Live while the text is on its way: polling stops at a final status.
-    refetchInterval: (query) => (query.state.data && TERMINAL_STATUSES.includes(query.state.data.status) ? false : 2_000),
-  });
+  // Live through the admin pages' stream (components/live): it reads again when the text changes.
+  const message = useQuery(trpc.admin.messages.get.queryOptions({ id }));
   const refresh = () => queryClient.invalidateQueries(trpc.admin.messages.pathFilter());
   const cancel = useMutation(trpc.admin.messages.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(trpc.admin.messages.retry.mutationOptions({ onSuccess: refresh }));

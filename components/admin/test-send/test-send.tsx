@@ -14,13 +14,10 @@ import { Alert, Empty, Loading } from "../../ui/states";
 import { StatusBadge } from "../status-badge";
 import { EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
 
-/** The text just sent, polled until it is delivered, failed, cancelled or skipped. */
+/** The text just sent, followed through the admin pages' live stream until it is delivered, failed, cancelled or skipped. */
 function LiveResult({ id }: { id: string }) {
   const trpc = useTRPC();
-  const message = useQuery({
-    ...trpc.admin.messages.get.queryOptions({ id }),
-    refetchInterval: (query) => (query.state.data && TERMINAL_STATUSES.includes(query.state.data.status) ? false : 1_000),
-  });
+  const message = useQuery(trpc.admin.messages.get.queryOptions({ id }));
   if (message.isPending) return <Loading label="Requesting…" />;
   if (message.isError) return <Alert>Could not follow the text: {message.error.message}</Alert>;
   const m = message.data;

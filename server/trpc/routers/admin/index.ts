@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { liveEvents } from "../../../live/stream";
 import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/admin-queries";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
@@ -16,4 +17,6 @@ export const adminRouter = router({
     .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
   messages: adminMessagesRouter,
   sandbox: adminSandboxRouter,
+  /** Any user's texts or SMS settings changed: the admin pages read again (see routers/live.ts). */
+  live: adminProcedure.subscription(({ ctx, signal }) => liveEvents(ctx.live, () => true, signal)),
 });
