@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { E2E_ADMIN, E2E_SANDBOX_PORT } from "../playwright.config";
-import { signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
+import { gotoSettled, signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
 
 const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 
@@ -234,8 +234,7 @@ test("every admin page fits 390 px and has no serious accessibility violations",
     "/admin/sandbox",
   ];
   for (const url of urls) {
-    await page.goto(url);
-    await page.waitForLoadState("networkidle");
+    await gotoSettled(page, url);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${url} is wider than the screen`).toBeLessThanOrEqual(0);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
