@@ -73,9 +73,9 @@ export function MessageLog() {
               </option>
             ))}
           </SelectField>
-          <TextField label="User email or phone" name="recipient" error={errors.recipient} placeholder="ana@example.com or +1 555 0100" />
-          <TextField label="From (day)" name="from" type="date" />
-          <TextField label="To (day, included)" name="to" type="date" />
+          <TextField label="User email or phone" name="recipient" error={errors.recipient} placeholder="part of an email, or a phone number" />
+          <TextField label="From (day)" name="from" type="date" error={errors.from} />
+          <TextField label="To (day, included)" name="to" type="date" error={errors.to} />
           <div className="sm:col-span-2 lg:col-span-3">
             <Button type="submit">Apply filters</Button>
           </div>
