@@ -1,4 +1,29 @@
+import { CANCELLED_REASON, UNKNOWN_REASON } from "@/common/message-reasons";
+
 /** How the admin console names statuses, reasons, categories and sources (one place for the UI). */
+
+/** Statuses (and the Twilio statuses events record) in plain words. */
+export const STATUS_WORDS: Record<string, string> = {
+  pending: "Waiting to send",
+  scheduled: "Held",
+  queued: "About to send",
+  accepted: "Accepted by Twilio",
+  sending: "Sending",
+  sent: "Sent, not yet delivered",
+  delivered: "Delivered",
+  read: "Read",
+  undelivered: "Not delivered",
+  failed: "Failed",
+  canceled: "Cancelled at Twilio",
+  cancelled: "Cancelled",
+  skipped: "Not sent",
+  unknown: "Checking with Twilio",
+};
+
+export const HOLD_REASONS: Record<string, string> = {
+  scheduled: "until its send time",
+  quiet_hours: "for the user's quiet hours",
+};
 
 export const STATUS_TONE: Record<string, string> = {
   pending: "bg-slate-100 text-slate-700",
@@ -31,12 +56,13 @@ export const CATEGORIES: Record<string, string> = {
   account: "Account",
 };
 
+/** Who caused an event, as "… by X". */
 export const EVENT_SOURCES: Record<string, string> = {
-  api: "API",
-  callback: "Twilio callback",
-  reconcile: "reconciliation",
-  system: "pipeline",
-  admin: "admin",
+  api: "Twilio's answer to our request",
+  callback: "Twilio's status report",
+  reconcile: "our later check with Twilio",
+  system: "our text service",
+  admin: "an admin",
 };
 
 export const OPT_SOURCES: Record<string, string> = {
@@ -48,3 +74,29 @@ export const OPT_SOURCES: Record<string, string> = {
 export const TERMINAL_STATUSES = ["delivered", "undelivered", "failed", "cancelled", "skipped"];
 
 export const words = (table: Record<string, string>, key: string | null | undefined) => (key ? (table[key] ?? key.replaceAll("_", " ")) : "");
+
+/**
+ * Why a text is where it is, for every state short of delivered that needs one; null when the
+ * status says it all (on its way, delivered).
+ */
+export function statusReason(m: {
+  status: string;
+  skipReason: string | null;
+  errorMeaning: string | null;
+  errorMessage: string | null;
+  failReason: string | null;
+}): string | null {
+  switch (m.status) {
+    case "skipped":
+      return `Not sent: ${words(SKIP_REASONS, m.skipReason) || "no longer needed"}. Nothing went to Twilio.`;
+    case "unknown":
+      return UNKNOWN_REASON;
+    case "cancelled":
+      return CANCELLED_REASON;
+    case "failed":
+    case "undelivered":
+      return m.failReason ?? m.errorMeaning ?? m.errorMessage ?? "Twilio did not say why.";
+    default:
+      return null;
+  }
+}

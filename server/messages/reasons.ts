@@ -1,3 +1,4 @@
+import { CANCELLED_REASON, UNKNOWN_REASON } from "@/common/message-reasons";
 import type { smsSkipReason, smsStatus } from "@/db/schema";
 import { plainFailureReason } from "../sms/error-reasons";
 
@@ -16,7 +17,8 @@ const SKIP_WORDS: Record<SkipReason, string> = {
 };
 
 /**
- * The reason shown beside a skipped, failed or undelivered text, or null for the others. A
+ * The reason shown beside a text that was not delivered (skipped, failed, undelivered,
+ * cancelled, or its outcome not known yet), or null for the others. A
  * failure's reason is the plain-words one the pipeline recorded (server/sms/error-reasons.ts),
  * or read from its Twilio code for rows recorded without one.
  */
@@ -27,6 +29,8 @@ export function plainReason(message: {
   failReason: string | null;
 }): string | null {
   if (message.status === "skipped") return message.skipReason ? SKIP_WORDS[message.skipReason] : "It was not needed any more.";
+  if (message.status === "unknown") return UNKNOWN_REASON;
+  if (message.status === "cancelled") return CANCELLED_REASON;
   if (message.status !== "failed" && message.status !== "undelivered") return null;
   return message.failReason ?? plainFailureReason(message.errorCode) ?? "The carrier did not say why.";
 }

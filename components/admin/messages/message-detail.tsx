@@ -11,7 +11,7 @@ import { LocalTime } from "../../ui/local-time";
 import { Alert, Empty, Loading } from "../../ui/states";
 import { Table, Td } from "../../ui/table";
 import { StatusBadge } from "../status-badge";
-import { CATEGORIES, EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
+import { CATEGORIES, EVENT_SOURCES, HOLD_REASONS, STATUS_WORDS, TERMINAL_STATUSES, statusReason, words } from "../words";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -109,7 +109,7 @@ export function MessageDetail({ id }: { id: string }) {
             <Link href={`/admin/messages/${retry.data.messageId}`} className="font-semibold underline">
               open the new text
             </Link>{" "}
-            ({retry.data.status}).
+            ({words(STATUS_WORDS, retry.data.status).toLowerCase()}).
           </Alert>
         ) : null}
         <p className="mb-4 whitespace-pre-wrap break-words rounded-md bg-slate-50 p-3 text-sm text-slate-900 ring-1 ring-slate-200" data-testid="message-body">
@@ -124,7 +124,7 @@ export function MessageDetail({ id }: { id: string }) {
               <span className="font-mono">{m.errorCode}</span> {m.errorMeaning ?? m.errorMessage ?? ""}
             </Row>
           ) : null}
-          {m.failReason ? <Row label="Reason">{m.failReason}</Row> : null}
+          {statusReason(m) ? <Row label="Why">{statusReason(m)}</Row> : null}
           <Row label="User">{m.userEmail}</Row>
           <Row label="To">
             <span className="font-mono">{m.to ?? "no verified number"}</span>
@@ -145,7 +145,7 @@ export function MessageDetail({ id }: { id: string }) {
           <Row label="Price">{m.price ? `${m.price} ${m.priceUnit ?? ""}` : "–"}</Row>
           <Row label="Requested">{when(m.createdAt)}</Row>
           {m.scheduledFor ? <Row label="Scheduled for">{when(m.scheduledFor)}</Row> : null}
-          {m.heldUntil ? <Row label={`Held (${m.holdReason?.replace("_", " ") ?? ""}) until`}>{when(m.heldUntil)}</Row> : null}
+          {m.heldUntil ? <Row label={`Held ${words(HOLD_REASONS, m.holdReason ?? "scheduled")}, until`}>{when(m.heldUntil)}</Row> : null}
           <Row label="Sent">{when(m.sentAt)}</Row>
           <Row label="Delivered">{when(m.deliveredAt)}</Row>
           <Row label="Twilio SID">
@@ -158,7 +158,7 @@ export function MessageDetail({ id }: { id: string }) {
           {m.retryOf ? (
             <Row label="Retry of">
               <Link href={`/admin/messages/${m.retryOf.id}`} className="text-indigo-700 hover:underline">
-                a {m.retryOf.status} text
+                the text it retries ({words(STATUS_WORDS, m.retryOf.status).toLowerCase()})
               </Link>
             </Row>
           ) : null}
@@ -166,7 +166,7 @@ export function MessageDetail({ id }: { id: string }) {
             <Row label="Retried as">
               {m.retries.map((r) => (
                 <Link key={r.id} href={`/admin/messages/${r.id}`} className="mr-2 text-indigo-700 hover:underline">
-                  {r.status} text
+                  a retry ({words(STATUS_WORDS, r.status).toLowerCase()})
                 </Link>
               ))}
             </Row>

@@ -13,7 +13,7 @@ import { SelectField, TextField } from "../../ui/field";
 import { LocalTime } from "../../ui/local-time";
 import { PagedResultList } from "../../ui/query-states";
 import { StatusBadge } from "../status-badge";
-import { CATEGORIES, STATUS_TONE, words } from "../words";
+import { CATEGORIES, STATUS_TONE, STATUS_WORDS, words } from "../words";
 
 type Filters = Omit<inferRouterInputs<AppRouter>["admin"]["messages"]["list"], "cursor" | "limit">;
 
@@ -54,7 +54,9 @@ export function MessageLog() {
           <SelectField label="Status" name="status" defaultValue="">
             <option value="">Any status</option>
             {Object.keys(STATUS_TONE).map((status) => (
-              <option key={status}>{status}</option>
+              <option key={status} value={status}>
+                {words(STATUS_WORDS, status)}
+              </option>
             ))}
           </SelectField>
           <SelectField label="Template" name="templateId" defaultValue="">

@@ -12,7 +12,7 @@ import { SelectField, TextField } from "../../ui/field";
 import { LocalTime } from "../../ui/local-time";
 import { Alert, Empty, Loading } from "../../ui/states";
 import { StatusBadge } from "../status-badge";
-import { EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
+import { EVENT_SOURCES, STATUS_WORDS, TERMINAL_STATUSES, statusReason, words } from "../words";
 
 /** The text just sent, followed through the admin pages' live stream until it is delivered, failed, cancelled or skipped. */
 function LiveResult({ id }: { id: string }) {
@@ -28,19 +28,15 @@ function LiveResult({ id }: { id: string }) {
         <StatusBadge status={m.status} skipReason={m.skipReason} />
         {done ? null : <span className="text-slate-500">following it live…</span>}
       </p>
-      {m.errorCode ? (
-        <Alert>
-          Twilio error {m.errorCode}: {m.errorMeaning ?? m.errorMessage ?? "no description"}
-        </Alert>
-      ) : null}
-      {m.failReason ? <Alert>{m.failReason}</Alert> : null}
+      {m.errorCode ? <p className="font-mono text-xs text-red-700">Twilio error {m.errorCode}</p> : null}
+      {statusReason(m) ? <p data-testid="test-send-reason" className="text-sm text-slate-800">{statusReason(m)}</p> : null}
       <ol className="space-y-1 text-sm">
         {m.events.map((e) => (
           <li key={e.id} className="flex flex-wrap gap-2">
             <span className="text-slate-500">
               <LocalTime date={e.createdAt} />
             </span>
-            <span className="font-medium">{e.status}</span>
+            <span className="font-medium">{words(STATUS_WORDS, e.status)}</span>
             <span className="text-slate-500">by {words(EVENT_SOURCES, e.source)}</span>
           </li>
         ))}
