@@ -53,8 +53,8 @@ async function sendTest(page: Page, user: { email: string }, options: { sendAt?:
   await page.goto("/admin/test-send");
   await page.getByLabel("Find a user").fill(user.email);
   await page.getByRole("button", { name: "Find" }).click();
-  await expect(page.getByLabel("User (verified number)")).toHaveValue(/.+/);
-  await expect(page.getByLabel("User (verified number)").locator("option")).toHaveText([new RegExp(user.email)]);
+  await expect(page.getByLabel("User", { exact: true })).toHaveValue(/.+/);
+  await expect(page.getByLabel("User", { exact: true }).locator("option")).toHaveText([new RegExp(user.email)]);
   await page.getByLabel("Template", { exact: true }).selectOption("task_reminder");
   await page.getByLabel("task_name", { exact: true }).fill("Pour the footings");
   await page.getByLabel("due_time", { exact: true }).fill("at 3pm");
@@ -143,19 +143,19 @@ test("a test text is followed live until delivered; the log and the detail show 
   const user = await verifiedUser(browser, "Tessa");
   const page = await adminPage(browser);
   const detail = await sendTest(page, user);
-  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("delivered", { timeout: 60_000 });
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("Delivered", { timeout: 60_000 });
 
   await page.goto("/admin/messages");
   await page.getByLabel("User email or phone").fill(user.email);
   await page.getByLabel("Status").selectOption("delivered");
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await expect(page.getByRole("row").filter({ hasText: "Pour the footings" })).toHaveCount(1);
+  await expect(page.getByTestId("log-entry").filter({ hasText: "Pour the footings" })).toHaveCount(1);
 
   await page.goto(detail);
   await expect(page.getByTestId("message-body")).toHaveText("BuildOS: Pour the footings is due at 3pm. Site B");
   const events = page.getByTestId("events");
-  await expect(events).toContainText("by admin");
-  await expect(events).toContainText("by Twilio callback");
+  await expect(events).toContainText("by an admin");
+  await expect(events).toContainText("by Twilio's status report");
   await expect(page.getByTestId("audit")).toContainText(`message.test_send by ${E2E_ADMIN.email}`);
   await expect(page.getByRole("link", { name: "Open the local executor's record" })).toHaveAttribute("href", /\/v0\/runs\?event_id=/);
 });
@@ -168,10 +168,18 @@ test("a text scheduled through test send is cancelled from its detail page", asy
     return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   });
   const detail = await sendTest(page, user, { sendAt: inTwoHours });
-  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText(/pending|scheduled/);
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText(/Waiting to send|Held/);
   await page.goto(detail);
   await page.getByRole("button", { name: "Cancel text" }).click();
-  await expect(page.getByTestId("status").first()).toHaveText("cancelled");
+  // It asks first, saying what will happen; "Keep it" changes nothing.
+  await expect(page.getByRole("alertdialog")).toContainText("This text will not be sent");
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await expect(page.getByTestId("status").first()).toHaveText("Held");
+  await page.getByRole("button", { name: "Cancel text" }).click();
+  await page.getByRole("button", { name: "Yes, cancel the text" }).click();
+  await expect(page.getByTestId("status").first()).toHaveText("Cancelled");
+  await expect(page.getByText("It was cancelled before it was sent, and will not be sent.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Cancel text" })).toHaveCount(0);
   await expect(page.getByTestId("audit")).toContainText("message.cancel");
 });
@@ -182,16 +190,32 @@ test("a failed text is retried as a new text linked to it, which is delivered", 
   // The sandbox accepts the next text, then lets it expire in the sender queue: failed, 30036.
   expect((await page.request.post(`${sandbox}/__sandbox/faults`, { data: { validityExpiries: 1 } })).status()).toBe(200);
   const detail = await sendTest(page, user);
-  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("failed", { timeout: 60_000 });
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("Failed", { timeout: 60_000 });
   await page.goto(detail);
   await expect(page.getByText("The text waited too long in the sending queue").first()).toBeVisible();
   await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText(`A new text with the same words goes to ${user.phone} now`);
+  await page.getByRole("button", { name: "Yes, send it again" }).click();
   await page.getByRole("link", { name: "open the new text" }).click();
-  await expect(page.getByTestId("status").first()).toHaveText("delivered", { timeout: 60_000 });
+  await expect(page.getByTestId("status").first()).toHaveText("Delivered", { timeout: 60_000 });
   await expect(page.getByRole("link", { name: "a failed text" })).toHaveAttribute("href", detail);
   await page.goto(detail);
   await expect(page.getByTestId("audit")).toContainText("message.retry");
   await expect(page.getByRole("link", { name: "delivered text" })).toBeVisible();
+});
+
+test("test send lists an opted-out user with that state, and a text to them shows the skip and why", async ({ browser }) => {
+  const user = await verifiedUser(browser, "Nia");
+  const page = await adminPage(browser);
+  expect((await page.request.post(`${sandbox}/__sandbox/inbound`, { data: { from: user.phone, body: "STOP" } })).status()).toBe(200);
+  await page.goto("/admin/test-send");
+  await page.getByLabel("Find a user").fill(user.email);
+  await page.getByRole("button", { name: "Find" }).click();
+  await expect(page.getByLabel("User", { exact: true }).locator("option")).toHaveText([`${user.email} · opted out (replied STOP): will be skipped`]);
+  await sendTest(page, user);
+  const result = page.getByTestId("test-send-result");
+  await expect(result.getByTestId("status").first()).toHaveText("Not sent");
+  await expect(result.getByTestId("test-send-reason")).toHaveText("Not sent: opted out. Nothing went to Twilio.");
 });
 
 test("STOP from the sandbox phone opts the user out, as the users page then shows", async ({ browser }) => {

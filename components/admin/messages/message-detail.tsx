@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTRPC } from "../../trpc/client";
 import { errorMessage } from "../../trpc/errors";
 import { Button } from "../../ui/button";
@@ -67,6 +67,25 @@ function DurableRuns({ id, status }: { id: string; status: string }) {
   );
 }
 
+/** Says what an action will do before it is done. */
+function Confirm(props: { what: string; yes: string; no: string; pending: boolean; onYes: () => void; onNo: () => void }) {
+  return (
+    <div role="alertdialog" aria-label="Confirm" aria-describedby="confirm-what" className="mb-4 space-y-3 rounded-md bg-amber-50 p-3 ring-1 ring-amber-200">
+      <p id="confirm-what" className="text-sm text-amber-950">
+        {props.what}
+      </p>
+      <div className="flex flex-wrap gap-2">
+        <Button variant="danger" pending={props.pending} onClick={props.onYes}>
+          {props.yes}
+        </Button>
+        <Button variant="secondary" disabled={props.pending} onClick={props.onNo}>
+          {props.no}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 export function MessageDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -75,6 +94,7 @@ export function MessageDetail({ id }: { id: string }) {
   const refresh = () => queryClient.invalidateQueries(trpc.admin.messages.pathFilter());
   const cancel = useMutation(trpc.admin.messages.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(trpc.admin.messages.retry.mutationOptions({ onSuccess: refresh }));
+  const [confirming, setConfirming] = useState<"cancel" | "retry" | null>(null);
 
   if (message.isPending) return <Loading label="Loading the message…" />;
   if (message.isError) return <Alert>Could not load the message: {message.error.message}</Alert>;
@@ -89,12 +109,12 @@ export function MessageDetail({ id }: { id: string }) {
           m.actions.cancel || m.actions.retry ? (
             <div className="flex shrink-0 gap-2">
               {m.actions.cancel ? (
-                <Button variant="danger" pending={cancel.isPending} onClick={() => cancel.mutate({ id })}>
+                <Button variant="danger" disabled={confirming !== null} onClick={() => setConfirming("cancel")}>
                   Cancel text
                 </Button>
               ) : null}
               {m.actions.retry ? (
-                <Button pending={retry.isPending} onClick={() => retry.mutate({ id })}>
+                <Button disabled={confirming !== null} onClick={() => setConfirming("retry")}>
                   Retry
                 </Button>
               ) : null}
@@ -103,6 +123,26 @@ export function MessageDetail({ id }: { id: string }) {
         }
       >
         {actionError ? <Alert>{errorMessage(actionError)}</Alert> : null}
+        {confirming === "cancel" && m.actions.cancel ? (
+          <Confirm
+            what="This text will not be sent: it is marked cancelled, and the user never gets it. This cannot be undone."
+            yes="Yes, cancel the text"
+            no="Keep it"
+            pending={cancel.isPending}
+            onYes={() => cancel.mutate({ id }, { onSettled: () => setConfirming(null) })}
+            onNo={() => setConfirming(null)}
+          />
+        ) : null}
+        {confirming === "retry" && m.actions.retry ? (
+          <Confirm
+            what={`A new text with the same words goes to ${m.to ?? "the user's verified number"} now, linked to this one; the user's quiet hours, daily limit and opt-out still apply. This text stays as it is.`}
+            yes="Yes, send it again"
+            no="Not now"
+            pending={retry.isPending}
+            onYes={() => retry.mutate({ id }, { onSettled: () => setConfirming(null) })}
+            onNo={() => setConfirming(null)}
+          />
+        ) : null}
         {retry.data ? (
           <Alert tone="success">
             Retry requested:{" "}
