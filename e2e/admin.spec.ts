@@ -67,6 +67,8 @@ async function sendTest(page: Page, user: { email: string }, options: { sendAt?:
   return (await open.getAttribute("href"))!;
 }
 
+const ADMIN_SECTIONS = ["Dashboard", "Templates", "Messages", "Test send", "Users", "Sandbox phone"];
+
 const ADMIN_URLS = [
   "/admin",
   "/admin/templates",
@@ -266,7 +268,22 @@ test("every admin page fits 390 px and has no serious accessibility violations",
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} — ${v.help}`));
     expect(serious, url).toEqual([]);
+    // Every admin destination is in view on every page: no tab hidden off-screen.
+    const nav = page.getByRole("navigation", { name: "Admin" });
+    for (const name of ADMIN_SECTIONS) await expect(nav.getByRole("link", { name, exact: true }), `${name} on ${url}`).toBeInViewport();
   }
+  // Each tab leads where it says, at this width.
+  await page.goto("/admin");
+  for (const [name, path] of [["Users", "/admin/users"], ["Sandbox phone", "/admin/sandbox"], ["Messages", "/admin/messages"]] as const) {
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+  }
+  // The log is cards: status, text and time of a text all in view, no inner scroller to find.
+  const entry = page.getByTestId("log-entry").filter({ hasText: "Reply HELP" }).first();
+  await expect(entry.getByTestId("status")).toHaveText("Not sent");
+  await expect(entry.getByTestId("status")).toBeInViewport();
+  await expect(entry.getByText(/Reply HELP/)).toBeInViewport();
+  await expect(entry.getByRole("link")).toBeInViewport();
   // The dashboard's table fallback.
   await page.goto("/admin");
   await page.getByRole("group", { name: "Texts per day: show as" }).getByRole("button", { name: "Table" }).click();
