@@ -22,6 +22,11 @@ test("a user adds a task, gets a clear error for a blank title, and completes th
   await expect(task.getByRole("button", { name: "Done" })).toHaveCount(0);
   await page.reload();
   await expect(page.getByText("Send the invoice")).toHaveClass(/line-through/);
+
+  // Done by mistake: reopened, it is open (and editable) again.
+  await task.getByRole("button", { name: "Reopen Send the invoice" }).click();
+  await expect(task.getByRole("button", { name: "Done" })).toBeVisible();
+  await expect(page.getByText("Send the invoice")).not.toHaveClass(/line-through/);
 });
 
 test("a long task list loads page by page with Load more", async ({ page }) => {

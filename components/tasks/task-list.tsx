@@ -20,6 +20,7 @@ export function TaskList() {
   const invalidate = () => queryClient.invalidateQueries(trpc.tasks.pathFilter());
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: invalidate }));
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
+  const reopen = useMutation(trpc.tasks.reopen.mutationOptions({ onSuccess: invalidate }));
   const [editing, setEditing] = useState<string | null>(null);
   const errors = fieldErrors(create.error);
 
@@ -96,7 +97,16 @@ export function TaskList() {
                           ) : null}
                         </p>
                       </div>
-                      {task.completedAt ? null : (
+                      {task.completedAt ? (
+                        <Button
+                          variant="secondary"
+                          pending={reopen.isPending && reopen.variables?.id === task.id}
+                          onClick={() => reopen.mutate({ id: task.id })}
+                          aria-label={`Reopen ${task.title}`}
+                        >
+                          Reopen
+                        </Button>
+                      ) : (
                         <div className="flex gap-2">
                           <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
                             Edit
@@ -118,6 +128,7 @@ export function TaskList() {
           )}
         </InfiniteQueryList>
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
+        {reopen.isError ? <Alert>{errorMessage(reopen.error)}</Alert> : null}
       </Card>
     </div>
   );

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { taskCreateSchema, taskListSchema, taskUpdateSchema } from "../../tasks/schema";
 import { listOwnTasks } from "../../tasks/queries";
-import { completeTask, createTask, updateTask } from "../../tasks/service";
+import { completeTask, createTask, reopenTask, updateTask } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({
@@ -11,4 +11,7 @@ export const tasksRouter = router({
   complete: protectedProcedure
     .input(z.object({ id: z.uuid({ message: "Not a task id" }) }).strict())
     .mutation(({ ctx, input }) => completeTask(ctx.service, input.id)),
+  reopen: protectedProcedure
+    .input(z.object({ id: z.uuid({ message: "Not a task id" }) }).strict())
+    .mutation(({ ctx, input }) => reopenTask(ctx.service, input.id)),
 });
