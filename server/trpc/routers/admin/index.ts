@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { liveEvents } from "../../../live/stream";
-import { DASHBOARD_RANGES, dashboardSummary } from "../../../dashboard/admin-queries";
+import { dashboardInputSchema, dashboardSummary } from "../../../dashboard/admin-queries";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminMessagesRouter } from "./messages";
@@ -13,7 +12,7 @@ export const adminRouter = router({
     .query(({ ctx, input }) => searchUsersForAdmin(ctx.service, input ?? userSearchSchema.parse({}))),
   templates: adminTemplatesRouter,
   dashboard: adminProcedure
-    .input(z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict())
+    .input(dashboardInputSchema)
     .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
   messages: adminMessagesRouter,
   sandbox: adminSandboxRouter,
