@@ -200,10 +200,10 @@ test("a failed text is retried as a new text linked to it, which is delivered", 
   await page.getByRole("button", { name: "Yes, send it again" }).click();
   await page.getByRole("link", { name: "open the new text" }).click();
   await expect(page.getByTestId("status").first()).toHaveText("Delivered", { timeout: 60_000 });
-  await expect(page.getByRole("link", { name: "a failed text" })).toHaveAttribute("href", detail);
+  await expect(page.getByRole("link", { name: "the text it retries (failed)" })).toHaveAttribute("href", detail);
   await page.goto(detail);
   await expect(page.getByTestId("audit")).toContainText("message.retry");
-  await expect(page.getByRole("link", { name: "delivered text" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "a retry (delivered)" })).toBeVisible();
 });
 
 test("test send lists an opted-out user with that state, and a text to them shows the skip and why", async ({ browser }) => {
@@ -281,6 +281,7 @@ test("every admin page fits 390 px and has no serious accessibility violations",
   // The log is cards: status, text and time of a text all in view, no inner scroller to find.
   const entry = page.getByTestId("log-entry").filter({ hasText: "Reply HELP" }).first();
   await expect(entry.getByTestId("status")).toHaveText("Not sent");
+  await entry.scrollIntoViewIfNeeded();
   await expect(entry.getByTestId("status")).toBeInViewport();
   await expect(entry.getByText(/Reply HELP/)).toBeInViewport();
   await expect(entry.getByRole("link")).toBeInViewport();
