@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { E2E_ADMIN, E2E_SANDBOX_PORT } from "../playwright.config";
-import { freshPostgresDatabase, startAppInstance, type AppInstance } from "./harness/app-instances";
+import { dropPostgresDatabase, freshPostgresDatabase, startAppInstance, type AppInstance } from "./harness/app-instances";
 import { expectLive, signIn, signUp, uniqueEmail } from "./helpers";
 
 // Whole journeys through the real pipeline; the two-instance test also starts two more apps.
@@ -142,9 +142,10 @@ test("a background tab lets its stream go and catches up when shown again", asyn
 test.describe("two app instances on one PostgreSQL database", () => {
   let a: AppInstance | undefined;
   let b: AppInstance | undefined;
+  let databaseUrl: string | undefined;
   test.beforeAll(async () => {
     test.setTimeout(300_000);
-    const databaseUrl = freshPostgresDatabase();
+    databaseUrl = freshPostgresDatabase();
     const authSecret = randomBytes(32).toString("hex");
     const base = Number(process.env.E2E_PORT ?? 3100);
     // One after the other: the first applies the migrations and seeds the admin.
@@ -153,6 +154,7 @@ test.describe("two app instances on one PostgreSQL database", () => {
   });
   test.afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
+    if (databaseUrl) await dropPostgresDatabase(databaseUrl);
   });
 
   test("a text sent through one instance moves on the admin log served by the other", async ({ browser }) => {

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
+import postgres from "postgres";
 import { E2E_ADMIN } from "../../playwright.config";
 
 export interface AppInstance {
@@ -15,6 +16,19 @@ export function freshPostgresDatabase(): string {
   const made = spawnSync("bash", ["scripts/start-postgres.sh", name], { encoding: "utf8" });
   if (made.status !== 0) throw new Error(`PostgreSQL for the two-instance test: ${made.stderr}`);
   return made.stdout.trim().split("\n").pop()!;
+}
+
+/** Drops a database made by freshPostgresDatabase (its apps must be stopped first). */
+export async function dropPostgresDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  target.pathname = "/postgres";
+  const admin = postgres(target.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
