@@ -130,7 +130,7 @@ export function Dashboard() {
 
       <ChartCard
         title="Texts per day"
-        description="By the day they were requested."
+        description={`By the day they were requested, midnight to midnight in ${s.timeZone}.`}
         summary={`Texts per day from ${shortDay(s.from)} to ${shortDay(s.to)}: ${count(s.totals.requested)} requested, ${count(s.totals.delivered)} delivered.`}
         chart={
           <DailyBars data={daily}>
@@ -157,6 +157,7 @@ export function Dashboard() {
 
       <ChartCard
         title="Opt-outs and opt-ins per day"
+        description={`By the day they happened, midnight to midnight in ${s.timeZone}.`}
         summary={`Opt-outs: ${count(daily.reduce((n, d) => n + d.optOuts, 0))}, opt-ins: ${count(daily.reduce((n, d) => n + d.optIns, 0))} in the period.`}
         chart={
           <DailyBars data={daily}>
