@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { E2E_ADMIN, E2E_SANDBOX_PORT } from "../playwright.config";
 import { gotoSettled, signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
 
@@ -41,8 +41,15 @@ async function verifiedUser(browser: Browser, name: string) {
   return { email, phone: phone.e164 };
 }
 
+/** Admin pages hold live streams: each test closes its own, so later tests do not pay for their refreshes. */
+const openContexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(openContexts.splice(0).map((context) => context.close()));
+});
+
 async function adminPage(browser: Browser, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ locale: "en-US", timezoneId: "America/New_York", viewport });
+  openContexts.push(context);
   const page = await context.newPage();
   await signIn(page, E2E_ADMIN);
   return page;

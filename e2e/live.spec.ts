@@ -32,9 +32,16 @@ async function holdNextSend(request: APIRequestContext, sandbox: string) {
   expect((await request.post(`${sandbox}/__sandbox/faults`, { data: { rateLimits: 1, retryAfterSeconds: 3 } })).status()).toBe(200);
 }
 
+/** Live pages hold streams: every context a test opens is closed after it, pass or fail. */
+const openContexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(openContexts.splice(0).map((context) => context.close()));
+});
+
 /** Signs up on `baseURL`, verifies a number through that app's sandbox, and turns quiet hours off. */
 async function verifiedUser(browser: Browser, baseURL: string, sandbox: string) {
   const context = await browser.newContext({ baseURL, locale: "en-US", timezoneId: "America/Denver" });
+  openContexts.push(context);
   const page = await context.newPage();
   const email = uniqueEmail("lou");
   await signUp(page, { name: "Lou", email, password: "lou-password-1" });
@@ -55,6 +62,7 @@ async function verifiedUser(browser: Browser, baseURL: string, sandbox: string) 
 
 async function adminContext(browser: Browser, baseURL: string) {
   const context = await browser.newContext({ baseURL, locale: "en-US", timezoneId: "America/New_York" });
+  openContexts.push(context);
   const page = await context.newPage();
   await signIn(page, E2E_ADMIN);
   return { context, page };
@@ -114,8 +122,6 @@ test("the history page follows a text from request to delivery, and a STOP from 
   expect(stop.status()).toBe(200);
   await expect(user.page.getByTestId("texts-switch")).toContainText("Texts are off. You replied STOP from your phone on", { timeout: LIVE_MS });
   await expectNotReloaded(user.page);
-  await user.context.close();
-  await admin.context.close();
 });
 
 test("a background tab lets its stream go and catches up when shown again", async ({ browser }) => {
@@ -140,7 +146,6 @@ test("a background tab lets its stream go and catches up when shown again", asyn
   await user.page.clock.resume();
   await expect(user.page.getByTestId("texts-switch")).toContainText("Texts are off", { timeout: 5_000 });
   await expectLive(user.page);
-  await user.context.close();
 });
 
 test.describe("two app instances on one PostgreSQL database", () => {
@@ -178,7 +183,5 @@ test.describe("two app instances on one PostgreSQL database", () => {
     await expect.poll(() => statusInDatabase(admin.context, a!.url, sent.messageId), { timeout: 30_000, intervals: [100] }).toBe("delivered");
     await expect(entry.getByTestId("status")).toHaveText("Delivered", { timeout: LIVE_MS });
     await expectNotReloaded(admin.page);
-    await user.context.close();
-    await admin.context.close();
   });
 });

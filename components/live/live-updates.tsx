@@ -1,6 +1,6 @@
 "use client";
 
-import { useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LiveEvent } from "@/server/live/stream";
@@ -13,33 +13,46 @@ const BACKGROUND_GRACE_MS = 60_000;
 const COALESCE_MS = 200;
 
 type LiveState = "connecting" | "live" | "paused";
+/** Whose data changed since the last refresh; "all" after a (re)connect. */
+type Changed = ReadonlySet<string> | "all";
 
 /**
- * Refreshes `keys` whenever the stream says something changed, and when it (re)connects —
- * the page's queries then read whatever happened while it was away. Gives the subscription's
- * options, and its state for the page to show.
+ * Calls `refresh` when the stream says something changed, and when it (re)connects — the page's
+ * queries then read whatever happened while it was away. Changes are gathered for `COALESCE_MS`,
+ * and refreshes are at least `minGapMs` apart, so a burst of a thousand updates costs a page a
+ * few reads. Gives the subscription's options, and its state for the page to show.
  */
-function useLiveRefresh(keys: () => QueryKey[]) {
-  const queryClient = useQueryClient();
+function useLiveRefresh(refresh: (changed: Changed) => void, minGapMs: number) {
   const enabled = usePageVisible(BACKGROUND_GRACE_MS);
   const [ready, setReady] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const keysRef = useRef(keys);
+  const pending = useRef<Set<string> | "all">(new Set());
+  const lastRefresh = useRef(0);
+  const refreshRef = useRef(refresh);
   useEffect(() => {
-    keysRef.current = keys;
+    refreshRef.current = refresh;
   });
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const onData = useCallback(
     (event: LiveEvent) => {
-      if (event.kind === "ready") setReady(true);
+      if (event.kind === "ready") {
+        setReady(true);
+        pending.current = "all";
+      } else if (pending.current !== "all") {
+        for (const id of event.userIds) pending.current.add(id);
+      }
       if (timer.current) return;
+      const wait = Math.max(COALESCE_MS, lastRefresh.current + minGapMs - Date.now());
       timer.current = setTimeout(() => {
         timer.current = undefined;
-        for (const queryKey of keysRef.current()) void queryClient.invalidateQueries({ queryKey });
-      }, COALESCE_MS);
+        lastRefresh.current = Date.now();
+        const changed = pending.current;
+        pending.current = new Set();
+        refreshRef.current(changed);
+      }, wait);
     },
-    [queryClient],
+    [minGapMs],
   );
   // Connecting again (a dropped stream, a tab back from the background): not live until its "ready".
   const onConnectionStateChange = useCallback((change: { state: string }) => {
@@ -67,7 +80,11 @@ function LiveStatus({ state }: { state: LiveState }) {
 /** The signed-in user's pages: their texts and their phone/opt-out state follow the database. */
 export function LiveUserUpdates() {
   const trpc = useTRPC();
-  const live = useLiveRefresh(() => [trpc.messages.pathKey(), trpc.sms.pathKey()]);
+  const queryClient = useQueryClient();
+  const live = useLiveRefresh(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.sms.pathKey() });
+  }, 500);
   const subscription = useSubscription(trpc.live.mine.subscriptionOptions(undefined, live.options));
   return <LiveStatus state={live.state(subscription.status)} />;
 }
@@ -75,7 +92,19 @@ export function LiveUserUpdates() {
 /** Every admin page: the log, a message's detail, test send, users and the dashboard's today. */
 export function LiveAdminUpdates() {
   const trpc = useTRPC();
-  const live = useLiveRefresh(() => [trpc.admin.messages.pathKey(), trpc.admin.dashboard.pathKey(), trpc.admin.users.pathKey()]);
+  const queryClient = useQueryClient();
+  // At most a refresh a second: every open admin page reads again on any user's change.
+  const live = useLiveRefresh((changed) => {
+    for (const queryKey of [trpc.admin.messages.list.pathKey(), trpc.admin.dashboard.pathKey(), trpc.admin.users.pathKey()]) {
+      void queryClient.invalidateQueries({ queryKey });
+    }
+    // A message's detail only when its user's data changed. (Its durable runs poll on their own:
+    // they live in the executor, not in the database.)
+    void queryClient.invalidateQueries({
+      queryKey: trpc.admin.messages.get.pathKey(),
+      predicate: (query) => changed === "all" || changed.has((query.state.data as { userId?: string } | undefined)?.userId ?? ""),
+    });
+  }, 1_000);
   const subscription = useSubscription(trpc.admin.live.subscriptionOptions(undefined, live.options));
   return <LiveStatus state={live.state(subscription.status)} />;
 }
