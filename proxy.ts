@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { BODY_LIMITS } from "./common/limits";
 import { payloadTooLarge, readBodyWithin } from "./server/http/body";
+import { REQUESTED_PAGE_HEADER, requestedPage } from "./server/auth/redirect";
 import { CLIENT_ADDRESS_HEADER } from "./server/http/client-address";
 import { contentSecurityPolicy, newNonce, pageSecurityHeaders } from "./server/http/security-headers";
 
@@ -26,6 +27,8 @@ export async function proxy(request: NextRequest) {
   requestHeaders.set("content-security-policy", contentSecurityPolicy(options));
   // Only our handlers set this header (server/http/client-address.ts), never a client.
   requestHeaders.delete(CLIENT_ADDRESS_HEADER);
+  // Set here only, from the URL Next parsed: a client's own value never survives.
+  requestHeaders.set(REQUESTED_PAGE_HEADER, requestedPage(request.nextUrl));
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [name, value] of Object.entries(pageSecurityHeaders(options))) response.headers.set(name, value);
   return response;

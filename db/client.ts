@@ -23,6 +23,12 @@ export interface DbHandle {
   target: DbTarget["kind"];
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * LISTENs on a channel: `onNotify` gets each payload, `onListen` runs each time the LISTEN is
+   * (re)established — after a dropped connection, notifications sent meanwhile are lost, so a
+   * listener treats it as "something may have changed". Resolves once listening; the result stops it.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
 }
 
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
@@ -36,6 +42,11 @@ export function openDb(target: DbTarget): DbHandle {
       target: "postgres",
       migrate: () => migratePostgres(db, { migrationsFolder }),
       close: () => client.end({ timeout: 5 }),
+      // postgres.js holds one dedicated connection for all LISTENs and re-LISTENs after reconnecting.
+      listen: async (channel, onNotify, onListen) => {
+        const { unlisten } = await client.listen(channel, onNotify, onListen);
+        return unlisten;
+      },
     };
   }
   // Session tokens, password hashes and phone numbers live here: owner only (0700, files 0600).
@@ -47,6 +58,12 @@ export function openDb(target: DbTarget): DbHandle {
     target: "pglite",
     migrate: () => migratePglite(db, { migrationsFolder }),
     close: () => client.close(),
+    // In-process: the LISTEN cannot drop, so it is established exactly once.
+    listen: async (channel, onNotify, onListen) => {
+      const unlisten = await client.listen(channel, onNotify);
+      onListen();
+      return unlisten;
+    },
   };
 }
 

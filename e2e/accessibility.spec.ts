@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { signIn, signUp, uniqueEmail } from "./helpers";
+import { gotoSettled, signIn, signUp, uniqueEmail } from "./helpers";
 
 // axe walks every node of several pages per test: more than the default 30 s on a shared two-core machine.
 test.describe.configure({ timeout: 180_000 });
@@ -15,8 +15,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 async function expectAccessible(page: Page, path: string) {
-  await page.goto(path);
-  await page.waitForLoadState("networkidle");
+  await gotoSettled(page, path);
   expect(await seriousViolations(page), path).toEqual([]);
 }
 

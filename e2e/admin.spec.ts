@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { E2E_ADMIN, E2E_SANDBOX_PORT } from "../playwright.config";
-import { signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
+import { gotoSettled, signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
 
 const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 
@@ -41,8 +41,15 @@ async function verifiedUser(browser: Browser, name: string) {
   return { email, phone: phone.e164 };
 }
 
+/** Admin pages hold live streams: each test closes its own, so later tests do not pay for their refreshes. */
+const openContexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(openContexts.splice(0).map((context) => context.close()));
+});
+
 async function adminPage(browser: Browser, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ locale: "en-US", timezoneId: "America/New_York", viewport });
+  openContexts.push(context);
   const page = await context.newPage();
   await signIn(page, E2E_ADMIN);
   return page;
@@ -53,8 +60,8 @@ async function sendTest(page: Page, user: { email: string }, options: { sendAt?:
   await page.goto("/admin/test-send");
   await page.getByLabel("Find a user").fill(user.email);
   await page.getByRole("button", { name: "Find" }).click();
-  await expect(page.getByLabel("User (verified number)")).toHaveValue(/.+/);
-  await expect(page.getByLabel("User (verified number)").locator("option")).toHaveText([new RegExp(user.email)]);
+  await expect(page.getByLabel("User", { exact: true })).toHaveValue(/.+/);
+  await expect(page.getByLabel("User", { exact: true }).locator("option")).toHaveText([new RegExp(user.email)]);
   await page.getByLabel("Template", { exact: true }).selectOption("task_reminder");
   await page.getByLabel("task_name", { exact: true }).fill("Pour the footings");
   await page.getByLabel("due_time", { exact: true }).fill("at 3pm");
@@ -66,6 +73,8 @@ async function sendTest(page: Page, user: { email: string }, options: { sendAt?:
   await expect(open).toBeVisible();
   return (await open.getAttribute("href"))!;
 }
+
+const ADMIN_SECTIONS = ["Dashboard", "Templates", "Messages", "Test send", "Users", "Sandbox phone"];
 
 const ADMIN_URLS = [
   "/admin",
@@ -143,19 +152,19 @@ test("a test text is followed live until delivered; the log and the detail show 
   const user = await verifiedUser(browser, "Tessa");
   const page = await adminPage(browser);
   const detail = await sendTest(page, user);
-  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("delivered", { timeout: 60_000 });
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("Delivered", { timeout: 60_000 });
 
   await page.goto("/admin/messages");
   await page.getByLabel("User email or phone").fill(user.email);
   await page.getByLabel("Status").selectOption("delivered");
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await expect(page.getByRole("row").filter({ hasText: "Pour the footings" })).toHaveCount(1);
+  await expect(page.getByTestId("log-entry").filter({ hasText: "Pour the footings" })).toHaveCount(1);
 
   await page.goto(detail);
   await expect(page.getByTestId("message-body")).toHaveText("BuildOS: Pour the footings is due at 3pm. Site B Reply DONE or SNOOZE.");
   const events = page.getByTestId("events");
-  await expect(events).toContainText("by admin");
-  await expect(events).toContainText("by Twilio callback");
+  await expect(events).toContainText("by an admin");
+  await expect(events).toContainText("by Twilio's status report");
   await expect(page.getByTestId("audit")).toContainText(`message.test_send by ${E2E_ADMIN.email}`);
   await expect(page.getByRole("link", { name: "Open the local executor's record" })).toHaveAttribute("href", /\/v0\/runs\?event_id=/);
 });
@@ -168,10 +177,18 @@ test("a text scheduled through test send is cancelled from its detail page", asy
     return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   });
   const detail = await sendTest(page, user, { sendAt: inTwoHours });
-  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText(/pending|scheduled/);
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText(/Waiting to send|Held/);
   await page.goto(detail);
   await page.getByRole("button", { name: "Cancel text" }).click();
-  await expect(page.getByTestId("status").first()).toHaveText("cancelled");
+  // It asks first, saying what will happen; "Keep it" changes nothing.
+  await expect(page.getByRole("alertdialog")).toContainText("This text will not be sent");
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await expect(page.getByTestId("status").first()).toHaveText("Held");
+  await page.getByRole("button", { name: "Cancel text" }).click();
+  await page.getByRole("button", { name: "Yes, cancel the text" }).click();
+  await expect(page.getByTestId("status").first()).toHaveText("Cancelled");
+  await expect(page.getByText("It was cancelled before it was sent, and will not be sent.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Cancel text" })).toHaveCount(0);
   await expect(page.getByTestId("audit")).toContainText("message.cancel");
 });
@@ -182,16 +199,32 @@ test("a failed text is retried as a new text linked to it, which is delivered", 
   // The sandbox accepts the next text, then lets it expire in the sender queue: failed, 30036.
   expect((await page.request.post(`${sandbox}/__sandbox/faults`, { data: { validityExpiries: 1 } })).status()).toBe(200);
   const detail = await sendTest(page, user);
-  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("failed", { timeout: 60_000 });
+  await expect(page.getByTestId("test-send-result").getByTestId("status").first()).toHaveText("Failed", { timeout: 60_000 });
   await page.goto(detail);
   await expect(page.getByText("The text waited too long in the sending queue").first()).toBeVisible();
   await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText(`A new text with the same words goes to ${user.phone} now`);
+  await page.getByRole("button", { name: "Yes, send it again" }).click();
   await page.getByRole("link", { name: "open the new text" }).click();
-  await expect(page.getByTestId("status").first()).toHaveText("delivered", { timeout: 60_000 });
-  await expect(page.getByRole("link", { name: "a failed text" })).toHaveAttribute("href", detail);
+  await expect(page.getByTestId("status").first()).toHaveText("Delivered", { timeout: 60_000 });
+  await expect(page.getByRole("link", { name: "the text it retries (failed)" })).toHaveAttribute("href", detail);
   await page.goto(detail);
   await expect(page.getByTestId("audit")).toContainText("message.retry");
-  await expect(page.getByRole("link", { name: "delivered text" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "a retry (delivered)" })).toBeVisible();
+});
+
+test("test send lists an opted-out user with that state, and a text to them shows the skip and why", async ({ browser }) => {
+  const user = await verifiedUser(browser, "Nia");
+  const page = await adminPage(browser);
+  expect((await page.request.post(`${sandbox}/__sandbox/inbound`, { data: { from: user.phone, body: "STOP" } })).status()).toBe(200);
+  await page.goto("/admin/test-send");
+  await page.getByLabel("Find a user").fill(user.email);
+  await page.getByRole("button", { name: "Find" }).click();
+  await expect(page.getByLabel("User", { exact: true }).locator("option")).toHaveText([`${user.email} · opted out (replied STOP): will be skipped`]);
+  await sendTest(page, user);
+  const result = page.getByTestId("test-send-result");
+  await expect(result.getByTestId("status").first()).toHaveText("Not sent");
+  await expect(result.getByTestId("test-send-reason")).toHaveText("Not sent: opted out. Nothing went to Twilio.");
 });
 
 test("Twilio's 429s and 500s are retried in the built server, and the text is delivered once", async ({ browser }) => {
@@ -250,8 +283,7 @@ test("every admin page fits 390 px and has no serious accessibility violations",
     "/admin/sandbox",
   ];
   for (const url of urls) {
-    await page.goto(url);
-    await page.waitForLoadState("networkidle");
+    await gotoSettled(page, url);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${url} is wider than the screen`).toBeLessThanOrEqual(0);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -259,7 +291,23 @@ test("every admin page fits 390 px and has no serious accessibility violations",
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} — ${v.help}`));
     expect(serious, url).toEqual([]);
+    // Every admin destination is in view on every page: no tab hidden off-screen.
+    const nav = page.getByRole("navigation", { name: "Admin" });
+    for (const name of ADMIN_SECTIONS) await expect(nav.getByRole("link", { name, exact: true }), `${name} on ${url}`).toBeInViewport();
   }
+  // Each tab leads where it says, at this width.
+  await page.goto("/admin");
+  for (const [name, path] of [["Users", "/admin/users"], ["Sandbox phone", "/admin/sandbox"], ["Messages", "/admin/messages"]] as const) {
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+  }
+  // The log is cards: status, text and time of a text all in view, no inner scroller to find.
+  const entry = page.getByTestId("log-entry").filter({ hasText: "Reply HELP" }).first();
+  await expect(entry.getByTestId("status")).toHaveText("Not sent");
+  await entry.scrollIntoViewIfNeeded();
+  await expect(entry.getByTestId("status")).toBeInViewport();
+  await expect(entry.getByText(/Reply HELP/)).toBeInViewport();
+  await expect(entry.getByRole("link")).toBeInViewport();
   // The dashboard's table fallback.
   await page.goto("/admin");
   await page.getByRole("group", { name: "Texts per day: show as" }).getByRole("button", { name: "Table" }).click();

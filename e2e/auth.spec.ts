@@ -39,6 +39,11 @@ test("sign-up and sign-in errors are clear and specific", async ({ page }) => {
   await page.getByLabel("Password").fill("another-password");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
+  // What was typed stays, the password too; editing makes the old error go.
+  await expect(page.getByLabel("Password")).toHaveValue("another-password");
+  await expect(page.getByLabel("Name")).toHaveValue("Erin again");
+  await page.getByLabel("Email").fill(uniqueEmail("erin-new"));
+  await expect(page.getByText("An account with this email already exists. Sign in instead.")).toHaveCount(0);
 
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
@@ -46,6 +51,9 @@ test("sign-up and sign-in errors are clear and specific", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText("Email or password is incorrect.")).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByLabel("Password")).toHaveValue("wrong-password");
+  await page.getByLabel("Password").fill("erin-password-1");
+  await expect(page.getByText("Email or password is incorrect.")).toHaveCount(0);
 });
 
 test("preferences save, and a bad value gets a field error and changes nothing", async ({ page }) => {

@@ -29,6 +29,13 @@ test("anonymous visitors are sent to sign in, and anonymous API calls get 401", 
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin$/);
   const prefs = await trpcCall(page, "preferences.get", undefined, "query");
   expect(prefs.status).toBe(401);
+  // The whole path and query come back, not just the section.
+  await page.goto("/admin/messages?from=2026-01-01");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin%2Fmessages%3Ffrom%3D2026-01-01$/);
+  await page.getByLabel("Email").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill(E2E_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin\/messages\?from=2026-01-01$/);
 });
 
 test("user A cannot read or change user B's data through the API (IDOR)", async ({ browser }) => {

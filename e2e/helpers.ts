@@ -32,3 +32,37 @@ export async function trpcCall(page: Page, path: string, input: unknown, kind: "
       : await page.request.post(`/api/trpc/${path}`, { data: body, headers: { "content-type": "application/json" } });
   return { status: response.status(), body: await response.json() };
 }
+
+/** A live page's stream is open and has said "ready": a change from now on reaches the page without a reload. */
+export async function expectLive(page: Page) {
+  await expect(page.getByTestId("live-status")).toHaveAttribute("data-state", "live");
+}
+
+/**
+ * Goes to `path` and waits until the page's requests have settled for half a second. Playwright's
+ * "networkidle" never comes on a live page (its event stream stays open), so the stream is left out.
+ */
+export async function gotoSettled(page: Page, path: string) {
+  const inFlight = new Set<unknown>();
+  const isStream = (url: string) => /\/api\/trpc\/(live\.mine|admin\.live)\b/.test(url);
+  let lastChange = Date.now();
+  const started = (request: { url(): string }) => {
+    if (isStream(request.url())) return;
+    inFlight.add(request);
+    lastChange = Date.now();
+  };
+  const ended = (request: unknown) => {
+    if (inFlight.delete(request)) lastChange = Date.now();
+  };
+  page.on("request", started);
+  page.on("requestfinished", ended);
+  page.on("requestfailed", ended);
+  try {
+    await page.goto(path);
+    await expect.poll(() => inFlight.size === 0 && Date.now() - lastChange >= 500, { intervals: [100], timeout: 20_000 }).toBe(true);
+  } finally {
+    page.off("request", started);
+    page.off("requestfinished", ended);
+    page.off("requestfailed", ended);
+  }
+}

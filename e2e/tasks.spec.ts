@@ -24,6 +24,11 @@ test("a user adds a task, gets a clear error for a blank title, and completes th
   await expect(page.getByText("Send the invoice")).toHaveClass(/line-through/);
   await expect(task.getByTestId("task-completed")).toHaveText(" · completed");
 
+  // Done by mistake: reopened, it is open (and editable) again.
+  await task.getByRole("button", { name: "Reopen Send the invoice" }).click();
+  await expect(task.getByRole("button", { name: "Done" })).toBeVisible();
+  await expect(page.getByText("Send the invoice")).not.toHaveClass(/line-through/);
+
   // Deleting it (which also cancels a reminder still waiting) empties the list.
   await task.getByRole("button", { name: "Delete Send the invoice" }).click();
   await expect(page.getByText("No tasks yet. Add one above.")).toBeVisible();

@@ -1,12 +1,12 @@
 import { Dashboard } from "@/components/admin/dashboard";
-import { HydrateClient, prefetch, trpc } from "@/app/_trpc/prefetch";
+import { HydrateClient } from "@/app/_trpc/prefetch";
 import { requireAdmin } from "@/server/auth/guards";
 
 export const metadata = { title: "Dashboard · Admin · BuildOS SMS" };
 
 export default async function AdminDashboardPage() {
   await requireAdmin("/admin");
-  await prefetch(trpc.admin.dashboard.queryOptions({ days: 7 }));
+  // Not prefetched: its days are in the browser's time zone, which only the browser knows.
   return (
     <HydrateClient>
       <div className="space-y-6">

@@ -1,7 +1,9 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
+import { useState, useSyncExternalStore, type ReactNode } from "react";
+import { browserTimeZone } from "@/common/time-zones";
+import { TimeZonePicker } from "../settings/time-zone-picker";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "../trpc/client";
 import { Card } from "../ui/card";
@@ -44,10 +46,24 @@ function DailyBars({ data, children }: { data: { label: string }[]; children: Re
   );
 }
 
+const noSubscription = () => () => {};
+
 export function Dashboard() {
   const trpc = useTRPC();
   const [days, setDays] = useState<Days>(7);
-  const summary = useQuery({ ...trpc.admin.dashboard.queryOptions({ days }), placeholderData: keepPreviousData });
+  // Days are the admin's: the browser's zone unless they pick another (unknown while rendering
+  // on the server, so the figures load once the page runs in the browser).
+  const browserZone = useSyncExternalStore(
+    noSubscription,
+    () => browserTimeZone() ?? "Etc/UTC",
+    () => null,
+  );
+  const [chosenZone, setChosenZone] = useState<string | null>(null);
+  const timeZone = chosenZone ?? browserZone;
+  const summary = useQuery({
+    ...trpc.admin.dashboard.queryOptions(timeZone ? { days, timeZone } : skipToken),
+    placeholderData: keepPreviousData,
+  });
 
   const picker = (
     <div role="group" aria-label="Period" className="inline-flex rounded-md ring-1 ring-slate-300">
@@ -65,6 +81,18 @@ export function Dashboard() {
     </div>
   );
 
+  const zonePicker = timeZone ? (
+    <div className="w-full max-w-sm">
+      <TimeZonePicker
+        label="Days in"
+        name="dashboardTimeZone"
+        value={timeZone}
+        onChange={setChosenZone}
+        hint={timeZone === browserZone ? "Your browser's time zone." : "Not your browser's time zone."}
+      />
+    </div>
+  ) : null;
+
   if (summary.isPending) return <Loading label="Loading the dashboard…" />;
   if (summary.isError) return <Alert>Could not load the dashboard: {summary.error.message}</Alert>;
   const s = summary.data;
@@ -73,12 +101,14 @@ export function Dashboard() {
 
   return (
     <div className="space-y-6" aria-busy={summary.isFetching}>
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-slate-600">
-          {shortDay(s.from)} – {shortDay(s.to)} (UTC days; today so far included)
-        </p>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        {zonePicker}
         {picker}
       </div>
+      <p className="text-sm text-slate-600" data-testid="dashboard-days">
+        {shortDay(s.from)} – {shortDay(s.to)}: days from midnight to midnight in {s.timeZone}, today so far included.
+        {s.hourlyEdges ? " This zone is off UTC by part of an hour, and texts are counted by the UTC hour they were requested in, so a day's first or last minutes may count with the day next to it." : ""}
+      </p>
 
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Figure label="Requested" value={count(s.totals.requested)} />
@@ -89,14 +119,18 @@ export function Dashboard() {
         <Figure label="Failed" value={count(s.totals.failed)} />
         <Figure label="Skipped" value={count(s.totals.skipped)} />
         <Figure label="In flight" value={count(s.totals.inFlight)} hint={`cancelled: ${count(s.totals.cancelled)}`} />
-        <Figure label="Median to delivery" value={duration(s.latencySeconds.p50)} hint={`p90 ${duration(s.latencySeconds.p90)}`} />
+        <Figure
+          label="Median time to delivery"
+          value={duration(s.latencySeconds.p50)}
+          hint={`p90 ${duration(s.latencySeconds.p90)}; from when each text was due to go (its send time, or the end of quiet hours)`}
+        />
         <Figure label="Verified users" value={count(s.people.verified)} hint={`opted out: ${count(s.people.optedOut)}`} />
         <Figure label="Estimated cost" value={money(s.cost.estimated, s.cost.unit)} hint={`fetched prices: ${money(s.cost.known, s.cost.unit)}`} />
       </dl>
 
       <ChartCard
         title="Texts per day"
-        description="By the day they were requested."
+        description={`By the day they were requested, midnight to midnight in ${s.timeZone}.`}
         summary={`Texts per day from ${shortDay(s.from)} to ${shortDay(s.to)}: ${count(s.totals.requested)} requested, ${count(s.totals.delivered)} delivered.`}
         chart={
           <DailyBars data={daily}>
@@ -123,6 +157,7 @@ export function Dashboard() {
 
       <ChartCard
         title="Opt-outs and opt-ins per day"
+        description={`By the day they happened, midnight to midnight in ${s.timeZone}.`}
         summary={`Opt-outs: ${count(daily.reduce((n, d) => n + d.optOuts, 0))}, opt-ins: ${count(daily.reduce((n, d) => n + d.optIns, 0))} in the period.`}
         chart={
           <DailyBars data={daily}>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { PASSWORD_MIN_LENGTH } from "@/common/limits";
 import type { AuthFormState } from "@/server/auth/password-forms";
 import { Button } from "../ui/button";
@@ -20,9 +20,29 @@ const initialState: AuthFormState = { errors: {}, values: {} };
  */
 export function AuthForm({ mode, action, next }: { mode: Mode; action: AuthAction; next?: string }) {
   const [state, formAction, pending] = useActionState(action, initialState);
-  const { errors, values } = state;
+  const { values } = state;
+  // Fields edited since this answer came: their errors (and the form's) are stale and go.
+  const [edited, setEdited] = useState<{ answer: AuthFormState; fields: ReadonlySet<string> }>({ answer: state, fields: new Set() });
+  const stale = edited.answer === state ? edited.fields : new Set<string>();
+  const errors = Object.fromEntries(
+    Object.entries(state.errors).filter(([field]) => !stale.has(field) && !(field === "form" && stale.size > 0)),
+  ) as AuthFormState["errors"];
+
+  function onEdit(event: FormEvent<HTMLFormElement>) {
+    const name = (event.target as HTMLInputElement).name;
+    if (name) setEdited({ answer: state, fields: new Set([...stale, name]) });
+  }
+
+  // With scripts, submit without React's automatic form reset, so what was typed (the password
+  // too) stays in the boxes when the answer is an error. Without scripts the form posts as usual.
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(() => formAction(form));
+  }
+
   return (
-    <form action={formAction} noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} onChange={onEdit} noValidate className="space-y-4">
       {errors.form ? <Alert>{errors.form}</Alert> : null}
       {next ? <input type="hidden" name="next" value={next} /> : null}
       {mode === "sign-up" ? (

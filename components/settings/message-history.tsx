@@ -89,8 +89,8 @@ function Timeline({ id, messageId, timeZone }: { id: string; messageId: string; 
       .filter((e) => e.applied)
       .map((e, i) =>
         e.status === "scheduled" && e.heldUntil
-          ? { key: `held-${i}`, what: `Held (${HOLD_WORDS[e.holdReason ?? "scheduled"]}) until`, at: e.heldUntil, by: EVENT_SOURCE_WORDS[e.source] }
-          : { key: `${e.status}-${i}`, what: EVENT_WORDS[e.status] ?? e.status, at: e.createdAt, by: EVENT_SOURCE_WORDS[e.source] },
+          ? { key: `held-${i}`, what: HOLD_WORDS[e.holdReason ?? "scheduled"], at: e.heldUntil, by: EVENT_SOURCE_WORDS[e.source] }
+          : { key: `${e.status}-${i}`, what: EVENT_WORDS[e.status] ?? `Now ${e.status.replaceAll("_", " ")}`, at: e.createdAt, by: EVENT_SOURCE_WORDS[e.source] },
       ),
   ];
   return (
@@ -98,7 +98,7 @@ function Timeline({ id, messageId, timeZone }: { id: string; messageId: string; 
       {steps.map((step) => (
         <li key={step.key} className="text-slate-700">
           <span className="font-medium text-slate-900">{step.what}</span> <LocalTime date={step.at} timeZone={timeZone} />
-          {step.by ? <span className="text-slate-600"> · {step.by}</span> : null}
+          {step.by ? <span className="text-slate-600">, {step.by}</span> : null}
         </li>
       ))}
     </ol>

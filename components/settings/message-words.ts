@@ -36,8 +36,9 @@ export const STATUS_TONE: Record<Status, string> = {
 
 /** Timeline steps: Twilio's and our statuses as they happened. */
 export const EVENT_WORDS: Record<string, string> = {
-  accepted: "Accepted",
-  queued: "Queued",
+  pending: "Waiting to send",
+  accepted: "Accepted by Twilio",
+  queued: "About to send",
   scheduled: "Scheduled",
   sending: "Sending",
   sent: "Sent",
@@ -48,20 +49,20 @@ export const EVENT_WORDS: Record<string, string> = {
   canceled: "Cancelled",
   cancelled: "Cancelled",
   skipped: "Not sent",
-  unknown: "Outcome unclear",
+  unknown: "Checking with Twilio",
 };
 
-/** Who reported each step. */
+/** Who reported each step, as the end of "Delivered 3:05 PM, …". */
 export const EVENT_SOURCE_WORDS: Record<Source, string> = {
-  api: "our request to Twilio",
-  callback: "reported by Twilio",
-  reconcile: "checked with Twilio later",
-  system: "our text service",
-  admin: "an admin",
+  api: "as Twilio answered our request",
+  callback: "as Twilio reported",
+  reconcile: "when we checked with Twilio",
+  system: "by our text service",
+  admin: "by an admin",
 };
 
-/** Why a text was held before sending. */
+/** A hold in the timeline: "Held for your quiet hours, until 8:00 AM". */
 export const HOLD_WORDS: Record<"scheduled" | "quiet_hours", string> = {
-  scheduled: "its send time",
-  quiet_hours: "your quiet hours",
+  scheduled: "Held until its send time,",
+  quiet_hours: "Held for your quiet hours, until",
 };

@@ -84,7 +84,9 @@ export function PhoneCard({
       </div>
     ) : pendingCode && phone && !editing ? (
       <CodeForm
-        key={status.dataUpdatedAt}
+        // A fresh form (typed code gone) for a new code only: the page reads the status again on
+        // every live change, and a code being typed must survive that. The countdowns follow `since`.
+        key={`${phone.e164}:${sendCode.submittedAt}`}
         display={phone.display}
         expiresInSeconds={pendingCode.expiresInSeconds}
         resendInSeconds={pendingCode.resendInSeconds}

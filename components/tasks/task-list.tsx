@@ -22,6 +22,7 @@ export function TaskList() {
   const complete = useMutation(trpc.tasks.complete.mutationOptions({ onSuccess: invalidate }));
   // Deleting a task also cancels its reminder that has not left yet (server/tasks/service.ts).
   const remove = useMutation(trpc.tasks.delete.mutationOptions({ onSuccess: invalidate }));
+  const reopen = useMutation(trpc.tasks.reopen.mutationOptions({ onSuccess: invalidate }));
   const [editing, setEditing] = useState<string | null>(null);
   const errors = fieldErrors(create.error);
 
@@ -102,7 +103,16 @@ export function TaskList() {
                         </p>
                       </div>
                       <div className="flex gap-2">
-                        {task.completedAt ? null : (
+                        {task.completedAt ? (
+                          <Button
+                            variant="secondary"
+                            pending={reopen.isPending && reopen.variables?.id === task.id}
+                            onClick={() => reopen.mutate({ id: task.id })}
+                            aria-label={`Reopen ${task.title}`}
+                          >
+                            Reopen
+                          </Button>
+                        ) : (
                           <>
                             <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
                               Edit
@@ -134,6 +144,7 @@ export function TaskList() {
         </InfiniteQueryList>
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
         {remove.isError ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+        {reopen.isError ? <Alert>{errorMessage(reopen.error)}</Alert> : null}
       </Card>
     </div>
   );

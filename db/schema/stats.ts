@@ -3,14 +3,18 @@ import { users } from "./auth";
 import { optOutSource, smsCategory, smsSkipReason, smsStatus } from "./enums";
 
 /**
- * Messages per UTC day (of their request) and per dashboard dimension, so the admin dashboard
- * reads a few thousand rows instead of aggregating a million messages. Past days are rebuilt
- * by the stats cron (late callbacks change yesterday's figures); today is aggregated live.
+ * Messages per UTC hour of their request (`day` + `hour`) and per dashboard dimension, so the
+ * admin dashboard reads a few thousand rows instead of aggregating a million messages, and can
+ * count days in any time zone the admin chooses (hours regroup into that zone's days). Past UTC
+ * days are rebuilt by the stats cron (late callbacks change yesterday's figures); today is
+ * aggregated live.
  */
 export const smsStatsDaily = pgTable(
   "sms_stats_daily",
   {
     day: date({ mode: "string" }).notNull(),
+    /** 0–23: the UTC hour of `day`. */
+    hour: smallint().notNull().default(0),
     templateId: uuid(),
     category: smsCategory().notNull(),
     status: smsStatus().notNull(),
@@ -29,18 +33,19 @@ export const smsStatsDaily = pgTable(
 );
 
 /**
- * Request-to-delivery latencies per UTC day as a histogram (bucket → count), so percentiles
- * over any range of days add up. Buckets: whole seconds below 10 minutes, then minutes below an
- * hour, then hours below a day, then one overflow bucket (`latencyBucketSql`).
+ * Time to delivery — from when a text was due to be sent to its delivery (server/dashboard/aggregate.ts)
+ * — per UTC hour of request as a histogram (bucket → count), so percentiles over any range add
+ * up. Buckets: `latencyBucketSql`.
  */
 export const smsLatencyDaily = pgTable(
   "sms_latency_daily",
   {
     day: date({ mode: "string" }).notNull(),
+    hour: smallint().notNull().default(0),
     bucket: smallint().notNull(),
     messages: integer().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.day, t.hour, t.bucket] })],
 );
 
 /** Every opt-out and opt-in, whatever its source, for the dashboard's per-day figures and the user's history. */

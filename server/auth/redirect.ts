@@ -1,6 +1,21 @@
 export const DEFAULT_AFTER_SIGN_IN = "/settings/sms";
 
 /**
+ * The page a request asked for (path and query), set by proxy.ts on every page request after
+ * dropping any a client sent: a sign-in redirect from a layout, which cannot know its page,
+ * comes back to the whole path. (Sign-in still passes it through safeRedirectPath.)
+ */
+export const REQUESTED_PAGE_HEADER = "x-buildos-requested-page";
+
+/** Path and query of a page request, without Next's own `_rsc` cache-busting parameter. */
+export function requestedPage(url: URL): string {
+  const query = new URLSearchParams(url.search);
+  query.delete("_rsc");
+  const search = query.toString();
+  return `${url.pathname}${search ? `?${search}` : ""}`;
+}
+
+/**
  * Where to send a user after signing in: `next` if it names a page of this site, else the
  * default. `next` is resolved the way a browser would resolve it against PUBLIC_URL (so
  * backslashes, tabs and newlines count as they do there: `/\evil.test` is another host) and

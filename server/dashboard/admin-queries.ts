@@ -1,19 +1,28 @@
-import { inArray, sql } from "drizzle-orm";
+import { inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { canonicalTimeZone } from "@/common/time-zones";
 import { column, queryRows } from "@/db/raw-rows";
 import { smsTemplates } from "@/db/schema";
 import { plainFailureReason } from "../sms/error-reasons";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { refusalCounts } from "../verification/refusals";
 import { latencyRowsSql, statsRowsSql } from "./aggregate";
+import { dashboardDays, offsetSplitsHours } from "./days";
 import { histogramQuantile } from "./latency-buckets";
 import { utcDayStart } from "./rollup";
 
 export const DASHBOARD_RANGES = [7, 30, 90] as const;
 export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 
-/** The dashboard's period: the last 7, 30 or 90 days. */
-export const dashboardQuerySchema = z.object({ days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d))) }).strict();
+/** The dashboard's period (the last 7, 30 or 90 days) and whose days they are. */
+export const dashboardInputSchema = z
+  .object({
+    days: z.union(DASHBOARD_RANGES.map((d) => z.literal(d)), { message: "Choose 7, 30 or 90 days" }),
+    /** Whose days: midnight to midnight in this zone (the page sends the browser's unless the admin picks one). */
+    timeZone: z.string().max(64).refine((zone) => canonicalTimeZone(zone) === zone, "Choose a time zone from the list"),
+  })
+  .strict();
+type DashboardInput = z.infer<typeof dashboardInputSchema>;
 
 const DAY_MS = 86_400_000;
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
@@ -41,53 +50,63 @@ const optChangeRow = z.object({ day: z.string(), kind: z.enum(["opt_out", "opt_i
 const peopleRow = z.object({ verified: count, opted_out: count });
 
 /**
- * Every dashboard figure for the last `days` UTC days (today included), in five round trips:
- * closed days come from the stats rollup, today is aggregated live by the same SQL.
+ * Every dashboard figure for the last `days` days in the admin's `timeZone` (today included), in
+ * five round trips: closed UTC days come from the stats rollup, today (UTC) is aggregated live by
+ * the same SQL; both are per UTC hour, regrouped here into the zone's days.
  */
-export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input: { days: DashboardRange }, now = new Date()) {
-  const today = utcDayStart(now);
-  const from = new Date(today.getTime() - (input.days - 1) * DAY_MS);
-  const tomorrow = new Date(today.getTime() + DAY_MS);
-  const inRange = sql`day >= ${isoDay(from)}::date and day < ${isoDay(today)}::date`;
+export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input: DashboardInput, now = new Date()) {
+  const window = dashboardDays(input.days, input.timeZone, now);
+  const liveFrom = utcDayStart(now);
+  const liveTo = new Date(Math.max(window.end.getTime(), liveFrom.getTime() + DAY_MS));
+  const zone = input.timeZone;
+  // Rollup rows of the UTC days the window touches, then today's live rows; each row's hour as an
+  // instant, kept when it falls in the window, and dated in the admin's zone.
+  const inWindow = (rows: SQL) => sql`
+    select (at at time zone ${zone})::date as local_day, x.* from (
+      select ((h.day + h.hour * interval '1 hour') at time zone 'UTC') as at, h.* from (${rows}) h
+    ) x
+    where at >= ${window.from.toISOString()}::timestamptz and at < ${window.end.toISOString()}::timestamptz`;
+  const rolledUp = sql`day >= ${isoDay(utcDayStart(window.from))}::date and day < ${isoDay(liveFrom)}::date`;
 
   // Four independent reads: on PostgreSQL they run side by side on pooled connections.
   const [grouped, latency, optChanges, [people]] = await Promise.all([
     queryRows(
     db,
     sql`
-    with r as (
-      select day, template_id, category, status, skip_reason, error_code, price_unit, messages, sent, segments,
+    with r as (${inWindow(sql`
+      select day, hour, template_id, category, status, skip_reason, error_code, price_unit, messages, sent, segments,
              priced_messages, priced_segments, cost
-      from sms_stats_daily where ${inRange}
+      from sms_stats_daily where ${rolledUp}
       union all
-      ${statsRowsSql(today, tomorrow)}
-    )
+      ${statsRowsSql(liveFrom, liveTo)}`)})
     select case when grouping(r.status, r.skip_reason, r.price_unit) = 0 then 'status'
-                when grouping(r.day, r.status) = 0 then 'day'
+                when grouping(r.local_day, r.status) = 0 then 'day'
                 when grouping(r.error_code) = 0 then 'error'
                 else 'template' end as kind,
-           r.day::text as day, r.template_id, r.status::text as status, r.skip_reason::text as skip_reason,
+           r.local_day::text as day, r.template_id, r.status::text as status, r.skip_reason::text as skip_reason,
            r.error_code, r.price_unit,
            sum(r.messages)::int as messages, sum(r.sent)::int as sent, sum(r.segments)::int as segments,
            sum(r.priced_segments)::int as priced_segments, sum(r.cost)::numeric(14, 5) as cost
     from r
-    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.day, r.status), (r.error_code), (r.template_id))`,
+    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.local_day, r.status), (r.error_code), (r.template_id))`,
     groupedRow,
     ),
     queryRows(
     db,
     sql`
-    select bucket, sum(messages)::int as messages from (
-      select bucket, messages from sms_latency_daily where ${inRange}
+    select bucket, sum(messages)::int as messages from (${inWindow(sql`
+      select day, hour, bucket, messages from sms_latency_daily where ${rolledUp}
       union all
-      select bucket, messages from (${latencyRowsSql(today, tomorrow)}) live
-    ) l group by bucket`,
+      select day, hour, bucket, messages from (${latencyRowsSql(liveFrom, liveTo)}) live`)}) l
+    group by bucket`,
     latencyRow,
     ),
     queryRows(
     db,
-    sql`select (created_at at time zone 'UTC')::date::text as day, kind, count(*)::int as changes
-        from sms_opt_changes where created_at >= ${from.toISOString()}::timestamptz group by 1, 2 order by 1`,
+    sql`select (created_at at time zone ${zone})::date::text as day, kind, count(*)::int as changes
+        from sms_opt_changes
+        where created_at >= ${window.from.toISOString()}::timestamptz and created_at < ${window.end.toISOString()}::timestamptz
+        group by 1, 2 order by 1`,
     optChangeRow,
     ),
     queryRows(
@@ -99,7 +118,7 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
     ),
   ]);
 
-  const summary = shapeSummary({ days: input.days, from, today, grouped, latency, optChanges, people });
+  const summary = shapeSummary({ days: input.days, localDays: window.days, grouped, latency, optChanges, people });
   const topIds = summary.topTemplates.map((t) => t.templateId);
   const names = topIds.length
     ? await db.select({ id: smsTemplates.id, key: smsTemplates.key, name: smsTemplates.name }).from(smsTemplates).where(inArray(smsTemplates.id, topIds))
@@ -107,15 +126,17 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
   const byId = new Map(names.map((t) => [t.id, t]));
   return {
     ...summary,
-    verificationRefusals: await refusalCounts(db, from, tomorrow),
+    verificationRefusals: await refusalCounts(db, window.from, window.end),
+    timeZone: zone,
+    /** The zone is off UTC by part of an hour: a day's edges are counted by whole UTC hours. */
+    hourlyEdges: offsetSplitsHours(zone, now),
     topTemplates: summary.topTemplates.map((t) => ({ ...t, key: byId.get(t.templateId)?.key ?? null, name: byId.get(t.templateId)?.name ?? null })),
   };
 }
 
 function shapeSummary(parts: {
   days: DashboardRange;
-  from: Date;
-  today: Date;
+  localDays: string[];
   grouped: Array<z.output<typeof groupedRow>>;
   latency: Array<z.output<typeof latencyRow>>;
   optChanges: Array<z.output<typeof optChangeRow>>;
@@ -144,10 +165,7 @@ function shapeSummary(parts: {
   const count = (status: string) => byStatus.get(status) ?? 0;
   const finished = FINISHED_AT_TWILIO.reduce((sum, status) => sum + count(status), 0);
 
-  const series = new Map<string, Record<string, number>>();
-  for (let t = parts.from.getTime(); t <= parts.today.getTime(); t += DAY_MS) {
-    series.set(new Date(t).toISOString().slice(0, 10), {});
-  }
+  const series = new Map<string, Record<string, number>>(parts.localDays.map((day) => [day, {}]));
   for (const row of parts.grouped.filter((r) => r.kind === "day")) {
     const day = series.get(row.day!) ?? {};
     day[row.status!] = (day[row.status!] ?? 0) + n(row.messages);
@@ -165,8 +183,8 @@ function shapeSummary(parts: {
 
   return {
     days: parts.days,
-    from: parts.from.toISOString().slice(0, 10),
-    to: parts.today.toISOString().slice(0, 10),
+    from: parts.localDays[0]!,
+    to: parts.localDays[parts.localDays.length - 1]!,
     totals: {
       requested,
       sent,

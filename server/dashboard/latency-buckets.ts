@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 
 /**
- * Histogram buckets for request-to-delivery time: whole seconds below 2 minutes, 10 seconds
+ * Histogram buckets for time to delivery (from when a text was due, see aggregate.ts): whole seconds below 2 minutes, 10 seconds
  * below 10 minutes, minutes below an hour, hours below a day, then one overflow bucket: at most
  * 242 rows per day in the rollup (the 90-day dashboard reads them all), exact where texts
  * usually land. The SQL and the inverse below are the one definition of the buckets; changing

@@ -26,10 +26,10 @@ export async function rebuildDailyStats(db: DbOrTx, range: { fromDay: Date; toDa
     await executeRows(tx, sql`delete from sms_latency_daily where day >= ${isoDay(from)}::date and day < ${isoDay(to)}::date`);
     await executeRows(
       tx,
-      sql`insert into sms_stats_daily (day, template_id, category, status, skip_reason, error_code, price_unit,
+      sql`insert into sms_stats_daily (day, hour, template_id, category, status, skip_reason, error_code, price_unit,
             messages, sent, segments, priced_messages, priced_segments, cost) ${statsRowsSql(from, to)}`,
     );
-    await executeRows(tx, sql`insert into sms_latency_daily (day, bucket, messages) ${latencyRowsSql(from, to)}`);
+    await executeRows(tx, sql`insert into sms_latency_daily (day, hour, bucket, messages) ${latencyRowsSql(from, to)}`);
   });
   return { days: Math.round((to.getTime() - from.getTime()) / DAY_MS) };
 }

@@ -1,3 +1,4 @@
+import { CANCELLED_REASON, UNKNOWN_REASON } from "@/common/message-reasons";
 import type { smsSkipReason, smsStatus } from "@/db/schema";
 import { plainFailureReason } from "../sms/error-reasons";
 
@@ -19,7 +20,8 @@ const SKIP_WORDS: Record<SkipReason, string> = {
 };
 
 /**
- * The reason shown beside a skipped, failed or undelivered text, or null for the others. A
+ * The reason shown beside a text that was not delivered (skipped, failed, undelivered,
+ * cancelled, or its outcome not known yet), or null for the others. A
  * failure's reason is the plain-words one the pipeline recorded (server/sms/error-reasons.ts),
  * or read from its Twilio code for rows recorded without one.
  */
@@ -30,8 +32,9 @@ export function plainReason(message: {
   failReason: string | null;
 }): string | null {
   if (message.status === "skipped") return message.skipReason ? SKIP_WORDS[message.skipReason] : "It was not needed any more.";
-  // A reminder the task service (or the send path) called off because its task changed.
-  if (message.status === "cancelled") return message.skipReason ? SKIP_WORDS[message.skipReason] : null;
+  if (message.status === "unknown") return UNKNOWN_REASON;
+  // A reminder the task service (or the send path) called off because its task changed says why.
+  if (message.status === "cancelled") return message.skipReason ? SKIP_WORDS[message.skipReason] : CANCELLED_REASON;
   if (message.status !== "failed" && message.status !== "undelivered") return null;
   return message.failReason ?? plainFailureReason(message.errorCode) ?? "The carrier did not say why.";
 }

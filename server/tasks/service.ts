@@ -1,4 +1,4 @@
-import { and, count, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { tasks, users, type taskCompletedVia } from "@/db/schema";
 import { MAX_TASKS_PER_USER } from "@/common/limits";
@@ -60,6 +60,21 @@ export async function completeTask({ db, actor, jobs }: ServiceContext<UserActor
   if (!done) throw new DomainError("NOT_FOUND", "Task not found or already completed");
   await stopCancelledRuns(jobs, done.cancelled);
   return done.task;
+}
+
+/**
+ * Opens a completed task again (a "Done" clicked by mistake): it is listed as open, can be
+ * edited, and gets its reminder if its due time is still ahead (the reminder sweep skips only
+ * completed tasks, and its dedupe key keeps a reminder already sent from going twice).
+ */
+export async function reopenTask({ db, actor }: ServiceContext<UserActor>, id: string) {
+  const [task] = await db
+    .update(tasks)
+    .set({ completedAt: null, completedVia: null })
+    .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId), isNotNull(tasks.completedAt)))
+    .returning();
+  if (!task) throw new DomainError("NOT_FOUND", "Task not found or not completed");
+  return task;
 }
 
 /**

@@ -3,6 +3,7 @@ import { env } from "../config/env";
 import { db } from "../db";
 import { clientAddress } from "../http/client-address";
 import { appJobs } from "../jobs/inngest-client";
+import { liveHub } from "../live/hub";
 import { requestLogger } from "../logger";
 import { appVerificationDeps } from "../verification/app-verification-deps";
 
@@ -19,6 +20,8 @@ export async function createContext({ headers }: { headers: Headers }) {
     log,
     headers,
     verification: appVerificationDeps(clientAddress(headers, env().TRUST_PROXY)),
+    /** The process's LISTEN on the database's change announcements (live pages). */
+    live: liveHub(),
   };
 }
 

@@ -19,6 +19,15 @@ function publicMessage(error: TRPCError, message: string): string {
 
 export const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  sse: {
+    // A comment every 15 s keeps proxies from closing an idle stream; the client reconnects when
+    // it hears nothing for 40 s (a stream dead without a close, e.g. a vanished network).
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+    // No stream lives forever: after 15 minutes the server ends it and the client opens a new one
+    // (which re-checks the session and role), so a revoked admin stops hearing changes.
+    maxDurationMs: 15 * 60_000,
+  },
   errorFormatter({ shape, error }) {
     const domain = error.cause instanceof DomainError ? error.cause : undefined;
     const fieldErrors = error.cause instanceof z.ZodError ? z.flattenError(error.cause).fieldErrors : undefined;

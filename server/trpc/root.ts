@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "./procedures";
 import { adminRouter } from "./routers/admin";
+import { liveRouter } from "./routers/live";
 import { messagesRouter } from "./routers/messages";
 import { preferencesRouter } from "./routers/preferences";
 import { sessionRouter } from "./routers/session";
@@ -13,6 +14,7 @@ export const appRouter = router({
   messages: messagesRouter,
   tasks: tasksRouter,
   admin: adminRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,7 @@ import { column, queryRows } from "@/db/raw-rows";
 import { optOutSource, userRole } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
-import { phoneSearchTerm } from "./phone-search";
+import { escapeLike, phoneSearchTerm } from "./phone-search";
 
 const USERS_PAGE_SIZE = 25;
 
@@ -92,7 +92,3 @@ export async function searchUsersForAdmin({ db }: ServiceContext<AdminActor>, qu
   return { items, nextCursor: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
 
-/** `%` and `_` typed by the admin are literal characters, not wildcards. */
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}

@@ -13,3 +13,8 @@ export function phoneSearchTerm(text: string): SearchTerm {
   const parsed = parsePhoneNumberFromString(trimmed, "US");
   return parsed?.isPossible() ? { kind: "phone", phone: parsed.number } : { kind: "invalid" };
 }
+
+/** `%` and `_` typed by the admin are literal characters, not wildcards (for ILIKE/LIKE patterns). */
+export function escapeLike(text: string) {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/server/auth/auth";
 import type { JobSender } from "@/server/jobs/define";
+import type { LiveHub } from "@/server/live/hub";
 import { logger } from "@/server/logger";
 import type { Context } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
@@ -41,13 +42,18 @@ export function testContext(
     log: logger.child({ test: true }),
     headers: new Headers(),
     verification: options.verification ?? testVerificationDeps(),
+    live: options.live ?? silentHub,
   };
 }
 
 export interface TestContextOptions {
   freshUser?: () => Promise<SessionUser | null>;
   verification?: VerificationDeps;
+  /** The live-change hub (default: one that never hears anything). */
+  live?: LiveHub;
 }
+
+const silentHub: LiveHub = { subscribe: async () => () => {} };
 
 /** A tRPC caller with the real routers and middleware, as `user` (or anonymous). */
 export function callerFor(db: Db, user: SessionUser | null, jobs?: JobSender, options?: TestContextOptions) {

@@ -8,7 +8,7 @@ export default async function TestSendPage() {
   await requireAdmin("/admin/test-send");
   await Promise.all([
     prefetch(trpc.admin.templates.list.queryOptions()),
-    prefetch(trpc.admin.users.queryOptions({ search: undefined, textableOnly: true, limit: 50 })),
+    prefetch(trpc.admin.users.queryOptions({ search: undefined, limit: 50 })),
   ]);
   return (
     <HydrateClient>

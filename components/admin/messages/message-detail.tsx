@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTRPC } from "../../trpc/client";
 import { errorMessage } from "../../trpc/errors";
 import { Button } from "../../ui/button";
@@ -12,7 +12,7 @@ import { Alert, Empty, Loading } from "../../ui/states";
 import { Table, Td } from "../../ui/table";
 import { StatusBadge } from "../status-badge";
 import { DurableRuns } from "./durable-runs";
-import { CATEGORIES, EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
+import { CATEGORIES, EVENT_SOURCES, HOLD_REASONS, STATUS_WORDS, statusReason, words } from "../words";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -25,17 +25,34 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 
 const when = (date: Date | null) => (date ? <LocalTime date={date} /> : "–");
 
+/** Says what an action will do before it is done. */
+function Confirm(props: { what: string; yes: string; no: string; pending: boolean; onYes: () => void; onNo: () => void }) {
+  return (
+    <div role="alertdialog" aria-label="Confirm" aria-describedby="confirm-what" className="mb-4 space-y-3 rounded-md bg-amber-50 p-3 ring-1 ring-amber-200">
+      <p id="confirm-what" className="text-sm text-amber-950">
+        {props.what}
+      </p>
+      <div className="flex flex-wrap gap-2">
+        <Button variant="danger" pending={props.pending} onClick={props.onYes}>
+          {props.yes}
+        </Button>
+        <Button variant="secondary" disabled={props.pending} onClick={props.onNo}>
+          {props.no}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 export function MessageDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const message = useQuery({
-    ...trpc.admin.messages.get.queryOptions({ id }),
-    // Live while the text is on its way: polling stops at a final status.
-    refetchInterval: (query) => (query.state.data && TERMINAL_STATUSES.includes(query.state.data.status) ? false : 2_000),
-  });
+  // Live through the admin pages' stream (components/live): it reads again when the text changes.
+  const message = useQuery(trpc.admin.messages.get.queryOptions({ id }));
   const refresh = () => queryClient.invalidateQueries(trpc.admin.messages.pathFilter());
   const cancel = useMutation(trpc.admin.messages.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(trpc.admin.messages.retry.mutationOptions({ onSuccess: refresh }));
+  const [confirming, setConfirming] = useState<"cancel" | "retry" | null>(null);
 
   if (message.isPending) return <Loading label="Loading the message…" />;
   if (message.isError) return <Alert>Could not load the message: {message.error.message}</Alert>;
@@ -50,12 +67,12 @@ export function MessageDetail({ id }: { id: string }) {
           m.actions.cancel || m.actions.retry ? (
             <div className="flex shrink-0 gap-2">
               {m.actions.cancel ? (
-                <Button variant="danger" pending={cancel.isPending} onClick={() => cancel.mutate({ id })}>
+                <Button variant="danger" disabled={confirming !== null} onClick={() => setConfirming("cancel")}>
                   Cancel text
                 </Button>
               ) : null}
               {m.actions.retry ? (
-                <Button pending={retry.isPending} onClick={() => retry.mutate({ id })}>
+                <Button disabled={confirming !== null} onClick={() => setConfirming("retry")}>
                   Retry
                 </Button>
               ) : null}
@@ -64,13 +81,33 @@ export function MessageDetail({ id }: { id: string }) {
         }
       >
         {actionError ? <Alert>{errorMessage(actionError)}</Alert> : null}
+        {confirming === "cancel" && m.actions.cancel ? (
+          <Confirm
+            what="This text will not be sent: it is marked cancelled, and the user never gets it. This cannot be undone."
+            yes="Yes, cancel the text"
+            no="Keep it"
+            pending={cancel.isPending}
+            onYes={() => cancel.mutate({ id }, { onSettled: () => setConfirming(null) })}
+            onNo={() => setConfirming(null)}
+          />
+        ) : null}
+        {confirming === "retry" && m.actions.retry ? (
+          <Confirm
+            what={`A new text with the same words goes to ${m.to ?? "the user's verified number"} now, linked to this one; the user's quiet hours, daily limit and opt-out still apply. This text stays as it is.`}
+            yes="Yes, send it again"
+            no="Not now"
+            pending={retry.isPending}
+            onYes={() => retry.mutate({ id }, { onSettled: () => setConfirming(null) })}
+            onNo={() => setConfirming(null)}
+          />
+        ) : null}
         {retry.data ? (
           <Alert tone="success">
             Retry requested:{" "}
             <Link href={`/admin/messages/${retry.data.messageId}`} className="font-semibold underline">
               open the new text
             </Link>{" "}
-            ({retry.data.status}).
+            ({words(STATUS_WORDS, retry.data.status).toLowerCase()}).
           </Alert>
         ) : null}
         <p className="mb-4 whitespace-pre-wrap break-words rounded-md bg-slate-50 p-3 text-sm text-slate-900 ring-1 ring-slate-200" data-testid="message-body">
@@ -85,7 +122,7 @@ export function MessageDetail({ id }: { id: string }) {
               <span className="font-mono">{m.errorCode}</span> {m.errorMeaning ?? m.errorMessage ?? ""}
             </Row>
           ) : null}
-          {m.failReason ? <Row label="Reason">{m.failReason}</Row> : null}
+          {statusReason(m) ? <Row label="Why">{statusReason(m)}</Row> : null}
           <Row label="User">{m.userEmail}</Row>
           <Row label="To">
             <span className="font-mono">{m.to ?? "no verified number"}</span>
@@ -106,7 +143,7 @@ export function MessageDetail({ id }: { id: string }) {
           <Row label="Price">{m.price ? `${m.price} ${m.priceUnit ?? ""}` : "–"}</Row>
           <Row label="Requested">{when(m.createdAt)}</Row>
           {m.scheduledFor ? <Row label="Scheduled for">{when(m.scheduledFor)}</Row> : null}
-          {m.heldUntil ? <Row label={`Held (${m.holdReason?.replace("_", " ") ?? ""}) until`}>{when(m.heldUntil)}</Row> : null}
+          {m.heldUntil ? <Row label={`Held ${words(HOLD_REASONS, m.holdReason ?? "scheduled")}, until`}>{when(m.heldUntil)}</Row> : null}
           <Row label="Sent">{when(m.sentAt)}</Row>
           <Row label="Delivered">{when(m.deliveredAt)}</Row>
           <Row label="Twilio SID">
@@ -119,7 +156,7 @@ export function MessageDetail({ id }: { id: string }) {
           {m.retryOf ? (
             <Row label="Retry of">
               <Link href={`/admin/messages/${m.retryOf.id}`} className="text-indigo-700 hover:underline">
-                a {m.retryOf.status} text
+                the text it retries ({words(STATUS_WORDS, m.retryOf.status).toLowerCase()})
               </Link>
             </Row>
           ) : null}
@@ -127,7 +164,7 @@ export function MessageDetail({ id }: { id: string }) {
             <Row label="Retried as">
               {m.retries.map((r) => (
                 <Link key={r.id} href={`/admin/messages/${r.id}`} className="mr-2 text-indigo-700 hover:underline">
-                  {r.status} text
+                  a retry ({words(STATUS_WORDS, r.status).toLowerCase()})
                 </Link>
               ))}
             </Row>

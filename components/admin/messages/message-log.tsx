@@ -12,9 +12,8 @@ import { Card } from "../../ui/card";
 import { SelectField, TextField } from "../../ui/field";
 import { LocalTime } from "../../ui/local-time";
 import { PagedResultList } from "../../ui/query-states";
-import { Table, Td } from "../../ui/table";
 import { StatusBadge } from "../status-badge";
-import { CATEGORIES, STATUS_TONE, words } from "../words";
+import { CATEGORIES, STATUS_TONE, STATUS_WORDS, words } from "../words";
 
 type Filters = Omit<inferRouterInputs<AppRouter>["admin"]["messages"]["list"], "cursor" | "limit">;
 
@@ -55,7 +54,9 @@ export function MessageLog() {
           <SelectField label="Status" name="status" defaultValue="">
             <option value="">Any status</option>
             {Object.keys(STATUS_TONE).map((status) => (
-              <option key={status}>{status}</option>
+              <option key={status} value={status}>
+                {words(STATUS_WORDS, status)}
+              </option>
             ))}
           </SelectField>
           <SelectField label="Template" name="templateId" defaultValue="">
@@ -74,9 +75,9 @@ export function MessageLog() {
               </option>
             ))}
           </SelectField>
-          <TextField label="User email or phone" name="recipient" error={errors.recipient} placeholder="ana@example.com or +1 555 0100" />
-          <TextField label="From (day)" name="from" type="date" />
-          <TextField label="To (day, included)" name="to" type="date" />
+          <TextField label="User email or phone" name="recipient" error={errors.recipient} placeholder="part of an email, or a phone number" />
+          <TextField label="From (day)" name="from" type="date" error={errors.from} />
+          <TextField label="To (day, included)" name="to" type="date" error={errors.to} />
           <div className="sm:col-span-2 lg:col-span-3">
             <Button type="submit">Apply filters</Button>
           </div>
@@ -92,30 +93,47 @@ export function MessageLog() {
           inputRefused={Object.keys(errors).length > 0}
         >
           {(items) => (
-            <Table head={["When", "Recipient", "Template", "Status", "Text"]}>
-              {items.map((m) => (
-                <tr key={m.id}>
-                  <Td className="whitespace-nowrap">
-                    <Link href={`/admin/messages/${m.id}`} className="text-indigo-700 hover:underline">
-                      <LocalTime date={m.createdAt} />
-                    </Link>
-                  </Td>
-                  <Td>
-                    <span className="block">{m.userEmail}</span>
-                    <span className="block font-mono text-xs text-slate-500">{m.to ?? "no number"}</span>
-                  </Td>
-                  <Td>
-                    <span className="block font-mono text-xs">{m.templateKey ?? "–"}</span>
-                    <span className="block text-xs text-slate-500">{words(CATEGORIES, m.category)}</span>
-                  </Td>
-                  <Td>
-                    <StatusBadge status={m.status} skipReason={m.skipReason} />
-                    {m.errorCode ? <span className="block font-mono text-xs text-red-700">{m.errorCode}</span> : null}
-                  </Td>
-                  <Td className="max-w-xs truncate">{m.body}</Td>
+            // One table: on a phone each row is a card (status, time, text and recipient all in
+            // view, no sideways scroller); from md up it is an ordinary table.
+            <table className="block w-full text-sm md:table md:min-w-full md:divide-y md:divide-slate-200">
+              <thead className="sr-only md:not-sr-only md:table-header-group">
+                <tr>
+                  {["When", "Recipient", "Template", "Status", "Text"].map((h) => (
+                    <th key={h} scope="col" className="px-3 py-2 text-left font-semibold text-slate-700">
+                      {h}
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </Table>
+              </thead>
+              <tbody className="block space-y-3 md:table-row-group md:space-y-0 md:divide-y md:divide-slate-100">
+                {items.map((m) => (
+                  <tr
+                    key={m.id}
+                    data-testid="log-entry"
+                    className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 rounded-lg p-3 ring-1 ring-slate-200 md:table-row md:rounded-none md:p-0 md:ring-0"
+                  >
+                    <td className="text-slate-700 md:whitespace-nowrap md:px-3 md:py-2">
+                      <Link href={`/admin/messages/${m.id}`} className="text-indigo-700 hover:underline">
+                        <LocalTime date={m.createdAt} />
+                      </Link>
+                    </td>
+                    <td className="col-span-2 row-start-3 min-w-0 text-slate-700 md:px-3 md:py-2">
+                      <span className="block break-words">{m.userEmail}</span>
+                      <span className="block font-mono text-xs text-slate-600">{m.to ?? "no number"}</span>
+                    </td>
+                    <td className="col-span-2 row-start-4 text-slate-700 md:px-3 md:py-2">
+                      <span className="font-mono text-xs md:block">{m.templateKey ?? "–"}</span>
+                      <span className="ml-2 text-xs text-slate-600 md:ml-0 md:block">{words(CATEGORIES, m.category)}</span>
+                    </td>
+                    <td className="col-start-2 row-start-1 text-right text-slate-700 md:px-3 md:py-2 md:text-left">
+                      <StatusBadge status={m.status} skipReason={m.skipReason} />
+                      {m.errorCode ? <span className="block font-mono text-xs text-red-700">{m.errorCode}</span> : null}
+                    </td>
+                    <td className="col-span-2 row-start-2 line-clamp-3 break-words text-slate-900 md:table-cell md:max-w-xs md:truncate md:px-3 md:py-2 md:line-clamp-none">{m.body}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </PagedResultList>
       </Card>

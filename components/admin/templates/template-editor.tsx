@@ -64,6 +64,10 @@ export function TemplateEditor({ initial }: { initial: TemplateDraft }) {
   );
   const mutation = editing ? save : create;
   const errors = fieldErrors(mutation.error);
+  // Read-only from the click until the save is done — for a new template, until its page opens:
+  // an edit typed meanwhile would otherwise be silently lost.
+  const leaving = !editing && create.isSuccess;
+  const busy = mutation.isPending || leaving;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -81,8 +85,8 @@ export function TemplateEditor({ initial }: { initial: TemplateDraft }) {
 
   return (
     <Card title={editing ? "Edit template" : "New template"} description="Every save of a changed body is a new version; sent texts keep theirs.">
-      <form onSubmit={onSubmit} noValidate className="grid gap-6 lg:grid-cols-2" aria-label="Template">
-        <div className="space-y-4">
+      <form onSubmit={onSubmit} noValidate className="grid gap-6 lg:grid-cols-2" aria-label="Template" aria-busy={busy}>
+        <fieldset disabled={busy} className="min-w-0 space-y-4">
           {mutation.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(mutation.error)}</Alert> : null}
           {saved ? <Alert tone="success">{saved}</Alert> : null}
           {editing ? (
@@ -147,11 +151,16 @@ export function TemplateEditor({ initial }: { initial: TemplateDraft }) {
               ))}
             </fieldset>
           ) : null}
-          <Button type="submit" pending={mutation.isPending} disabled={check.errors.length > 0}>
+          <Button type="submit" pending={busy} disabled={check.errors.length > 0}>
             {editing ? "Save" : "Create template"}
           </Button>
-        </div>
-        <BodyPreview check={check} onFixLookalikes={() => setBody(replaceLookalikes(body))} />
+          {leaving ? (
+            <p role="status" className="text-sm text-slate-600">
+              Created. Opening the new template…
+            </p>
+          ) : null}
+        </fieldset>
+        <BodyPreview check={check} onFixLookalikes={() => (busy ? undefined : setBody(replaceLookalikes(body)))} />
       </form>
     </Card>
   );

@@ -13,15 +13,12 @@ import { SelectField, TextField } from "../../ui/field";
 import { LocalTime } from "../../ui/local-time";
 import { Alert, Empty, Loading } from "../../ui/states";
 import { StatusBadge } from "../status-badge";
-import { EVENT_SOURCES, TERMINAL_STATUSES, words } from "../words";
+import { EVENT_SOURCES, OPT_SOURCES, STATUS_WORDS, TERMINAL_STATUSES, statusReason, words } from "../words";
 
-/** The text just sent, polled until it is delivered, failed, cancelled or skipped. */
+/** The text just sent, followed through the admin pages' live stream until it is delivered, failed, cancelled or skipped. */
 function LiveResult({ id }: { id: string }) {
   const trpc = useTRPC();
-  const message = useQuery({
-    ...trpc.admin.messages.get.queryOptions({ id }),
-    refetchInterval: (query) => (query.state.data && TERMINAL_STATUSES.includes(query.state.data.status) ? false : 1_000),
-  });
+  const message = useQuery(trpc.admin.messages.get.queryOptions({ id }));
   if (message.isPending) return <Loading label="Requesting…" />;
   if (message.isError) return <Alert>Could not follow the text: {message.error.message}</Alert>;
   const m = message.data;
@@ -32,19 +29,15 @@ function LiveResult({ id }: { id: string }) {
         <StatusBadge status={m.status} skipReason={m.skipReason} />
         {done ? null : <span className="text-slate-500">following it live…</span>}
       </p>
-      {m.errorCode ? (
-        <Alert>
-          Twilio error {m.errorCode}: {m.errorMeaning ?? m.errorMessage ?? "no description"}
-        </Alert>
-      ) : null}
-      {m.failReason ? <Alert>{m.failReason}</Alert> : null}
+      {m.errorCode ? <p className="font-mono text-xs text-red-700">Twilio error {m.errorCode}</p> : null}
+      {statusReason(m) ? <p data-testid="test-send-reason" className="text-sm text-slate-800">{statusReason(m)}</p> : null}
       <ol className="space-y-1 text-sm">
         {m.events.map((e) => (
           <li key={e.id} className="flex flex-wrap gap-2">
             <span className="text-slate-500">
               <LocalTime date={e.createdAt} />
             </span>
-            <span className="font-medium">{e.status}</span>
+            <span className="font-medium">{words(STATUS_WORDS, e.status)}</span>
             <span className="text-slate-500">by {words(EVENT_SOURCES, e.source)}</span>
           </li>
         ))}
@@ -54,6 +47,13 @@ function LiveResult({ id }: { id: string }) {
       </Link>
     </div>
   );
+}
+
+/** Whether a text to this user would go out, and if not, why (the picker's label). */
+function textingState(u: { phone: string | null; optedOutAt: Date | null; optOutSource: string | null }): string {
+  if (u.optedOutAt) return `opted out (${words(OPT_SOURCES, u.optOutSource)}): will be skipped`;
+  if (!u.phone) return "no verified number: will be skipped";
+  return u.phone;
 }
 
 /** A datetime-local value as the reader's local time. */
@@ -66,7 +66,9 @@ function localDateTime(value: string): Date | undefined {
 export function TestSend() {
   const trpc = useTRPC();
   const [userSearch, setUserSearch] = useState<string | undefined>(undefined);
-  const users = useQuery(trpc.admin.users.queryOptions({ search: userSearch, textableOnly: true, limit: 50 }));
+  // Everyone, not only the textable: a text to an opted-out or unverified user shows the skip
+  // (and its reason) that would happen for real.
+  const users = useQuery(trpc.admin.users.queryOptions({ search: userSearch, limit: 50 }));
   const templates = useQuery(trpc.admin.templates.list.queryOptions());
   const [templateKey, setTemplateKey] = useState("");
   const [values, setValues] = useState<Record<string, string>>({});
@@ -117,12 +119,18 @@ export function TestSend() {
           ) : users.isError ? (
             <Alert>Could not load users: {users.error.message}</Alert>
           ) : users.data.items.length === 0 ? (
-            <Empty>No user with a verified number{userSearch ? ` matches “${userSearch}”` : ""}.</Empty>
+            <Empty>No user{userSearch ? ` matches “${userSearch}”` : " yet"}.</Empty>
           ) : (
-            <SelectField label="User (verified number)" name="userId" error={errors.userId} defaultValue={users.data.items[0]?.id}>
+            <SelectField
+              label="User"
+              name="userId"
+              error={errors.userId}
+              defaultValue={users.data.items[0]?.id}
+              hint="Users who cannot get texts are listed with the reason: a test to them is skipped, as a real text would be."
+            >
               {users.data.items.map((u) => (
                 <option key={u.id} value={u.id}>
-                  {u.email} · {u.phone}
+                  {u.email} · {textingState(u)}
                 </option>
               ))}
             </SelectField>

@@ -1,6 +1,6 @@
 import { taskCreateSchema, taskIdSchema, taskListSchema, taskUpdateSchema } from "../../tasks/schema";
 import { listOwnTasks } from "../../tasks/queries";
-import { completeTask, createTask, deleteTask, updateTask } from "../../tasks/service";
+import { completeTask, createTask, deleteTask, reopenTask, updateTask } from "../../tasks/service";
 import { protectedProcedure, router } from "../procedures";
 
 export const tasksRouter = router({
@@ -13,4 +13,7 @@ export const tasksRouter = router({
   delete: protectedProcedure
     .input(taskIdSchema)
     .mutation(({ ctx, input }) => deleteTask(ctx.service, input.id)),
+  reopen: protectedProcedure
+    .input(taskIdSchema)
+    .mutation(({ ctx, input }) => reopenTask(ctx.service, input.id)),
 });

@@ -88,7 +88,7 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
   afterAll(() => handle?.drop());
 
   it("gives the last 7 days' figures", async () => {
-    const summary = await dashboardSummary(ctx, { days: 7 }, NOW);
+    const summary = await dashboardSummary(ctx, { days: 7, timeZone: "Etc/UTC" }, NOW);
     expect(summary.from).toBe("2026-03-04");
     expect(summary.to).toBe("2026-03-10");
     // 8 yesterday + 2 on the 5th + 2 today.
@@ -126,7 +126,7 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
   });
 
   it("widens to 30 days", async () => {
-    const summary = await dashboardSummary(ctx, { days: 30 }, NOW);
+    const summary = await dashboardSummary(ctx, { days: 30, timeZone: "Etc/UTC" }, NOW);
     expect(summary.totals.requested).toBe(13);
     expect(summary.totals.delivered).toBe(8);
     // 1,000 s falls in the 16-minute bucket (960 s): the 8th of 8 latencies.
@@ -138,9 +138,9 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
       .update(smsMessages)
       .set({ status: "delivered", errorCode: null, deliveredAt: at("2026-03-09T09:00:00Z") })
       .where(eq(smsMessages.id, lateMessageId));
-    expect((await dashboardSummary(ctx, { days: 7 }, NOW)).totals.delivered).toBe(7);
+    expect((await dashboardSummary(ctx, { days: 7, timeZone: "Etc/UTC" }, NOW)).totals.delivered).toBe(7);
     await refreshDailyStats(handle.db, NOW);
-    const summary = await dashboardSummary(ctx, { days: 7 }, NOW);
+    const summary = await dashboardSummary(ctx, { days: 7, timeZone: "Etc/UTC" }, NOW);
     expect(summary.totals).toMatchObject({ delivered: 8, undelivered: 0 });
   });
 });

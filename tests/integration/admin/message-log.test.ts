@@ -98,16 +98,28 @@ describe.each(testDatabases())("admin message log on $name", (database) => {
     expect(await walk({ status: "delivered", category: "task_reminders" }, 10)).toEqual(newestFirst(["a1"]));
   });
 
-  it("filters by recipient: an email in any case, or a phone number in any common form", async () => {
+  it("filters by recipient: part of an email in any case, a phone number in any common form, or some of its digits", async () => {
     const alice = newestFirst(["a1", "a2", "a3", "a4", "a5", "a6"]);
     expect(await walk({ recipient: aliceEmail.toUpperCase() }, 4)).toEqual(alice);
+    expect(await walk({ recipient: aliceEmail.slice(0, 8).toLowerCase() }, 4)).toEqual(alice);
+    // The last four digits, as an admin reads them off a phone.
+    expect(await walk({ recipient: "0102" }, 10)).toEqual(newestFirst(["b1", "b2", "b3"]));
     expect(await walk({ recipient: "+15555550101" }, 4)).toEqual(alice);
     expect(await walk({ recipient: "(555) 555-0102" }, 10)).toEqual(newestFirst(["b1", "b2", "b3"]));
     expect(await asAdmin().admin.messages.list({ recipient: "nobody@example.test" })).toEqual({ items: [], nextCursor: null });
-    expect(await errorOf(asAdmin().admin.messages.list({ recipient: "not a number" }))).toMatchObject({
+    // `%` is a character to find, not a wildcard.
+    expect(await asAdmin().admin.messages.list({ recipient: "%" })).toEqual({ items: [], nextCursor: null });
+    expect(await errorOf(asAdmin().admin.messages.list({ recipient: "12" }))).toMatchObject({
       code: "BAD_REQUEST",
-      message: "Search by an email address or a phone number",
+      message: "Search by part of an email address, a phone number, or at least 3 of its digits",
     });
+  });
+
+  it("refuses a reversed date range as a mistake in its last day", async () => {
+    const reversed = asAdmin().admin.messages.list({ from: at("2026-03-05T00:00:00Z"), to: at("2026-03-02T00:00:00Z") });
+    await expect(reversed).rejects.toSatisfy((error) => error instanceof TRPCError && error.code === "BAD_REQUEST");
+    const shape = await reversed.catch((error: TRPCError) => error.cause);
+    expect(JSON.stringify(shape)).toContain("The last day is before the first day");
   });
 
   it("filters by a date range [from, to)", async () => {

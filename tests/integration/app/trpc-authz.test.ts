@@ -99,5 +99,9 @@ describe.each(testDatabases())("authorization on $name", (database) => {
     expect((await asAlice.tasks.list({})).items.map((t) => t.id)).not.toContain(task.id);
     const done = await asBob.tasks.complete({ id: task.id });
     expect(done.completedAt).toBeInstanceOf(Date);
+    // Reopening is the owner's too, and only of a completed task.
+    expect(await codeOf(asAlice.tasks.reopen({ id: task.id }))).toBe("NOT_FOUND");
+    expect((await asBob.tasks.reopen({ id: task.id })).completedAt).toBeNull();
+    expect(await codeOf(asBob.tasks.reopen({ id: task.id }))).toBe("NOT_FOUND");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_AFTER_SIGN_IN, safeRedirectPath } from "@/server/auth/redirect";
+import { DEFAULT_AFTER_SIGN_IN, requestedPage, safeRedirectPath } from "@/server/auth/redirect";
 
 const publicUrl = "https://sms.example.test";
 
@@ -26,5 +26,16 @@ describe("where sign-in sends a user", () => {
   it("refuses anything that is not a string", () => {
     expect(safeRedirectPath(null, publicUrl)).toBe(DEFAULT_AFTER_SIGN_IN);
     expect(safeRedirectPath(undefined, publicUrl)).toBe(DEFAULT_AFTER_SIGN_IN);
+  });
+});
+
+describe("the page a request asked for (where sign-in comes back to)", () => {
+  it("keeps the whole path and query, without Next's _rsc parameter", () => {
+    expect(requestedPage(new URL("https://sms.example.test/admin/messages/4f1c?from=2026-01-01&_rsc=1x2y"))).toBe("/admin/messages/4f1c?from=2026-01-01");
+    expect(requestedPage(new URL("https://sms.example.test/admin/messages?_rsc=1x2y"))).toBe("/admin/messages");
+  });
+
+  it("still goes through the same-origin check at sign-in", () => {
+    expect(safeRedirectPath(requestedPage(new URL("https://sms.example.test//evil.test/x")), publicUrl)).toBe(DEFAULT_AFTER_SIGN_IN);
   });
 });

@@ -1,5 +1,6 @@
-import { dashboardQuerySchema, dashboardSummary } from "../../../dashboard/admin-queries";
+import { dashboardInputSchema, dashboardSummary } from "../../../dashboard/admin-queries";
 import { userConversation, userConversationSchema } from "../../../sms/conversations";
+import { liveEvents } from "../../../live/stream";
 import { searchUsersForAdmin, userSearchSchema } from "../../../users/admin-queries";
 import { adminProcedure, router } from "../../procedures";
 import { adminMessagesRouter } from "./messages";
@@ -16,8 +17,10 @@ export const adminRouter = router({
     .query(({ ctx, input }) => userConversation(ctx.service, input.userId)),
   templates: adminTemplatesRouter,
   dashboard: adminProcedure
-    .input(dashboardQuerySchema)
+    .input(dashboardInputSchema)
     .query(({ ctx, input }) => dashboardSummary(ctx.service, input)),
   messages: adminMessagesRouter,
   sandbox: adminSandboxRouter,
+  /** Any user's texts or SMS settings changed: the admin pages read again (see routers/live.ts). */
+  live: adminProcedure.subscription(({ ctx, signal }) => liveEvents(ctx.live, () => true, signal)),
 });
