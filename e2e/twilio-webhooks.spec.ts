@@ -19,7 +19,11 @@ test("HELP and STOP through the sandbox get the CTIA replies from the running ap
   const stop = await textFromPhone(request, "+15555550142", "STOP");
   expect(stop.replies[0]).toMatch(/You are unsubscribed/);
 
-  const chatter = await textFromPhone(request, "+15555550142", "STOP please");
+  // Any reasonable request to stop counts as one (the FCC's rule), with the same reply.
+  const plainStop = await textFromPhone(request, "+15555550142", "STOP please");
+  expect(plainStop.replies[0]).toMatch(/You are unsubscribed/);
+
+  const chatter = await textFromPhone(request, "+15555550142", "thanks!");
   expect(chatter.replies).toEqual([]);
 });
 
