@@ -74,13 +74,14 @@ export class Workload {
     this.live = seededRandom(profile.seed + 1);
   }
 
-  /** Retries calls that never arrived or came back 5xx (setup runs before the faults). */
+  /** Retries calls refused, cut off or answered 5xx (about 14 s in all; setup runs before the faults). */
   private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (error) {
-        if (!(error instanceof CallError) || !error.ambiguous || attempt >= 5) throw new Error(`${what}: ${(error as Error).message}`);
+        const retriable = error instanceof CallError && (error.status === null || error.status >= 500);
+        if (!retriable || attempt >= 8) throw new Error(`${what}: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
@@ -342,7 +343,8 @@ export class Workload {
             const messageId = recent.at(-1 - this.live.int(0, Math.min(5, Math.max(0, recent.length - 1))));
             if (!messageId) return;
             const name = kind === "claim_race" ? "sms/message.queued" : "sms/message.requested";
-            await this.engine.send({ name, data: { messageId }, id: `soak-${kind}:${messageId}:${k}` });
+            // The engine may be down (killed): a sender retries until it takes the event.
+            await this.retrying(kind, () => this.engine.send({ name, data: { messageId }, id: `soak-${kind}:${messageId}:${k}` }));
             this.record.fault(kind);
           },
         });
