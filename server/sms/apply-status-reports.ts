@@ -1,5 +1,5 @@
 import { preparedRows, type Db } from "@/db/client";
-import { processSingleton } from "../process-singleton";
+import { writerPerDb } from "./callback-writer";
 import type { ServiceContext, SystemActor, WebhookActor } from "../service-context";
 import { plainFailureReason } from "./error-reasons";
 import type { MessageStatus, StatusCallback } from "./provider";
@@ -67,8 +67,8 @@ interface CallbackRow {
  * callback URL, so a callback that beats the API response still finds its row) or else by SID.
  * The rank test sits in the UPDATE's own WHERE, so under concurrency PostgreSQL re-checks it
  * against the newest row version: a late `sent` can never overwrite `delivered`.
- * A batch never holds two callbacks that could reach the same message (see `takeBatch`), so
- * each one is judged exactly as if it ran alone.
+ * A batch never holds two callbacks that could reach the same message (the writer's `takeBatch`,
+ * server/sms/callback-writer.ts), so each one is judged exactly as if it ran alone.
  */
 const APPLY_BATCH = `
   with input as (
@@ -130,99 +130,22 @@ const APPLY_BATCH = `
          t.id in (select message_id from event) as inserted
   from target t`;
 
-interface Pending {
-  row: Omit<CallbackRow, "n">;
-  resolve(outcome: CallbackOutcome): void;
-  reject(error: unknown): void;
+/** The statement's answer for one callback (`n` its place in the batch). */
+type AppliedRow = { n: number; message_id: string; applied: boolean; inserted: boolean };
+
+/** Runs one batch (a group commit, server/sms/callback-writer.ts) and answers each callback in order. */
+async function applyBatch(db: Db, batch: Omit<CallbackRow, "n">[]): Promise<CallbackOutcome[]> {
+  const rows = await preparedRows<AppliedRow>(db, APPLY_BATCH, [JSON.stringify(batch.map((row, n) => ({ n, ...row })))]);
+  const byPlace = new Map(rows.map((r) => [Number(r.n), r]));
+  return batch.map(({ status }, n): CallbackOutcome => {
+    const row = byPlace.get(n);
+    if (!row) return { result: "unknown_message" };
+    if (row.applied) return { result: "applied", messageId: row.message_id, status };
+    return { result: row.inserted ? "recorded" : "duplicate", messageId: row.message_id, status };
+  });
 }
 
-const MAX_BATCH = 64;
-
-/**
- * Group commit for status callbacks. Callbacks that arrive while a statement runs go together
- * in the next one, so under load one round trip and one commit serve many webhooks; a lone
- * callback still runs at once. (A statement per callback cost more in postgres.js, syscalls
- * and PostgreSQL than the rest of the webhook together: bench:webhooks went from ~75 % to
- * ~90 % of a bare route.) Each webhook is answered only after the statement carrying it has
- * committed. One statement at a time per process, so its batches never wait on one another.
- */
-class CallbackWriter {
-  private queue: Pending[] = [];
-  private running = false;
-
-  constructor(private readonly db: Db) {}
-
-  submit(pending: Pending) {
-    this.queue.push(pending);
-    if (this.running) return;
-    this.running = true;
-    // Let the requests already read in this turn of the event loop join the first batch.
-    setImmediate(() => void this.drain());
-  }
-
-  private async drain() {
-    while (this.queue.length > 0) {
-      const batch = this.takeBatch();
-      try {
-        await this.run(batch);
-      } catch (error) {
-        if (batch.length === 1) {
-          batch[0]!.reject(error);
-          continue;
-        }
-        // One bad callback (or a deadlock with another app instance's batch) must not fail the
-        // others: run them one by one, each answering for itself.
-        for (const p of batch) await this.run([p]).catch(p.reject);
-      }
-    }
-    this.running = false;
-  }
-
-  /**
-   * The next callbacks that cannot reach the same message: distinct SIDs and distinct ids (a
-   * message is found by one or the other). The others wait, in order, for the next statement.
-   */
-  private takeBatch(): Pending[] {
-    const keys = new Set<string>();
-    const batch: Pending[] = [];
-    const rest: Pending[] = [];
-    for (const p of this.queue) {
-      const { sid, message_id: id } = p.row;
-      if (batch.length === MAX_BATCH || keys.has(sid) || (id !== null && keys.has(id))) {
-        rest.push(p);
-        continue;
-      }
-      keys.add(sid);
-      if (id !== null) keys.add(id);
-      batch.push(p);
-    }
-    this.queue = rest;
-    return batch;
-  }
-
-  private async run(batch: Pending[]) {
-    const rows = await preparedRows<{ n: number; message_id: string; applied: boolean; inserted: boolean }>(this.db, APPLY_BATCH, [
-      JSON.stringify(batch.map((p, n) => ({ n, ...p.row }))),
-    ]);
-    const byPlace = new Map(rows.map((r) => [Number(r.n), r]));
-    batch.forEach((p, n) => {
-      const row = byPlace.get(n);
-      const status = p.row.status;
-      if (!row) p.resolve({ result: "unknown_message" });
-      else if (row.applied) p.resolve({ result: "applied", messageId: row.message_id, status });
-      else p.resolve({ result: row.inserted ? "recorded" : "duplicate", messageId: row.message_id, status });
-    });
-  }
-}
-
-/** One writer per database handle in the whole process, whichever Next bundle asks (see process-singleton.ts). */
-const writers = processSingleton("callback-writers", () => new WeakMap<Db, CallbackWriter>());
-
-function writerFor(db: Db): CallbackWriter {
-  let writer = writers().get(db);
-  if (!writer) writers().set(db, (writer = new CallbackWriter(db)));
-  return writer;
-}
+const writerFor = writerPerDb("callback-writers", (db) => (batch: Omit<CallbackRow, "n">[]) => applyBatch(db, batch));
 
 /** Who reported a Twilio status: its webhook, or reconciliation fetching the message. */
 type StatusSource = "callback" | "reconcile";
@@ -282,7 +205,7 @@ export function applyStatusReport(ctx: StatusReportContext, report: StatusReport
   const status = statusFromTwilio(report.status);
   if (!status) return Promise.resolve({ result: "ignored" });
   const values = storableValues(report.errorCode, report.price, report.priceUnit);
-  const row: Pending["row"] = {
+  const row: Omit<CallbackRow, "n"> = {
     sid: report.sid,
     message_id: report.messageId ?? null,
     status,
@@ -297,7 +220,7 @@ export function applyStatusReport(ctx: StatusReportContext, report: StatusReport
     source: report.source,
     payload: report.payload,
   };
-  const outcome = new Promise<CallbackOutcome>((resolve, reject) => writerFor(ctx.db).submit({ row, resolve, reject }));
+  const outcome = writerFor(ctx.db).submit(row);
   if (values.unusable.length === 0) return outcome;
   return outcome.then((result) => ({ ...result, unusableFields: values.unusable }));
 }
