@@ -4,7 +4,7 @@ import { recoverStrandedCron, SWEEP_PAGE_SIZE } from "@/server/jobs/crons";
 import { sendSmsJob } from "@/server/jobs/definitions";
 import type { ReconcileDeps } from "@/server/sms/reconcile/deps";
 import { recoverStrandedPage } from "@/server/sms/reconcile/stranded";
-import { addCounts, type Counts } from "./sweep-steps";
+import { addCounts, sweepInSteps, type Counts } from "./sweep-steps";
 
 /** Pages per tick: a backlog larger than this many pages is taken over the next ticks. */
 const MAX_PAGES = 10;
@@ -20,17 +20,23 @@ export function createRecoverStrandedFunction(client: Inngest, deps: () => Recon
     async ({ event, step }) => {
       const now = new Date(await step.run("tick", () => tickTime(event.ts).toISOString()));
       const totals: Counts = {};
-      for (let n = 0; n < MAX_PAGES; n++) {
-        const page = await step.run(`page-${n}`, () => recoverStrandedPage(deps(), { now, limit: SWEEP_PAGE_SIZE }));
-        addCounts(totals, page.counts);
-        if (page.restart.length > 0) {
+      // No keyset here: a page touches the rows it takes, so the next page finds the rest; the
+      // cursor is the page's number, which names its steps.
+      await sweepInSteps(
+        async (after: number | null) => {
+          const n = after ?? 0;
+          const page = await step.run(`page-${n}`, () => recoverStrandedPage(deps(), { now, limit: SWEEP_PAGE_SIZE }));
+          return { ...page, n, next: page.more && n + 1 < MAX_PAGES ? n + 1 : null };
+        },
+        async ({ n, counts, restart }) => {
+          addCounts(totals, counts);
+          if (restart.length === 0) return;
           await step.sendEvent(
             `restart-${n}`,
-            page.restart.map(({ messageId, priority, eventId }) => sendSmsJob.event({ messageId, priority }, { id: eventId })),
+            restart.map(({ messageId, priority, eventId }) => sendSmsJob.event({ messageId, priority }, { id: eventId })),
           );
-        }
-        if (!page.more) break;
-      }
+        },
+      );
       return totals;
     },
   );

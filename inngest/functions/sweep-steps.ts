@@ -1,7 +1,8 @@
 /**
- * Runs a keyset sweep one page per step: `page(after)` runs one memoized step and says where
- * the next page starts (null when done). Each page's outcome goes to `each` (its own steps, if
- * any, are memoized too). Only cursors and counts cross steps, so a run's state stays small.
+ * The one paging loop of every sweep (the request crons', reconciliation's, stranded texts'):
+ * `page(after)` runs one memoized step and says where the next page starts (null when done).
+ * Each page's outcome goes to `each` (its own steps, if any, are memoized too). Only cursors and
+ * counts cross steps, so a run's state stays small.
  */
 export async function sweepInSteps<C, P extends { next: C | null }>(
   page: (after: C | null) => Promise<P>,

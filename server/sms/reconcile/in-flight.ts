@@ -1,21 +1,19 @@
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { executeRows } from "@/db/client";
+import { queryRows } from "@/db/raw-rows";
+import { smsStatus } from "@/db/schema";
 import { ProviderError, type SentMessage } from "../provider";
-import { STATUS_RANK, statusFromTwilio, type SmsStatus } from "../status-rank";
+import { STATUS_RANK, statusFromTwilio } from "../status-rank";
 import { applyStatusReport } from "../apply-status-reports";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
-import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
+import { timeKeysetPage } from "./keyset-page";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 import { reportFromTwilio } from "./report";
 
 export type InFlightOutcome = "applied" | "unchanged" | "marked_unknown" | "fetch_error";
 
-interface Row extends Record<string, unknown> {
-  id: string;
-  status: SmsStatus;
-  twilio_sid: string | null;
-  cursor_at: string;
-}
+const IN_FLIGHT_COLUMNS = { status: z.enum(smsStatus.enumValues), twilio_sid: z.string().nullable() };
 
 /**
  * One page of texts stuck `sending` or `sent`: no news for `stuckAfterMs` (a lost callback, or a
@@ -30,17 +28,18 @@ export async function reconcileInFlightPage(
   { now, after, limit }: { now: Date; after: TimeCursor | null; limit: number },
 ): Promise<SweepPage<TimeCursor, InFlightOutcome>> {
   const at = now.toISOString();
-  const rows = await executeRows<Row>(
+  const { rows, next } = await timeKeysetPage(
     deps.db,
-    sql`
-    select m.id, m.status, m.twilio_sid, greatest(m.updated_at, m.reconciled_at)::text as cursor_at
-    from sms_messages m
-    where m.status in ('sending', 'sent')
-      and greatest(m.updated_at, m.reconciled_at) < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.stuckAfterMs / 1000})
-      ${afterTimeCursor(sql`greatest(m.updated_at, m.reconciled_at)`, after)}
-      and m.updated_at > ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.giveUpAfterMs / 1000})
-    order by greatest(m.updated_at, m.reconciled_at), m.id
-    limit ${limit}`,
+    {
+      key: sql`greatest(m.updated_at, m.reconciled_at)`,
+      columns: sql`m.status, m.twilio_sid`,
+      where: sql`m.status in ('sending', 'sent')
+        and greatest(m.updated_at, m.reconciled_at) < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.stuckAfterMs / 1000})
+        and m.updated_at > ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.giveUpAfterMs / 1000})`,
+      after,
+      limit,
+    },
+    IN_FLIGHT_COLUMNS,
   );
   const counts: Record<InFlightOutcome, number> = { applied: 0, unchanged: 0, marked_unknown: 0, fetch_error: 0 };
 
@@ -50,7 +49,7 @@ export async function reconcileInFlightPage(
   const fetched = await mapLimited(
     rows.filter((r) => r.twilio_sid !== null),
     RECONCILE_POLICY.concurrency,
-    async (row): Promise<{ row: Row; record: SentMessage | null; retry: boolean }> => {
+    async (row): Promise<{ row: (typeof rows)[number]; record: SentMessage | null; retry: boolean }> => {
       try {
         return { row, record: await deps.provider.fetch(row.twilio_sid!), retry: false };
       } catch (error) {
@@ -78,7 +77,7 @@ export async function reconcileInFlightPage(
   }
   await noteChecked(deps, checked, now);
 
-  return { next: nextTimeCursor(rows, limit), counts };
+  return { next, counts };
 }
 
 async function noteChecked(deps: ReconcileDeps, ids: string[], now: Date) {
@@ -94,7 +93,7 @@ async function noteChecked(deps: ReconcileDeps, ids: string[], now: Date) {
 async function markUnknown(deps: ReconcileDeps, ids: string[], now: Date): Promise<number> {
   if (ids.length === 0) return 0;
   const at = now.toISOString();
-  const rows = await executeRows<{ message_id: string }>(
+  const moved = await queryRows(
     deps.db,
     sql`
     with moved as (
@@ -108,6 +107,7 @@ async function markUnknown(deps: ReconcileDeps, ids: string[], now: Date): Promi
     select id, 'unknown', 'reconcile', true, ${at}::timestamptz from moved
     on conflict do nothing
     returning message_id`,
+    z.object({ message_id: z.string() }),
   );
-  return rows.length;
+  return moved.length;
 }

@@ -1,17 +1,12 @@
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { executeRows } from "@/db/client";
 import { ProviderError } from "../provider";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
-import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
+import { timeKeysetPage } from "./keyset-page";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 
 export type PriceOutcome = "priced" | "no_price" | "fetch_error";
-
-interface Row extends Record<string, unknown> {
-  id: string;
-  twilio_sid: string;
-  cursor_at: string;
-}
 
 /**
  * One page of finished texts (delivered, or undelivered: carriers may bill those too) without a
@@ -24,17 +19,18 @@ export async function fetchMissingPricesPage(
   { now, after, limit }: { now: Date; after: TimeCursor | null; limit: number },
 ): Promise<SweepPage<TimeCursor, PriceOutcome>> {
   const at = now.toISOString();
-  const rows = await executeRows<Row>(
+  const { rows, next } = await timeKeysetPage(
     deps.db,
-    sql`
-    select m.id, m.twilio_sid, m.updated_at::text as cursor_at
-    from sms_messages m
-    where m.status in ('delivered', 'undelivered') and m.price is null and m.price_fetched_at is null
-      and m.updated_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.priceAfterMs / 1000})
-      ${afterTimeCursor(sql`m.updated_at`, after)}
-      and m.twilio_sid is not null
-    order by m.updated_at, m.id
-    limit ${limit}`,
+    {
+      key: sql`m.updated_at`,
+      columns: sql`m.twilio_sid`,
+      where: sql`m.status in ('delivered', 'undelivered') and m.price is null and m.price_fetched_at is null
+        and m.updated_at < ${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.priceAfterMs / 1000})
+        and m.twilio_sid is not null`,
+      after,
+      limit,
+    },
+    { twilio_sid: z.string() },
   );
   const counts: Record<PriceOutcome, number> = { priced: 0, no_price: 0, fetch_error: 0 };
   await mapLimited(rows, RECONCILE_POLICY.concurrency, async (row) => {
@@ -58,5 +54,5 @@ export async function fetchMissingPricesPage(
     if (answer.price !== null) counts.priced += 1;
     else counts.no_price += 1;
   });
-  return { next: nextTimeCursor(rows, limit), counts };
+  return { next, counts };
 }

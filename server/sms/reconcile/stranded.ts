@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { executeRows } from "@/db/client";
+import { z } from "zod";
+import { column, queryRows } from "@/db/raw-rows";
+import { smsPriority } from "@/db/schema";
 import type { SmsPriority } from "../categories";
 import { endUnsent } from "../end-unsent";
 import type { ReconcileDeps } from "./deps";
@@ -18,11 +20,7 @@ export interface StrandedPage {
   restart: { messageId: string; priority: SmsPriority; eventId: string }[];
 }
 
-interface Row extends Record<string, unknown> {
-  id: string;
-  priority: SmsPriority;
-  restarts: number | string;
-}
+const strandedRow = z.object({ id: z.string(), priority: z.enum(smsPriority.enumValues), restarts: column.count });
 
 /**
  * One page of texts whose send run is gone: still `pending` STRANDED_AFTER after their last
@@ -40,7 +38,7 @@ interface Row extends Record<string, unknown> {
 export async function recoverStrandedPage(deps: ReconcileDeps, { now, limit }: { now: Date; limit: number }): Promise<StrandedPage> {
   const at = now.toISOString();
   const staleBefore = sql`${at}::timestamptz - make_interval(secs => ${RECONCILE_POLICY.strandedAfterMs / 1000})`;
-  const rows = await executeRows<Row>(
+  const rows = await queryRows(
     deps.db,
     sql`
     with stranded as (
@@ -65,11 +63,12 @@ export async function recoverStrandedPage(deps: ReconcileDeps, { now, limit }: {
       from stranded s where s.id in (select id from touched)
     )
     select id, priority, restarts from stranded`,
+    strandedRow,
   );
   const counts: Record<StrandedOutcome, number> = { restarted: 0, failed: 0 };
   const restart: StrandedPage["restart"] = [];
   for (const row of rows) {
-    const restarts = Number(row.restarts);
+    const restarts = row.restarts;
     if (restarts < RECONCILE_POLICY.maxRestarts) {
       counts.restarted += 1;
       restart.push({ messageId: row.id, priority: row.priority, eventId: `${row.id}:recover:${restarts + 1}` });

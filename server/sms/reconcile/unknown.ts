@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
-import { executeRows } from "@/db/client";
+import { z } from "zod";
+import { column, queryRows } from "@/db/raw-rows";
+import { smsPriority } from "@/db/schema";
 import { ProviderError, type SentMessage } from "../provider";
 import type { SmsPriority } from "../categories";
 import { STATUS_RANK, statusFromTwilio } from "../status-rank";
 import { applyStatusReport } from "../apply-status-reports";
 import { endUnsent } from "../end-unsent";
 import type { ReconcileDeps, SweepPage, TimeCursor } from "./deps";
-import { afterTimeCursor, nextTimeCursor } from "./time-cursor";
+import { timeKeysetPage } from "./keyset-page";
 import { findTwilioRecord } from "./match";
 import { mapLimited, RECONCILE_POLICY } from "./policy";
 import { reportFromTwilio } from "./report";
@@ -18,15 +20,13 @@ export interface UnknownPage extends SweepPage<TimeCursor, UnknownOutcome> {
   requeued: { messageId: string; priority: SmsPriority }[];
 }
 
-interface Row extends Record<string, unknown> {
-  id: string;
-  to: string | null;
-  body: string;
-  priority: SmsPriority;
-  claimed_at: string | Date;
-  cursor_at: string;
-  requeued: boolean;
-}
+const UNKNOWN_COLUMNS = {
+  to: z.string().nullable(),
+  body: z.string(),
+  priority: z.enum(smsPriority.enumValues),
+  claimed_at: column.timestamp,
+  requeued: z.boolean(),
+};
 
 /** The event that records a re-queue; its presence is what makes the re-queue happen only once. */
 export const REQUEUED_EVENT = "requeued";
@@ -43,25 +43,26 @@ export async function reconcileUnknownPage(
   deps: ReconcileDeps,
   { now, after, limit }: { now: Date; after: TimeCursor | null; limit: number },
 ): Promise<UnknownPage> {
-  const rows = await executeRows<Row>(
+  const { rows, next } = await timeKeysetPage(
     deps.db,
-    sql`
-    select m.id, m."to", m.body, m.priority, m.created_at::text as cursor_at,
+    {
+      key: sql`m.created_at`,
+      columns: sql`m."to", m.body, m.priority,
            -- The claim: dispatch records a 'sending' event when it takes the row.
            coalesce((select max(e.created_at) from sms_message_events e where e.message_id = m.id and e.status = 'sending'),
                     m.updated_at) as claimed_at,
-           exists (select 1 from sms_message_events e where e.message_id = m.id and e.status = ${REQUEUED_EVENT}) as requeued
-    from sms_messages m
-    where m.status = 'unknown'
-      ${afterTimeCursor(sql`m.created_at`, after)}
-    order by m.created_at, m.id
-    limit ${limit}`,
+           exists (select 1 from sms_message_events e where e.message_id = m.id and e.status = ${REQUEUED_EVENT}) as requeued`,
+      where: sql`m.status = 'unknown'`,
+      after,
+      limit,
+    },
+    UNKNOWN_COLUMNS,
   );
   const counts: Record<UnknownOutcome, number> = { adopted: 0, in_progress: 0, waiting: 0, requeued: 0, failed: 0, lookup_error: 0 };
   const requeued: UnknownPage["requeued"] = [];
 
   const lookups = await mapLimited(rows, RECONCILE_POLICY.concurrency, async (row) => {
-    const claimedAt = new Date(row.claimed_at);
+    const claimedAt = row.claimed_at;
     if (!row.to) return { row, claimedAt, records: [] as SentMessage[] };
     try {
       const records = await deps.provider.listByRecipient(row.to, {
@@ -107,22 +108,23 @@ export async function reconcileUnknownPage(
     }
   }
 
-  return { next: nextTimeCursor(rows, limit), counts, requeued };
+  return { next, counts, requeued };
 }
 
 /** SIDs already attached to one of our messages: never adopted by another. */
 async function sidsInUse(deps: ReconcileDeps, sids: string[]): Promise<Set<string>> {
   if (sids.length === 0) return new Set();
-  const rows = await executeRows<{ twilio_sid: string }>(
+  const rows = await queryRows(
     deps.db,
     sql`select twilio_sid from sms_messages where twilio_sid in (select jsonb_array_elements_text(${JSON.stringify(sids)}::text::jsonb))`,
+    z.object({ twilio_sid: z.string() }),
   );
   return new Set(rows.map((r) => r.twilio_sid));
 }
 
 /** unknown → queued with its `requeued` event, in one statement, only if never re-queued before. */
 async function requeueOnce(deps: ReconcileDeps, messageId: string, now: Date): Promise<boolean> {
-  const rows = await executeRows<{ message_id: string }>(
+  const rows = await queryRows(
     deps.db,
     sql`
     with moved as (
@@ -137,6 +139,7 @@ async function requeueOnce(deps: ReconcileDeps, messageId: string, now: Date): P
            ${now.toISOString()}::timestamptz
     from moved
     returning message_id`,
+    z.object({ message_id: z.string() }),
   );
   return rows.length > 0;
 }
