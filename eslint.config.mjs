@@ -47,6 +47,20 @@ export default tseslint.config(
       ],
     },
   },
+  // Raw rows reach domain code in one shape (docs/ARCHITECTURE.md, "Database"): parsed by
+  // db/raw-rows.ts, never cast by naming the row type at the call.
+  {
+    files: ["server/**/*.ts", "inngest/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.name='executeRows'][typeArguments]",
+          message: "Parse raw rows with queryRows/queryOneRow from db/raw-rows.ts instead of casting them to a type.",
+        },
+      ],
+    },
+  },
   layer("inngest", ["app", "components", "local"], "inngest/ wires server/ job definitions to functions; nothing else."),
   layer("db", ["app", "components", "server", "inngest", "local"], "db/ is the schema and client; it depends on nothing above it."),
   layer("common", ["app", "components", "server", "inngest", "db", "local"], "common/ is client-safe limits and enums every layer imports; it imports none of them."),

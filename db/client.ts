@@ -69,7 +69,9 @@ export function openDb(target: DbTarget): DbHandle {
 
 /**
  * Rows of a raw `db.execute(sql)`: postgres.js returns an array, PGlite `{ rows }`.
- * (Numbers differ too: PGlite gives bigint columns as number, postgres.js as string.)
+ * (Numbers differ too: PGlite gives bigint columns as number, postgres.js as string.) Code in
+ * `server/` that reads the rows parses them with `queryRows` (db/raw-rows.ts) instead of naming
+ * a `T`; tests and scripts still cast.
  */
 export async function executeRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
@@ -100,17 +102,13 @@ export function preparedQuery<T>(build: (db: DbOrTx) => T): (db: DbOrTx) => T {
  * plan per connection; PGlite runs in-process). For hot paths only: it needs the database
  * itself, not a transaction, and parameters must be plain values (pass times as ISO strings).
  */
-export async function preparedRows<T extends Record<string, unknown>>(
-  db: Db,
-  text: string,
-  params: ReadonlyArray<string | number | boolean | null>,
-): Promise<T[]> {
+export async function preparedRows(db: Db, text: string, params: ReadonlyArray<string | number | boolean | null>): Promise<unknown[]> {
   // drizzle keeps the driver client on `$client`; the public Db type does not name it.
   const client = (db as unknown as { $client?: unknown }).$client;
-  if (client instanceof PGlite) return (await client.query<T>(text, [...params])).rows;
+  if (client instanceof PGlite) return (await client.query(text, [...params])).rows;
   if (typeof client === "function" && "unsafe" in client) {
     const sqlClient = client as postgres.Sql;
-    return (await sqlClient.unsafe(text, [...params], { prepare: true })) as unknown as T[];
+    return await sqlClient.unsafe(text, [...params], { prepare: true });
   }
   throw new Error("preparedRows needs the database handle (not a transaction)");
 }

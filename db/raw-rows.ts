@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { z } from "zod";
-import { executeRows, type DbOrTx } from "./client";
+import { executeRows, preparedRows, type Db, type DbOrTx } from "./client";
 
 /**
  * Raw SQL results (`db.execute`) in one shape whichever driver ran them. PGlite and postgres.js
@@ -25,4 +25,21 @@ export const column = {
 /** The rows of a raw query, each parsed with `row` (built from `column` and plain zod types). */
 export async function queryRows<S extends z.ZodType>(db: DbOrTx, query: SQL, row: S): Promise<Array<z.output<S>>> {
   return z.array(row).parse(await executeRows(db, query));
+}
+
+/** The one row of a raw query that always returns exactly one (a `select exists (…)` after its writes), parsed with `row`. */
+export async function queryOneRow<S extends z.ZodType>(db: DbOrTx, query: SQL, row: S): Promise<z.output<S>> {
+  const [only, ...more] = await queryRows(db, query, row);
+  if (only === undefined || more.length > 0) throw new Error(`expected one row, got ${more.length + (only === undefined ? 0 : 1)}`);
+  return only;
+}
+
+/** The rows of a prepared statement (`preparedRows`, for hot paths), each parsed with `row`. */
+export async function preparedQueryRows<S extends z.ZodType>(
+  db: Db,
+  text: string,
+  params: ReadonlyArray<string | number | boolean | null>,
+  row: S,
+): Promise<Array<z.output<S>>> {
+  return z.array(row).parse(await preparedRows(db, text, params));
 }

@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
-import { executeRows, type DbOrTx } from "@/db/client";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { queryRows } from "@/db/raw-rows";
 import { smsCancelledEvent } from "../jobs/definitions";
 import type { JobSender } from "../jobs/define";
 import type { Actor } from "../service-context";
 import { CANCELLABLE_STATUSES } from "../sms/cancel";
 import { eventSourceOf } from "../sms/message-events";
 import { endUnsent } from "../sms/end-unsent";
-import { reminderStaleReasonSql, type StaleReminderReason } from "./stale";
+import { reminderStaleReasonSql, STALE_REMINDER_REASONS } from "./stale";
 
 /**
  * Cancels the task's reminders that have not left yet (pending, scheduled or queued) and are
@@ -18,12 +20,13 @@ import { reminderStaleReasonSql, type StaleReminderReason } from "./stale";
  * committed.
  */
 export async function cancelStaleReminders(db: DbOrTx, actor: Actor, taskId: string, at: Date): Promise<string[]> {
-  const stale = await executeRows<{ id: string; reason: StaleReminderReason | null }>(
+  const stale = await queryRows(
     db,
     sql`
     select m.id, ${reminderStaleReasonSql("m")} as reason from sms_messages m
     where m.task_id = ${taskId}::uuid
       and m.status in (${sql.join(CANCELLABLE_STATUSES.map((s) => sql`${s}::sms_status`), sql`, `)})`,
+    z.object({ id: z.string(), reason: z.enum(STALE_REMINDER_REASONS).nullable() }),
   );
   const cancelled: string[] = [];
   for (const { id, reason } of stale) {

@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import { executeRows, type DbOrTx } from "@/db/client";
+import { z } from "zod";
+import type { DbOrTx } from "@/db/client";
+import { queryRows } from "@/db/raw-rows";
 import { REPLY_REF_MAX } from "@/common/reply-words";
 
 /** How long after it was sent a reminder can still be answered by a bare DONE or SNOOZE. */
@@ -23,7 +25,7 @@ export function answeredSql(alias: string): SQL {
 export async function refsInUse(db: DbOrTx, phones: string[], now: Date): Promise<Map<string, Set<number>>> {
   const used = new Map<string, Set<number>>();
   if (phones.length === 0) return used;
-  const rows = await executeRows<{ to: string; reply_ref: number }>(
+  const rows = await queryRows(
     db,
     sql`
     select m."to", coalesce(m.reply_ref, 1) as reply_ref from sms_messages m
@@ -32,8 +34,9 @@ export async function refsInUse(db: DbOrTx, phones: string[], now: Date): Promis
       and m.task_id is not null and m.status in ${LIVE_STATUSES}
       and m.created_at > ${now.toISOString()}::timestamptz - make_interval(hours => ${REPLY_WINDOW_HOURS}::int)
       and not ${answeredSql("m")}`,
+    z.object({ to: z.string(), reply_ref: z.number() }),
   );
-  for (const row of rows) used.set(row.to, (used.get(row.to) ?? new Set()).add(Number(row.reply_ref)));
+  for (const row of rows) used.set(row.to, (used.get(row.to) ?? new Set()).add(row.reply_ref));
   return used;
 }
 

@@ -1,4 +1,6 @@
-import { preparedRows, type Db } from "@/db/client";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { preparedQueryRows } from "@/db/raw-rows";
 import { writerPerDb } from "./callback-writer";
 import type { ServiceContext, SystemActor, WebhookActor } from "../service-context";
 import { plainFailureReason } from "./error-reasons";
@@ -131,12 +133,12 @@ const APPLY_BATCH = `
   from target t`;
 
 /** The statement's answer for one callback (`n` its place in the batch). */
-type AppliedRow = { n: number; message_id: string; applied: boolean; inserted: boolean };
+const appliedRow = z.object({ n: z.number(), message_id: z.string(), applied: z.boolean(), inserted: z.boolean() });
 
 /** Runs one batch (a group commit, server/sms/callback-writer.ts) and answers each callback in order. */
 async function applyBatch(db: Db, batch: Omit<CallbackRow, "n">[]): Promise<CallbackOutcome[]> {
-  const rows = await preparedRows<AppliedRow>(db, APPLY_BATCH, [JSON.stringify(batch.map((row, n) => ({ n, ...row })))]);
-  const byPlace = new Map(rows.map((r) => [Number(r.n), r]));
+  const rows = await preparedQueryRows(db, APPLY_BATCH, [JSON.stringify(batch.map((row, n) => ({ n, ...row })))], appliedRow);
+  const byPlace = new Map(rows.map((r) => [r.n, r]));
   return batch.map(({ status }, n): CallbackOutcome => {
     const row = byPlace.get(n);
     if (!row) return { result: "unknown_message" };

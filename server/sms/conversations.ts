@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { oneLineText } from "@/common/text";
-import { executeRows } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { inboundKeyword, inboundOutcome, smsStatus } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext, UserActor } from "../service-context";
@@ -52,11 +52,10 @@ export function whatReplyDid(reply: { keyword: Keyword; matchedRule: string; out
   }
 }
 
-const dateish = z.union([z.string(), z.date()]).transform((v) => new Date(v));
 const inboundRowSchema = z.object({
   id: z.string(),
   body: z.string(),
-  received_at: dateish,
+  received_at: column.timestamp,
   keyword: z.enum(inboundKeyword.enumValues),
   matched_rule: z.string(),
   outcome: z.enum(inboundOutcome.enumValues).nullable(),
@@ -65,16 +64,16 @@ const inboundRowSchema = z.object({
 });
 
 async function repliesOf(ctx: ServiceContext, userId: string) {
-  const rows = await executeRows(
+  const rows = await queryRows(
     ctx.db,
     sql`select i.id, i.body, i.received_at, i.keyword, i.matched_rule, i.outcome, i.reply, t.title as task_title
         from sms_inbound_messages i left join tasks t on t.id = i.task_id
         where i.user_id = ${userId}
         order by i.received_at desc, i.id desc
         limit ${CONVERSATION_LIMIT}`,
+    inboundRowSchema,
   );
-  return rows.map((r) => {
-    const row = inboundRowSchema.parse(r);
+  return rows.map((row) => {
     return {
       id: row.id,
       body: row.body,
@@ -95,7 +94,7 @@ const outboundRowSchema = z.object({
   id: z.string(),
   body: z.string(),
   status: z.enum(smsStatus.enumValues),
-  at: dateish,
+  at: column.timestamp,
 });
 
 /**
@@ -103,21 +102,20 @@ const outboundRowSchema = z.object({
  * and their texts to us (with our answer and what each did), the latest of each.
  */
 export async function userConversation(ctx: ServiceContext<AdminActor>, userId: string) {
-  const [user] = await executeRows<{ email: string; phone: string | null }>(
+  const [user] = await queryRows(
     ctx.db,
     sql`select u.email, p.phone from users u left join user_sms_preferences p on p.user_id = u.id where u.id = ${userId}`,
+    z.object({ email: z.string(), phone: z.string().nullable() }),
   );
   if (!user) throw new DomainError("NOT_FOUND", "User not found");
   const outbound = (
-    await executeRows(
+    await queryRows(
       ctx.db,
       sql`select m.id, m.body, m.status, coalesce(m.sent_at, m.created_at) as at from sms_messages m
           where m.user_id = ${userId} order by m.created_at desc, m.id desc limit ${CONVERSATION_LIMIT}`,
+      outboundRowSchema,
     )
-  ).map((r) => {
-    const row = outboundRowSchema.parse(r);
-    return { direction: "to_user" as const, id: row.id, body: row.body, at: row.at, status: row.status };
-  });
+  ).map((row) => ({ direction: "to_user" as const, id: row.id, body: row.body, at: row.at, status: row.status }));
   const inbound = (await repliesOf(ctx, userId)).map((r) => ({
     direction: "from_user" as const,
     id: r.id,

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { executeRows, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { column, queryOneRow, queryRows } from "@/db/raw-rows";
 import type { SmsCategory, SmsPriority } from "./categories";
 
 /**
@@ -65,7 +66,7 @@ export async function reserveAndQueue(
   const localDate = args.counts ? localDateFor(args.at, args.timeZone) : null;
   const always = !args.refusable;
   const at = args.at.toISOString();
-  const [row] = await executeRows(
+  const outcome = await queryOneRow(
     db,
     sql`
     with msg as (
@@ -95,8 +96,8 @@ export async function reserveAndQueue(
     )
     select exists (select 1 from queued) as queued,
       exists (select 1 from msg) and not exists (select 1 from queued) as refused`,
+    queueRowSchema,
   );
-  const outcome = queueRowSchema.parse(row);
   if (outcome.queued) return { queued: true, localDate };
   return { queued: false, refused: outcome.refused };
 }
@@ -106,9 +107,10 @@ export async function reserveAndQueue(
  * that hold a slot of that day).
  */
 export async function dailyCount(db: DbOrTx, userId: string, localDate: string): Promise<number | null> {
-  const [row] = await executeRows<{ count: number | string }>(
+  const [row] = await queryRows(
     db,
     sql`select count from sms_daily_counters where user_id = ${userId}::text and local_date = ${localDate}::date`,
+    z.object({ count: column.count }),
   );
-  return row ? Number(row.count) : null;
+  return row ? row.count : null;
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { executeRows, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { queryOneRow } from "@/db/raw-rows";
 import { smsStatus } from "@/db/schema";
 import type { EventSource } from "./message-events";
 import type { SmsStatus } from "./status-rank";
@@ -40,7 +41,7 @@ export async function endUnsent(db: DbOrTx, end: EndUnsent): Promise<{ changed: 
   );
   const extraSet = end.set && end.set.length > 0 ? sql`, ${sql.join(end.set, sql`, `)}` : sql``;
   const payload = end.event.payload ? JSON.stringify(end.event.payload) : null;
-  const [row] = await executeRows(
+  return queryOneRow(
     db,
     sql`
     with target as (
@@ -69,6 +70,6 @@ export async function endUnsent(db: DbOrTx, end: EndUnsent): Promise<{ changed: 
       from ended
     )
     select exists (select 1 from ended) as changed, (select status from target) as status`,
+    endedSchema,
   );
-  return endedSchema.parse(row);
 }

@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { executeRows, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import { smsCategory, smsHoldReason, smsPriority, smsStatus } from "@/db/schema";
 import { reminderStaleReasonSql, STALE_REMINDER_REASONS, type StaleReminderReason } from "../reminders/stale";
 import { decideSend, type SendDecision } from "./send-decision";
-
-const isoOrDate = z.union([z.string(), z.date()]).transform((v) => new Date(v));
 
 export const messageStateSchema = z.object({
   status: z.enum(smsStatus.enumValues),
@@ -13,17 +12,17 @@ export const messageStateSchema = z.object({
   to: z.string().nullable(),
   category: z.enum(smsCategory.enumValues),
   priority: z.enum(smsPriority.enumValues),
-  scheduled_for: isoOrDate.nullable(),
-  phone_verified_at: isoOrDate.nullable(),
-  valid_until: isoOrDate.nullable(),
-  held_until: isoOrDate.nullable(),
+  scheduled_for: column.timestamp.nullable(),
+  phone_verified_at: column.timestamp.nullable(),
+  valid_until: column.timestamp.nullable(),
+  held_until: column.timestamp.nullable(),
   hold_reason: z.enum(smsHoldReason.enumValues).nullable(),
   attempt_count: z.coerce.number(),
   template_active: z.boolean(),
   has_preferences: z.boolean(),
   phone: z.string().nullable(),
-  pref_verified_at: isoOrDate.nullable(),
-  opted_out_at: isoOrDate.nullable(),
+  pref_verified_at: column.timestamp.nullable(),
+  opted_out_at: column.timestamp.nullable(),
   task_reminders: z.boolean().nullable(),
   daily_brief: z.boolean().nullable(),
   urgent_alerts: z.boolean().nullable(),
@@ -55,11 +54,12 @@ export const MESSAGE_STATE_JOINS = sql.raw(`
 
 /** The message and what its decision reads, in one round trip; null when there is no such message. */
 export async function readMessageState(db: DbOrTx, messageId: string): Promise<MessageState | null> {
-  const [row] = await executeRows(
+  const [row] = await queryRows(
     db,
     sql`select ${MESSAGE_STATE_COLUMNS} from sms_messages m ${MESSAGE_STATE_JOINS} where m.id = ${messageId}::uuid`,
+    messageStateSchema,
   );
-  return row ? messageStateSchema.parse(row) : null;
+  return row ?? null;
 }
 
 export type Decision =

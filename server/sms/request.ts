@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { executeRows, type DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { column, queryRows } from "@/db/raw-rows";
 import { smsCategory, smsPriority } from "@/db/schema";
 import { DomainError } from "../errors";
@@ -204,7 +204,7 @@ async function loadRequestContext(db: DbOrTx, inputs: ParsedRequest[]): Promise<
  */
 async function insertMessages(ctx: ServiceContext, rows: MessageRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const inserted = await executeRows<{ id: string }>(
+  const inserted = await queryRows(
     ctx.db,
     sql`
     with input as (
@@ -233,6 +233,7 @@ async function insertMessages(ctx: ServiceContext, rows: MessageRow[]): Promise<
       from inserted
     )
     select id from inserted`,
+    z.object({ id: z.string() }),
   );
   return inserted.map((row) => row.id);
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { executeRows } from "@/db/client";
+import { column, queryRows } from "@/db/raw-rows";
 import type { inboundOutcome } from "@/db/schema";
 import { SNOOZE_MINUTES } from "@/common/limits";
 import { answeredSql, REPLY_WINDOW_HOURS } from "../../reminders/open";
@@ -41,18 +41,17 @@ const personSchema = z.object({
 });
 type Person = z.infer<typeof personSchema>;
 
-const dateish = z.union([z.string(), z.date()]).transform((v) => new Date(v));
 const candidateSchema = z.object({
   message_id: z.string(),
   user_id: z.string(),
   task_id: z.string(),
   reply_ref: z.coerce.number(),
-  sent_at: dateish,
+  sent_at: column.timestamp,
   task_exists: z.boolean(),
   title: z.string().nullable(),
   project: z.string().nullable(),
-  due_at: dateish.nullable(),
-  completed_at: dateish.nullable(),
+  due_at: column.timestamp.nullable(),
+  completed_at: column.timestamp.nullable(),
   answered: z.boolean(),
 });
 
@@ -61,17 +60,17 @@ const candidateSchema = z.object({
  * (not opted out). Replies from any other number change nothing.
  */
 async function peopleOn(ctx: ServiceContext, phone: string): Promise<Person[]> {
-  const rows = await executeRows(
+  return queryRows(
     ctx.db,
     sql`select p.user_id, p.act_on_replies, p.time_zone, p.quiet_hours_enabled, p.quiet_hours_start, p.quiet_hours_end, p.snooze_minutes
         from user_sms_preferences p where p.phone = ${phone} and ${reachableRecipient("p")}`,
+    personSchema,
   );
-  return rows.map((r) => personSchema.parse(r));
 }
 
 /** Task reminders sent to this number in the reply window for these users, newest first. */
 async function candidatesFor(ctx: ServiceContext, phone: string, userIds: string[], now: Date): Promise<ReplyCandidate[]> {
-  const rows = await executeRows(
+  const rows = await queryRows(
     ctx.db,
     sql`
     select m.id as message_id, m.user_id, m.task_id, coalesce(m.reply_ref, 1) as reply_ref, coalesce(m.sent_at, m.created_at) as sent_at,
@@ -84,9 +83,9 @@ async function candidatesFor(ctx: ServiceContext, phone: string, userIds: string
       and coalesce(m.sent_at, m.created_at) > ${now.toISOString()}::timestamptz - make_interval(hours => ${REPLY_WINDOW_HOURS}::int)
     order by coalesce(m.sent_at, m.created_at) desc, m.id desc
     limit 50`,
+    candidateSchema,
   );
-  return rows.map((r) => {
-    const c = candidateSchema.parse(r);
+  return rows.map((c) => {
     return {
       messageId: c.message_id,
       userId: c.user_id,

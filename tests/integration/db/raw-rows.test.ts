@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { column, queryRows } from "@/db/raw-rows";
+import { column, preparedQueryRows, queryOneRow, queryRows } from "@/db/raw-rows";
 import { testDatabases, type TestDatabase } from "@/tests/helpers/test-db";
 
 /*
@@ -44,5 +44,19 @@ describe.each(testDatabases().map((d) => [d.name, d] as [string, TestDatabase]))
     await expect(queryRows(handle.db, sql`select 'not a date' as at`, z.object({ at: column.timestamp }))).rejects.toThrow();
     await expect(queryRows(handle.db, sql`select 'many' as n`, z.object({ n: column.count }))).rejects.toThrow();
     await expect(queryRows(handle.db, sql`select 1 as other`, z.object({ at: column.timestamp }))).rejects.toThrow();
+  });
+
+  it("queryOneRow answers the one row, and fails when there is none or more than one", async () => {
+    const one = z.object({ n: z.number() });
+    expect(await queryOneRow(handle.db, sql`select 1 as n`, one)).toEqual({ n: 1 });
+    await expect(queryOneRow(handle.db, sql`select 1 as n where false`, one)).rejects.toThrow("expected one row, got 0");
+    await expect(queryOneRow(handle.db, sql`select n from (values (1), (2)) v(n)`, one)).rejects.toThrow("expected one row, got 2");
+  });
+
+  it("parses a prepared statement's rows the same way", async () => {
+    const at = new Date("2030-01-02T03:04:05.678Z");
+    const text = "select $1::timestamptz as at, count(*) as n from (values (1), (2)) v(x)";
+    const rows = await preparedQueryRows(handle.db, text, [at.toISOString()], z.object({ at: column.timestamp, n: column.count }));
+    expect(rows).toEqual([{ at, n: 2 }]);
   });
 });
