@@ -5,11 +5,11 @@
  * hold several copies of a module, each with its own copy of a class. A value made by one copy
  * (the process-wide SMS provider throws the ProviderError of whichever bundle built it) fails
  * `instanceof` against another copy's class, and a fault path silently takes the wrong branch:
- * a Twilio 429 read as an unexpected error. A class made with `crossBundleClass` tags its
+ * a Twilio 429 read as an unexpected error. An error class built on `crossBundleError` tags its
  * instances with a `Symbol.for` brand (one registry per process) and answers `instanceof` by the
  * brand, so every copy of the class recognises every copy's instances.
  */
-export function crossBundleBrand(name: string) {
+function crossBundleBrand(name: string) {
   const tag = Symbol.for(`buildos-sms.class.${name}`);
   return {
     tag,
@@ -17,5 +17,21 @@ export function crossBundleBrand(name: string) {
     has(value: unknown): boolean {
       return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[tag] === true;
     },
+  };
+}
+
+/**
+ * The base of an error class that `instanceof` recognises across bundles, named `name` (also its
+ * brand, so it must be unique): `class DomainError extends crossBundleError("DomainError") { … }`.
+ */
+export function crossBundleError(name: string) {
+  const brand = crossBundleBrand(name);
+  return class CrossBundleError extends Error {
+    /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
+    static [Symbol.hasInstance](value: unknown): boolean {
+      return brand.has(value);
+    }
+    readonly [brand.tag] = true;
+    override name = name;
   };
 }

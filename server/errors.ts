@@ -1,4 +1,4 @@
-import { crossBundleBrand } from "./cross-bundle";
+import { crossBundleError } from "./cross-bundle";
 
 /**
  * The one error type domain services throw. Adapters map `code` to their transport
@@ -14,15 +14,7 @@ export type DomainErrorCode =
   | "PRECONDITION_FAILED"
   | "TOO_MANY_REQUESTS";
 
-const DOMAINERROR_BRAND = crossBundleBrand("DomainError");
-
-export class DomainError extends Error {
-  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return DOMAINERROR_BRAND.has(value);
-  }
-  readonly [DOMAINERROR_BRAND.tag] = true;
-
+export class DomainError extends crossBundleError("DomainError") {
   readonly code: DomainErrorCode;
   /** Input field the error is about, for field-level messages in forms. */
   readonly field?: string;
@@ -30,7 +22,6 @@ export class DomainError extends Error {
 
   constructor(code: DomainErrorCode, message: string, options: { field?: string; retryAfterSeconds?: number } = {}) {
     super(message);
-    this.name = "DomainError";
     this.code = code;
     this.field = options.field;
     this.retryAfterSeconds = options.retryAfterSeconds;

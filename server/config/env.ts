@@ -1,4 +1,4 @@
-import { crossBundleBrand } from "../cross-bundle";
+import { crossBundleError } from "../cross-bundle";
 import { getCountries, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
 import { DEFAULT_SMS_ALLOWED_COUNTRIES } from "@/common/limits";
@@ -162,18 +162,9 @@ export const envSchema = z.object(fields).superRefine((env, ctx) => {
 
 export type Env = z.infer<typeof envSchema>;
 
-const ENVERROR_BRAND = crossBundleBrand("EnvError");
-
-export class EnvError extends Error {
-  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return ENVERROR_BRAND.has(value);
-  }
-  readonly [ENVERROR_BRAND.tag] = true;
-
+export class EnvError extends crossBundleError("EnvError") {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`);
-    this.name = "EnvError";
   }
 }
 

@@ -1,4 +1,4 @@
-import { crossBundleBrand } from "../cross-bundle";
+import { crossBundleError } from "../cross-bundle";
 import { z } from "zod";
 
 /** An event that starts durable work; `id` lets the engine drop a repeat of the same event. */
@@ -13,19 +13,10 @@ export interface JobSender {
   send(events: JobEvent[]): Promise<void>;
 }
 
-const JOBPAYLOADERROR_BRAND = crossBundleBrand("JobPayloadError");
-
 /** A payload that does not match its job's schema: a bug in the sender, never worth a retry. */
-export class JobPayloadError extends Error {
-  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return JOBPAYLOADERROR_BRAND.has(value);
-  }
-  readonly [JOBPAYLOADERROR_BRAND.tag] = true;
-
+export class JobPayloadError extends crossBundleError("JobPayloadError") {
   constructor(eventName: string, issues: string) {
     super(`bad ${eventName} event: ${issues}`);
-    this.name = "JobPayloadError";
   }
 }
 

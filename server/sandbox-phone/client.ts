@@ -1,4 +1,4 @@
-import { crossBundleBrand } from "../cross-bundle";
+import { crossBundleError } from "../cross-bundle";
 import { z } from "zod";
 
 /**
@@ -49,20 +49,7 @@ const inboundSchema = z.object({
 export type SandboxMessage = z.infer<typeof messageSchema>;
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>;
 
-const SANDBOXUNAVAILABLEERROR_BRAND = crossBundleBrand("SandboxUnavailableError");
-
-export class SandboxUnavailableError extends Error {
-  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return SANDBOXUNAVAILABLEERROR_BRAND.has(value);
-  }
-  readonly [SANDBOXUNAVAILABLEERROR_BRAND.tag] = true;
-
-  constructor(message: string) {
-    super(message);
-    this.name = "SandboxUnavailableError";
-  }
-}
+export class SandboxUnavailableError extends crossBundleError("SandboxUnavailableError") {}
 
 export function sandboxClient(baseUrl: string, fetchImpl: typeof fetch = fetch) {
   async function call<T>(path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {

@@ -1,4 +1,4 @@
-import { crossBundleBrand } from "../../cross-bundle";
+import { crossBundleError } from "../../cross-bundle";
 
 /**
  * One error type for every provider failure, with the decision the caller needs:
@@ -142,16 +142,7 @@ export function describeTwilioCode(code: number | null | undefined): string | nu
   return TWILIO_ERROR_CODES[code]?.reason ?? null;
 }
 
-const PROVIDERERROR_BRAND = crossBundleBrand("ProviderError");
-
-export class ProviderError extends Error {
-  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return PROVIDERERROR_BRAND.has(value);
-  }
-  readonly [PROVIDERERROR_BRAND.tag] = true;
-
-  override readonly name = "ProviderError";
+export class ProviderError extends crossBundleError("ProviderError") {
   readonly kind: ProviderErrorKind;
   readonly reason: string;
   readonly code?: number;
@@ -189,15 +180,5 @@ export class ProviderError extends Error {
   }
 }
 
-const INVALIDSTATUSCALLBACKERROR_BRAND = crossBundleBrand("InvalidStatusCallbackError");
-
 /** A webhook payload that is not a well-formed status callback (answer 400, change nothing). */
-export class InvalidStatusCallbackError extends Error {
-  /** Answers by brand, so copies of this class in other Next bundles recognise each other's errors. */
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return INVALIDSTATUSCALLBACKERROR_BRAND.has(value);
-  }
-  readonly [INVALIDSTATUSCALLBACKERROR_BRAND.tag] = true;
-
-  override readonly name = "InvalidStatusCallbackError";
-}
+export class InvalidStatusCallbackError extends crossBundleError("InvalidStatusCallbackError") {}

@@ -35,4 +35,33 @@ describe("errors recognised across bundles", () => {
     expect(new s1.SandboxUnavailableError("x") instanceof s2.SandboxUnavailableError).toBe(true);
     expect(new d1.DomainError("CONFLICT", "x") instanceof s2.SandboxUnavailableError).toBe(false);
   });
+
+  it("each keeps its own name, its message and its place among Errors", async () => {
+    const { ProviderError, InvalidStatusCallbackError } = await import("@/server/sms/provider/errors");
+    const { DomainError } = await import("@/server/errors");
+    const { EnvError } = await import("@/server/config/env");
+    const { JobPayloadError } = await import("@/server/jobs/define");
+    const { SandboxUnavailableError } = await import("@/server/sandbox-phone/client");
+    const errors = [
+      new ProviderError({ message: "m", kind: "permanent", reason: "r" }),
+      new InvalidStatusCallbackError("m"),
+      new DomainError("CONFLICT", "m"),
+      new EnvError(["m"]),
+      new JobPayloadError("e", "m"),
+      new SandboxUnavailableError("m"),
+    ];
+    expect(errors.map((e) => e.name)).toEqual([
+      "ProviderError",
+      "InvalidStatusCallbackError",
+      "DomainError",
+      "EnvError",
+      "JobPayloadError",
+      "SandboxUnavailableError",
+    ]);
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(Error);
+      expect(e.message).toContain("m");
+    }
+    expect(errors.filter((e) => e instanceof DomainError)).toHaveLength(1);
+  });
 });
