@@ -23,19 +23,11 @@ export function MessageHistory() {
     <Card title="Your texts" description="Every text we sent or held for you, newest first.">
       <InfiniteQueryList
         query={trpc.messages.list.infiniteQueryOptions({ limit: MESSAGE_HISTORY_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor })}
-        pageItems={(page) => page.items}
         what="your texts"
-        loadingLabel="Loading your texts…"
         empty="No texts yet. Once your number is verified, your texts show here."
-      >
-        {(messages) => (
-          <ul className="divide-y divide-slate-100" aria-label="Your texts">
-            {messages.map((message) => (
-              <MessageItem key={message.id} message={message} timeZone={timeZone} />
-            ))}
-          </ul>
-        )}
-      </InfiniteQueryList>
+        label="Your texts"
+        item={(message) => <MessageItem key={message.id} message={message} timeZone={timeZone} />}
+      />
     </Card>
   );
 }

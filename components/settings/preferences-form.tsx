@@ -113,19 +113,15 @@ export function PreferencesForm() {
             hint={`From ${DAILY_CAP_MIN} to ${DAILY_CAP_MAX} texts a day.`}
           />
           <TextField label="Daily brief time" name="dailyBriefTime" type="time" defaultValue={p.dailyBriefTime} error={errors.dailyBriefTime} />
-          <SelectField
+          <MinutesField
             label="Reminder lead time"
             name="reminderLeadMinutes"
-            defaultValue={String(p.reminderLeadMinutes)}
+            choices={LEAD_CHOICES}
+            saved={p.reminderLeadMinutes}
+            words={(minutes) => `${minutesWords(minutes)} before`}
             error={errors.reminderLeadMinutes}
             hint="How long before a task is due its reminder is sent."
-          >
-            {leadChoices(p.reminderLeadMinutes).map((minutes) => (
-              <option key={minutes} value={minutes}>
-                {leadWords(minutes)} before
-              </option>
-            ))}
-          </SelectField>
+          />
         </div>
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-sm font-medium text-slate-800">Replies</legend>
@@ -136,19 +132,15 @@ export function PreferencesForm() {
               later. With this off, replies change nothing. STOP and HELP always work.
             </p>
           </div>
-          <SelectField
+          <MinutesField
             label="Snooze length"
             name="snoozeMinutes"
-            defaultValue={String(p.snoozeMinutes)}
+            choices={SNOOZE_CHOICES}
+            saved={p.snoozeMinutes}
+            words={minutesWords}
             error={errors.snoozeMinutes}
             hint="How long a plain SNOOZE reply pushes a reminder back."
-          >
-            {snoozeChoices(p.snoozeMinutes).map((minutes) => (
-              <option key={minutes} value={minutes}>
-                {leadWords(minutes)}
-              </option>
-            ))}
-          </SelectField>
+          />
         </fieldset>
         {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
         {update.isError && Object.keys(errors).length > 0 ? <Alert>Nothing was saved: fix the fields marked above.</Alert> : null}
@@ -165,19 +157,39 @@ const LEAD_CHOICES = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].filter(
   (m) => m >= REMINDER_LEAD_MINUTES.min && m <= REMINDER_LEAD_MINUTES.max,
 );
 
-/** The usual lead times, plus the saved one if it is another value (set through the API). */
-function leadChoices(current: number): number[] {
-  return LEAD_CHOICES.includes(current) ? LEAD_CHOICES : [...LEAD_CHOICES, current].sort((a, b) => a - b);
-}
-
 const SNOOZE_CHOICES = [10, 15, 30, 60, 120, 180, 240].filter((m) => m >= SNOOZE_MINUTES.min && m <= SNOOZE_MINUTES.max);
 
-/** The usual snooze lengths, plus the saved one if it is another value (set through the API). */
-function snoozeChoices(current: number): number[] {
-  return SNOOZE_CHOICES.includes(current) ? SNOOZE_CHOICES : [...SNOOZE_CHOICES, current].sort((a, b) => a - b);
+/**
+ * A choice of minutes: the usual `choices`, plus the saved value if it is another one (set
+ * through the API), so saving the form never changes it behind the user's back.
+ */
+function MinutesField({
+  choices,
+  saved,
+  words,
+  ...field
+}: {
+  label: string;
+  name: string;
+  choices: number[];
+  saved: number;
+  words: (minutes: number) => string;
+  error?: string;
+  hint: string;
+}) {
+  const shown = choices.includes(saved) ? choices : [...choices, saved].sort((a, b) => a - b);
+  return (
+    <SelectField {...field} defaultValue={String(saved)}>
+      {shown.map((minutes) => (
+        <option key={minutes} value={minutes}>
+          {words(minutes)}
+        </option>
+      ))}
+    </SelectField>
+  );
 }
 
-function leadWords(minutes: number): string {
+function minutesWords(minutes: number): string {
   if (minutes % 60 !== 0) return `${minutes} minutes`;
   const hours = minutes / 60;
   return hours === 1 ? "1 hour" : `${hours} hours`;

@@ -15,28 +15,23 @@ export function ReplyHistory() {
       <QueryList
         query={trpc.messages.replies.queryOptions()}
         what="your replies"
-        loadingLabel="Loading your replies…"
         empty="No replies yet. Reply DONE or SNOOZE to a reminder to act on its task."
-      >
-        {(replies) => (
-          <ul className="divide-y divide-slate-100" aria-label="Your replies">
-            {replies.map((reply) => (
-              <li key={reply.id} className="py-3 text-sm" data-testid="reply-item">
-                <p className="flex flex-wrap justify-between gap-2">
-                  <span className="font-medium break-words text-slate-900">“{reply.body}”</span>
-                  <span className="text-xs text-slate-600">
-                    <LocalTime date={reply.receivedAt} timeZone={timeZone} />
-                  </span>
-                </p>
-                <p className="text-slate-700" data-testid="reply-did">
-                  {reply.did}
-                </p>
-                {reply.answer ? <p className="text-xs break-words text-slate-600">We answered: {reply.answer}</p> : null}
-              </li>
-            ))}
-          </ul>
+        label="Your replies"
+        item={(reply) => (
+          <li key={reply.id} className="py-3 text-sm" data-testid="reply-item">
+            <p className="flex flex-wrap justify-between gap-2">
+              <span className="font-medium break-words text-slate-900">“{reply.body}”</span>
+              <span className="text-xs text-slate-600">
+                <LocalTime date={reply.receivedAt} timeZone={timeZone} />
+              </span>
+            </p>
+            <p className="text-slate-700" data-testid="reply-did">
+              {reply.did}
+            </p>
+            {reply.answer ? <p className="text-xs break-words text-slate-600">We answered: {reply.answer}</p> : null}
+          </li>
         )}
-      </QueryList>
+      />
     </Card>
   );
 }

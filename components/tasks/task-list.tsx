@@ -14,6 +14,19 @@ import { Alert } from "../ui/states";
 
 const priorityLabel: Record<Priority, string> = { urgent: "Urgent", high: "High", normal: "Normal", low: "Low" };
 
+/** The task's priority, as the new-task and edit forms both ask for it. */
+function PriorityField({ id, defaultValue }: { id?: string; defaultValue: Priority }) {
+  return (
+    <SelectField label="Priority" name="priority" id={id} defaultValue={defaultValue}>
+      {PRIORITIES.map((priority) => (
+        <option key={priority} value={priority}>
+          {priorityLabel[priority]}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
 export function TaskList() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -49,13 +62,7 @@ export function TaskList() {
           <TextField label="Title" name="title" error={errors.title} />
           <TextField label="Project" name="project" error={errors.project} />
           <TextField label="Due" name="dueAt" type="datetime-local" error={errors.dueAt} />
-          <SelectField label="Priority" name="priority" defaultValue="normal">
-            {PRIORITIES.map((priority) => (
-              <option key={priority} value={priority}>
-                {priorityLabel[priority]}
-              </option>
-            ))}
-          </SelectField>
+          <PriorityField defaultValue="normal" />
           <div className="sm:col-span-2">
             {create.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(create.error)}</Alert> : null}
             <Button type="submit" pending={create.isPending}>
@@ -67,81 +74,75 @@ export function TaskList() {
       <Card title="Your tasks">
         <InfiniteQueryList
           query={trpc.tasks.list.infiniteQueryOptions({ limit: TASKS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor })}
-          pageItems={(page) => page.items}
           what="tasks"
-          loadingLabel="Loading tasks…"
           empty="No tasks yet. Add one above."
-        >
-          {(tasks) => (
-            <ul className="divide-y divide-slate-100" aria-label="Tasks">
-              {tasks.map((task) => (
-                <li key={task.id} className="py-3">
-                  {editing === task.id ? (
-                    <TaskEditForm
-                      task={task}
-                      onDone={() => {
-                        setEditing(null);
-                        void invalidate();
-                      }}
-                      onCancel={() => setEditing(null)}
-                    />
-                  ) : (
-                    <div className="flex flex-wrap items-center justify-between gap-3">
-                      <div className="min-w-0">
-                        <p className={`break-words ${task.completedAt ? "text-slate-600 line-through" : "text-slate-900"}`}>{task.title}</p>
-                        <p className="text-xs text-slate-600">
-                          {[task.project, task.priority].filter(Boolean).join(" · ")}
-                          {task.dueAt ? (
-                            <>
-                              {" · due "}
-                              <LocalTime date={task.dueAt} />
-                            </>
-                          ) : null}
-                          {task.completedAt ? (
-                            <span data-testid="task-completed">{task.completedVia === "text" ? " · completed by text" : " · completed"}</span>
-                          ) : null}
-                        </p>
-                      </div>
-                      <div className="flex gap-2">
-                        {task.completedAt ? (
-                          <Button
-                            variant="secondary"
-                            pending={reopen.isPending && reopen.variables?.id === task.id}
-                            onClick={() => reopen.mutate({ id: task.id })}
-                            aria-label={`Reopen ${task.title}`}
-                          >
-                            Reopen
-                          </Button>
-                        ) : (
-                          <>
-                            <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
-                              Edit
-                            </Button>
-                            <Button
-                              variant="secondary"
-                              pending={complete.isPending && complete.variables?.id === task.id}
-                              onClick={() => complete.mutate({ id: task.id })}
-                            >
-                              Done
-                            </Button>
-                          </>
-                        )}
+          label="Tasks"
+          item={(task) => (
+            <li key={task.id} className="py-3">
+              {editing === task.id ? (
+                <TaskEditForm
+                  task={task}
+                  onDone={() => {
+                    setEditing(null);
+                    void invalidate();
+                  }}
+                  onCancel={() => setEditing(null)}
+                />
+              ) : (
+                <div className="flex flex-wrap items-center justify-between gap-3">
+                  <div className="min-w-0">
+                    <p className={`break-words ${task.completedAt ? "text-slate-600 line-through" : "text-slate-900"}`}>{task.title}</p>
+                    <p className="text-xs text-slate-600">
+                      {[task.project, task.priority].filter(Boolean).join(" · ")}
+                      {task.dueAt ? (
+                        <>
+                          {" · due "}
+                          <LocalTime date={task.dueAt} />
+                        </>
+                      ) : null}
+                      {task.completedAt ? (
+                        <span data-testid="task-completed">{task.completedVia === "text" ? " · completed by text" : " · completed"}</span>
+                      ) : null}
+                    </p>
+                  </div>
+                  <div className="flex gap-2">
+                    {task.completedAt ? (
+                      <Button
+                        variant="secondary"
+                        pending={reopen.isPending && reopen.variables?.id === task.id}
+                        onClick={() => reopen.mutate({ id: task.id })}
+                        aria-label={`Reopen ${task.title}`}
+                      >
+                        Reopen
+                      </Button>
+                    ) : (
+                      <>
+                        <Button variant="secondary" onClick={() => setEditing(task.id)} aria-label={`Edit ${task.title}`}>
+                          Edit
+                        </Button>
                         <Button
                           variant="secondary"
-                          aria-label={`Delete ${task.title}`}
-                          pending={remove.isPending && remove.variables?.id === task.id}
-                          onClick={() => remove.mutate({ id: task.id })}
+                          pending={complete.isPending && complete.variables?.id === task.id}
+                          onClick={() => complete.mutate({ id: task.id })}
                         >
-                          Delete
+                          Done
                         </Button>
-                      </div>
-                    </div>
-                  )}
-                </li>
-              ))}
-            </ul>
+                      </>
+                    )}
+                    <Button
+                      variant="secondary"
+                      aria-label={`Delete ${task.title}`}
+                      pending={remove.isPending && remove.variables?.id === task.id}
+                      onClick={() => remove.mutate({ id: task.id })}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                </div>
+              )}
+            </li>
           )}
-        </InfiniteQueryList>
+        />
         {complete.isError ? <Alert>{errorMessage(complete.error)}</Alert> : null}
         {remove.isError ? <Alert>{errorMessage(remove.error)}</Alert> : null}
         {reopen.isError ? <Alert>{errorMessage(reopen.error)}</Alert> : null}
@@ -187,13 +188,7 @@ function TaskEditForm({
     <form onSubmit={onSubmit} noValidate className="grid gap-3 sm:grid-cols-3" aria-label={`Edit ${task.title}`}>
       <TextField label="Title" name="title" id={id("title")} defaultValue={task.title} error={errors.title} />
       <TextField label="Due" name="dueAt" id={id("due")} type="datetime-local" defaultValue={localInputValue(task.dueAt)} error={errors.dueAt} />
-      <SelectField label="Priority" name="priority" id={id("priority")} defaultValue={task.priority}>
-        {PRIORITIES.map((priority) => (
-          <option key={priority} value={priority}>
-            {priorityLabel[priority]}
-          </option>
-        ))}
-      </SelectField>
+      <PriorityField id={id("priority")} defaultValue={task.priority} />
       <div className="flex flex-wrap gap-2 sm:col-span-3">
         {update.isError && Object.keys(errors).length === 0 ? <Alert>{errorMessage(update.error)}</Alert> : null}
         <Button type="submit" pending={update.isPending}>

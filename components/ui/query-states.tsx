@@ -44,40 +44,56 @@ class LoadErrorBoundary extends Component<ErrorBoundaryProps, { error: Error | n
   }
 }
 
+/** The one wording of a list's loading state: "Loading <what>…". */
+const loadingLabel = (what: string) => `Loading ${what}…`;
+
 /**
  * The loading and error states of everything below it that reads with `useSuspenseQuery`.
  * Pages prefetch on the server, so these show only when that data is missing in the browser.
  */
-function QueryBoundary({ what, loadingLabel, children }: { what: string; loadingLabel?: string; children: ReactNode }) {
+function QueryBoundary({ what, children }: { what: string; children: ReactNode }) {
   return (
     <QueryErrorResetBoundary>
       {({ reset }) => (
         <LoadErrorBoundary what={what} onRetry={reset}>
-          <Suspense fallback={<Loading label={loadingLabel} />}>{children}</Suspense>
+          <Suspense fallback={<Loading label={loadingLabel(what)} />}>{children}</Suspense>
         </LoadErrorBoundary>
       )}
     </QueryErrorResetBoundary>
   );
 }
 
-type QueryListProps<TQueryFnData, TError, TItem, TQueryKey extends QueryKey> = {
-  query: UseSuspenseQueryOptions<TQueryFnData, TError, TItem[], TQueryKey>;
-  /** Names the list in the error state: "Could not load <what>: …". */
-  what: string;
-  loadingLabel?: string;
-  /** Shown when the list has no items. */
-  empty: ReactNode;
-  children: (items: TItem[]) => ReactNode;
+/** How every list of `QueryList` and `InfiniteQueryList` shows its items: one labelled `<ul>`. */
+type ItemsShape<TItem> = {
+  /** Names the list for screen readers (its `aria-label`). */
+  label: string;
+  /** One item: an `<li>` with its key. */
+  item: (item: TItem) => ReactNode;
 };
 
-/** A list with its loading, error (with "Try again") and empty states; `children` renders the items. */
+function ItemList<TItem>({ items, label, item }: ItemsShape<TItem> & { items: TItem[] }) {
+  return (
+    <ul className="divide-y divide-slate-100" aria-label={label}>
+      {items.map((one) => item(one))}
+    </ul>
+  );
+}
+
+type QueryListProps<TQueryFnData, TError, TItem, TQueryKey extends QueryKey> = ItemsShape<TItem> & {
+  query: UseSuspenseQueryOptions<TQueryFnData, TError, TItem[], TQueryKey>;
+  /** Names the list in the loading and error states: "Loading <what>…", "Could not load <what>: …". */
+  what: string;
+  /** Shown when the list has no items. */
+  empty: ReactNode;
+};
+
+/** A list with its loading, error (with "Try again") and empty states; `item` renders each item. */
 export function QueryList<TQueryFnData, TError, TItem, TQueryKey extends QueryKey>({
   what,
-  loadingLabel,
   ...list
 }: QueryListProps<TQueryFnData, TError, TItem, TQueryKey>) {
   return (
-    <QueryBoundary what={what} loadingLabel={loadingLabel}>
+    <QueryBoundary what={what}>
       <ListItems {...list} />
     </QueryBoundary>
   );
@@ -86,20 +102,21 @@ export function QueryList<TQueryFnData, TError, TItem, TQueryKey extends QueryKe
 function ListItems<TQueryFnData, TError, TItem, TQueryKey extends QueryKey>({
   query,
   empty,
-  children,
-}: Pick<QueryListProps<TQueryFnData, TError, TItem, TQueryKey>, "query" | "empty" | "children">) {
+  ...shape
+}: Omit<QueryListProps<TQueryFnData, TError, TItem, TQueryKey>, "what">) {
   const { data } = useSuspenseQuery(query);
-  return data.length === 0 ? <Empty>{empty}</Empty> : children(data);
+  return data.length === 0 ? <Empty>{empty}</Empty> : <ItemList items={data} {...shape} />;
 }
 
-type InfiniteQueryListProps<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem> = {
+/** A page of a paged read: its items (every paged procedure answers `{ items, nextCursor }`). */
+type Page<TItem> = { items: TItem[] };
+
+type InfiniteQueryListProps<TPage extends Page<unknown>, TError, TQueryKey extends QueryKey, TPageParam> = ItemsShape<
+  TPage["items"][number]
+> & {
   query: UseSuspenseInfiniteQueryOptions<TPage, TError, InfiniteData<TPage, TPageParam>, TQueryKey, TPageParam>;
-  /** The items of one page. */
-  pageItems: (page: TPage) => TItem[];
   what: string;
-  loadingLabel?: string;
   empty: ReactNode;
-  children: (items: TItem[]) => ReactNode;
 };
 
 /**
@@ -107,31 +124,28 @@ type InfiniteQueryListProps<TPage, TError, TQueryKey extends QueryKey, TPagePara
  * loaded pages' items in order, and a "Load more" button while there is a next page (a page
  * that fails to load says so under the list; the loaded items stay).
  */
-export function InfiniteQueryList<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem>({
-  what,
-  loadingLabel,
-  ...list
-}: InfiniteQueryListProps<TPage, TError, TQueryKey, TPageParam, TItem>) {
+export function InfiniteQueryList<TPage extends Page<unknown>, TError, TQueryKey extends QueryKey, TPageParam>(
+  props: InfiniteQueryListProps<TPage, TError, TQueryKey, TPageParam>,
+) {
   return (
-    <QueryBoundary what={what} loadingLabel={loadingLabel}>
-      <PagedItems what={what} {...list} />
+    <QueryBoundary what={props.what}>
+      <PagedItems {...props} />
     </QueryBoundary>
   );
 }
 
-function PagedItems<TPage, TError, TQueryKey extends QueryKey, TPageParam, TItem>({
+function PagedItems<TPage extends Page<unknown>, TError, TQueryKey extends QueryKey, TPageParam>({
   query,
-  pageItems,
   what,
   empty,
-  children,
-}: Omit<InfiniteQueryListProps<TPage, TError, TQueryKey, TPageParam, TItem>, "loadingLabel">) {
+  ...shape
+}: InfiniteQueryListProps<TPage, TError, TQueryKey, TPageParam>) {
   const pages = useSuspenseInfiniteQuery(query);
-  const items = pages.data.pages.flatMap(pageItems);
+  const items: TPage["items"] = pages.data.pages.flatMap((page) => page.items);
   if (items.length === 0) return <Empty>{empty}</Empty>;
   return (
     <>
-      {children(items)}
+      <ItemList items={items} {...shape} />
       <LoadMore pages={pages} what={what} />
     </>
   );
@@ -163,26 +177,23 @@ function LoadMore({ pages, what }: { pages: NextPages; what: string }) {
 /**
  * The same states for a paged list read with the plain `useInfiniteQuery`, for lists whose input
  * is a form (filters, a search): changing it keeps the form on screen, and an input the server
- * refuses is shown on its field by the form (`inputRefused`), not as a failed list.
+ * refuses is shown on its field by the form (`inputRefused`), not as a failed list. `children`
+ * renders the items (the admin lists are tables).
  */
-export function PagedResultList<TPage, TError extends { message: string }, TItem>({
+export function PagedResultList<TPage extends Page<unknown>, TError extends { message: string }>({
   result,
-  pageItems,
   what,
-  loadingLabel,
   empty,
   inputRefused = false,
   children,
 }: {
   result: UseInfiniteQueryResult<InfiniteData<TPage, unknown>, TError>;
-  pageItems: (page: TPage) => TItem[];
   what: string;
-  loadingLabel?: string;
   empty: ReactNode;
   inputRefused?: boolean;
-  children: (items: TItem[]) => ReactNode;
+  children: (items: TPage["items"]) => ReactNode;
 }) {
-  if (result.isPending) return <Loading label={loadingLabel} />;
+  if (result.isPending) return <Loading label={loadingLabel(what)} />;
   if (result.isError && !result.isFetchNextPageError && !inputRefused) {
     return (
       <Alert>
@@ -190,7 +201,7 @@ export function PagedResultList<TPage, TError extends { message: string }, TItem
       </Alert>
     );
   }
-  const items = result.data?.pages.flatMap(pageItems) ?? [];
+  const items: TPage["items"] = result.data?.pages.flatMap((page) => page.items) ?? [];
   if (items.length === 0) return <Empty>{empty}</Empty>;
   return (
     <>

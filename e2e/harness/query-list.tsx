@@ -18,14 +18,6 @@ const texts = queryOptions({
 
 createRoot(document.getElementById("root")!).render(
   <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-    <QueryList query={texts} what="your texts" loadingLabel="Loading your texts…" empty="No texts yet.">
-      {(items) => (
-        <ul aria-label="Texts">
-          {items.map((item) => (
-            <li key={item}>{item}</li>
-          ))}
-        </ul>
-      )}
-    </QueryList>
+    <QueryList query={texts} what="your texts" empty="No texts yet." label="Texts" item={(item) => <li key={item}>{item}</li>} />
   </QueryClientProvider>,
 );

@@ -86,9 +86,7 @@ export function MessageLog() {
       <Card title="Messages" description="Newest first.">
         <PagedResultList
           result={log}
-          pageItems={(page) => page.items}
           what="messages"
-          loadingLabel="Loading messages…"
           empty="No messages match these filters."
           inputRefused={Object.keys(errors).length > 0}
         >

@@ -38,9 +38,7 @@ export function UserList() {
       <Card title="Users" description="Newest first. Texts this month: sent to them since the 1st (UTC).">
         <PagedResultList
           result={users}
-          pageItems={(page) => page.items}
           what="users"
-          loadingLabel="Loading users…"
           empty={search ? `No user matches “${search}”.` : "No users yet."}
           inputRefused={Object.keys(errors).length > 0}
         >
