@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/db/client";
 import { DomainError } from "../errors";
 import { logger } from "../logger";
-import { consumeRateLimit, rateLimitKey, type RateLimitRule } from "../rate-limit";
+import { consumeRateLimit, rateLimitKey } from "../rate-limit";
 
 /**
  * How many verification codes may be sent, and checked, per hour. Every code costs money and
@@ -36,17 +36,21 @@ export function tooManyRequests(message: (wait: string) => string, retryAfterSec
   return new DomainError("TOO_MANY_REQUESTS", message(waitInWords(seconds)), { field, retryAfterSeconds: seconds });
 }
 
-async function enforce(
-  db: DbOrTx,
-  key: string,
-  rule: RateLimitRule,
-  now: Date,
-  message: (wait: string) => string,
-  field: "phone" | "code",
-) {
-  const decision = await consumeRateLimit(db, key, rule, now);
+/** Counts one attempt against an hourly budget; throws TOO_MANY_REQUESTS when it is spent. */
+async function enforce(db: DbOrTx, key: string, max: number, now: Date, message: (wait: string) => string, field: "phone" | "code") {
+  const decision = await consumeRateLimit(db, key, { max, windowSeconds: HOUR }, now);
   if (!decision.allowed) throw tooManyRequests(message, decision.retryAfterSeconds, field);
   return decision;
+}
+
+/** One hourly budget a code send counts against. */
+interface SendBudget {
+  /** Its counter; null when it does not apply (no believable client address). */
+  key: string | null;
+  max: number;
+  message: (wait: string) => string;
+  /** A shared budget running out is logged for operators: what to say, with which fields. */
+  exhausted?: { log: string; fields: Record<string, unknown> };
 }
 
 /**
@@ -60,66 +64,56 @@ export async function limitCodeSend(
   who: { userId: string; phone: string; country: string; clientAddress: string | null },
   now: Date,
 ) {
-  await enforce(
-    db,
-    rateLimitKey("verify:send:user", who.userId),
-    { max: limits.sendsPerUserPerHour, windowSeconds: HOUR },
-    now,
-    (wait) => `You have asked for ${limits.sendsPerUserPerHour} codes this hour. You can ask for another in ${wait}.`,
-    "phone",
-  );
-  await enforce(
-    db,
-    rateLimitKey("verify:send:number", who.phone),
-    { max: limits.sendsPerNumberPerHour, windowSeconds: HOUR },
-    now,
-    (wait) => `Too many codes have been sent to this phone number. Try again in ${wait}.`,
-    "phone",
-  );
-  if (who.clientAddress) {
-    await enforce(
-      db,
-      rateLimitKey("verify:send:address", who.clientAddress),
-      { max: limits.sendsPerAddressPerHour, windowSeconds: HOUR },
-      now,
-      (wait) => `Too many codes have been requested from your network. Try again in ${wait}.`,
-      "phone",
-    );
+  const budgets: SendBudget[] = [
+    {
+      key: rateLimitKey("verify:send:user", who.userId),
+      max: limits.sendsPerUserPerHour,
+      message: (wait) => `You have asked for ${limits.sendsPerUserPerHour} codes this hour. You can ask for another in ${wait}.`,
+    },
+    {
+      key: rateLimitKey("verify:send:number", who.phone),
+      max: limits.sendsPerNumberPerHour,
+      message: (wait) => `Too many codes have been sent to this phone number. Try again in ${wait}.`,
+    },
+    {
+      key: who.clientAddress ? rateLimitKey("verify:send:address", who.clientAddress) : null,
+      max: limits.sendsPerAddressPerHour,
+      message: (wait) => `Too many codes have been requested from your network. Try again in ${wait}.`,
+    },
+    {
+      key: rateLimitKey("verify:send:country", who.country),
+      max: limits.sendsPerCountryPerHour,
+      message: (wait) => `We are sending too many codes to this country right now. Try again in ${wait}.`,
+      exhausted: {
+        log: "verification codes: per-country hourly limit reached",
+        fields: { country: who.country, limit: limits.sendsPerCountryPerHour },
+      },
+    },
+    {
+      key: GLOBAL_SENDS_KEY,
+      max: limits.sendsGlobalPerHour,
+      message: (wait) => `We are sending too many codes right now. Try again in ${wait}.`,
+      exhausted: {
+        log: "verification codes: global hourly budget reached (VERIFY_SENDS_GLOBAL_PER_HOUR)",
+        fields: { limit: limits.sendsGlobalPerHour },
+      },
+    },
+  ];
+  for (const budget of budgets) {
+    if (budget.key === null) continue;
+    try {
+      await enforce(db, budget.key, budget.max, now, budget.message, "phone");
+    } catch (error) {
+      if (budget.exhausted) logger.warn(budget.exhausted.fields, budget.exhausted.log);
+      throw error;
+    }
   }
-  await enforce(
-    db,
-    rateLimitKey("verify:send:country", who.country),
-    { max: limits.sendsPerCountryPerHour, windowSeconds: HOUR },
-    now,
-    (wait) => `We are sending too many codes to this country right now. Try again in ${wait}.`,
-    "phone",
-  ).catch((error: unknown) => {
-    logger.warn({ country: who.country, limit: limits.sendsPerCountryPerHour }, "verification codes: per-country hourly limit reached");
-    throw error;
-  });
-  await enforce(
-    db,
-    GLOBAL_SENDS_KEY,
-    { max: limits.sendsGlobalPerHour, windowSeconds: HOUR },
-    now,
-    (wait) => `We are sending too many codes right now. Try again in ${wait}.`,
-    "phone",
-  ).catch((error: unknown) => {
-    logger.warn({ limit: limits.sendsGlobalPerHour }, "verification codes: global hourly budget reached (VERIFY_SENDS_GLOBAL_PER_HOUR)");
-    throw error;
-  });
 }
 
 const GLOBAL_SENDS_KEY = "verify:send:global";
 
 /** Counts one code check against the user (Twilio allows 5 per code; this bounds guessing across new codes). */
 export async function limitCodeCheck(db: DbOrTx, limits: VerificationLimits, userId: string, now: Date) {
-  await enforce(
-    db,
-    rateLimitKey("verify:check:user", userId),
-    { max: limits.checksPerUserPerHour, windowSeconds: HOUR },
-    now,
-    (wait) => `Too many codes entered this hour. Try again in ${wait}.`,
-    "code",
-  );
+  const message = (wait: string) => `Too many codes entered this hour. Try again in ${wait}.`;
+  await enforce(db, rateLimitKey("verify:check:user", userId), limits.checksPerUserPerHour, now, message, "code");
 }
