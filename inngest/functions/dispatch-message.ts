@@ -6,8 +6,8 @@ import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { priorityRunExpression } from "@/server/sms/categories";
 import { SEND_RETRIES, sendRetryDelayMs } from "@/server/sms/retry-schedule";
 import { dispatchMessageJob } from "@/server/jobs/definitions";
-import { JobPayloadError } from "@/server/jobs/define";
 import { systemContext } from "@/server/service-context";
+import { parseOrStop } from "./job-payload";
 
 /** Retries per message when Twilio answers 429 or 5xx: about an hour of them (server/sms/retry-schedule.ts). */
 export const DISPATCH_RETRIES = SEND_RETRIES;
@@ -56,7 +56,7 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
       },
     },
     async ({ event, step, attempt, runId }) => {
-      const { messageId } = parseOrStop(event.data);
+      const { messageId } = parseOrStop(dispatchMessageJob, event.data);
       let turn = 0;
       for (let pass = 0; pass < MAX_PASSES; pass++) {
         const outcome = await step.run(pass === 0 ? "dispatch" : `dispatch-${pass}`, async () => {
@@ -96,13 +96,4 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
       throw new NonRetriableError(`message ${messageId}: not sent after ${MAX_PASSES} claims (send pacer overloaded, or held again each time)`);
     },
   );
-}
-
-function parseOrStop(data: unknown) {
-  try {
-    return dispatchMessageJob.parse(data);
-  } catch (error) {
-    if (error instanceof JobPayloadError) throw new NonRetriableError(error.message);
-    throw error;
-  }
 }

@@ -1,10 +1,10 @@
 import { NonRetriableError, type Inngest } from "inngest";
-import { JobPayloadError } from "@/server/jobs/define";
 import { sendSmsJob, smsCancelledEvent } from "@/server/jobs/definitions";
 import type { SmsPipelineDeps } from "@/server/sms/app-pipeline-deps";
 import { priorityRunExpression } from "@/server/sms/categories";
 import { advanceMessage, decisionTime, failHeldMessage, type NextStep } from "@/server/sms/send-pipeline";
 import { systemContext } from "@/server/service-context";
+import { parseOrStop } from "./job-payload";
 
 /**
  * Decisions per message before we give up: each wait (its send time, quiet hours, quiet hours
@@ -41,7 +41,7 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
       },
     },
     async ({ event, step }) => {
-      const { messageId } = parseOrStop(event.data);
+      const { messageId } = parseOrStop(sendSmsJob, event.data);
       let wokeFrom: string | null = null;
       for (let turn = 0; turn < MAX_DECISIONS; turn++) {
         const sleptUntil: string | null = wokeFrom;
@@ -59,13 +59,4 @@ export function createSendSmsFunction(client: Inngest, deps: () => SmsPipelineDe
       throw new NonRetriableError(`message ${messageId}: no decision after ${MAX_DECISIONS} turns`);
     },
   );
-}
-
-function parseOrStop(data: unknown) {
-  try {
-    return sendSmsJob.parse(data);
-  } catch (error) {
-    if (error instanceof JobPayloadError) throw new NonRetriableError(error.message);
-    throw error;
-  }
 }
