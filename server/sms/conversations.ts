@@ -73,16 +73,14 @@ async function repliesOf(ctx: ServiceContext, userId: string) {
         limit ${CONVERSATION_LIMIT}`,
     inboundRowSchema,
   );
-  return rows.map((row) => {
-    return {
-      id: row.id,
-      body: row.body,
-      receivedAt: row.received_at,
-      /** Our answer, sent back in the webhook's TwiML (null: none). */
-      answer: row.reply,
-      did: whatReplyDid({ keyword: row.keyword, matchedRule: row.matched_rule, outcome: row.outcome, taskTitle: row.task_title }),
-    };
-  });
+  return rows.map((row) => ({
+    id: row.id,
+    body: row.body,
+    receivedAt: row.received_at,
+    /** Our answer, sent back in the webhook's TwiML (null: none). */
+    answer: row.reply,
+    did: whatReplyDid({ keyword: row.keyword, matchedRule: row.matched_rule, outcome: row.outcome, taskTitle: row.task_title }),
+  }));
 }
 
 /** The session user's latest texts to us, newest first, each with what it did. */

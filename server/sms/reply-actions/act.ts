@@ -85,17 +85,15 @@ async function candidatesFor(ctx: ServiceContext, phone: string, userIds: string
     limit 50`,
     candidateSchema,
   );
-  return rows.map((c) => {
-    return {
-      messageId: c.message_id,
-      userId: c.user_id,
-      taskId: c.task_id,
-      replyRef: c.reply_ref,
-      sentAt: c.sent_at,
-      task: c.task_exists ? { title: c.title ?? "", project: c.project ?? "", dueAt: c.due_at, completedAt: c.completed_at } : null,
-      answered: c.answered,
-    };
-  });
+  return rows.map((c) => ({
+    messageId: c.message_id,
+    userId: c.user_id,
+    taskId: c.task_id,
+    replyRef: c.reply_ref,
+    sentAt: c.sent_at,
+    task: c.task_exists ? { title: c.title ?? "", project: c.project ?? "", dueAt: c.due_at, completedAt: c.completed_at } : null,
+    answered: c.answered,
+  }));
 }
 
 /**
