@@ -12,6 +12,7 @@ import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-a
 import { dailyBriefCron, reconcileMessagesCron, recoverStrandedCron, taskRemindersCron } from "@/server/jobs/crons";
 import { dispatchMessageJob, sendSmsJob } from "@/server/jobs/definitions";
 import { logger } from "@/server/logger";
+import type { ReconcileDeps } from "@/server/sms/reconcile/deps";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
 import { recordingJobs } from "../../helpers/jobs";
@@ -40,6 +41,14 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
   afterAll(async () => {
     await sandbox?.stop();
     await handle?.drop();
+  });
+  /** What the reconciliation functions run with: the system actor on this database, the sandbox as Twilio. */
+  const reconcileDeps = (): ReconcileDeps => ({
+    db: handle.db,
+    actor: { type: "system", reason: "test" },
+    jobs: recordingJobs(),
+    provider: sandboxProvider(sandbox.url),
+    log: logger,
   });
 
   it("task reminders: a tick step, then one page step per 1,000 tasks, each fanning out one send event per new reminder", async () => {
@@ -96,14 +105,7 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     const claimedAt = new Date(Date.now() - 20 * MINUTE);
     const lost = await createMessage(handle.db, user.id, { status: "unknown", to: "+15555550190", updatedAt: claimedAt, priority: "high" });
     await handle.db.insert(smsMessageEvents).values({ messageId: lost.id, status: "sending", source: "system", createdAt: claimedAt });
-    const deps = () => ({
-      db: handle.db,
-      actor: { type: "system", reason: "test" } as const,
-      jobs: recordingJobs(),
-      provider: sandboxProvider(sandbox.url),
-      log: logger,
-    });
-    const t = new InngestTestEngine({ function: createReconcileMessagesFunction(client, deps) });
+    const t = new InngestTestEngine({ function: createReconcileMessagesFunction(client, reconcileDeps) });
     const requeue = dispatchMessageJob.event({ messageId: lost.id, priority: "high" }, { id: `requeue:${lost.id}` });
 
     const { result, ctx } = await t.execute({
@@ -123,14 +125,7 @@ describe.each(testDatabases())("cron functions on $name", (database) => {
     const user = await userWith(handle.db);
     const old = new Date(Date.now() - 20 * MINUTE);
     const stranded = await createMessage(handle.db, user.id, { status: "pending", createdAt: old, updatedAt: old });
-    const deps = () => ({
-      db: handle.db,
-      actor: { type: "system", reason: "test" } as const,
-      jobs: recordingJobs(),
-      provider: sandboxProvider(sandbox.url),
-      log: logger,
-    });
-    const t = new InngestTestEngine({ function: createRecoverStrandedFunction(client, deps) });
+    const t = new InngestTestEngine({ function: createRecoverStrandedFunction(client, reconcileDeps) });
     const { result, ctx } = await t.execute({
       events: [timer(recoverStrandedCron.schedule, Date.now())],
       steps: [{ id: "restart-0", handler: () => ({ ids: ["evt"] }) }],
