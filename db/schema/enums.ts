@@ -21,6 +21,8 @@ export const smsStatus = pgEnum("sms_status", [
   "cancelled",
   "skipped",
   "unknown",
+  /** Held through quiet hours and sent inside a digest with the user's other held texts (`merged_into_id`). */
+  "merged",
 ]);
 
 export const smsSkipReason = pgEnum("sms_skip_reason", [

@@ -3,9 +3,11 @@ import { executeRows, type DbOrTx } from "@/db/client";
 import { smsCancelledEvent } from "../jobs/definitions";
 import type { JobSender } from "../jobs/define";
 import type { Actor } from "../service-context";
-import { CANCELLABLE_STATUSES } from "../sms/cancel";
+import { CANCELLABLE_STATUSES } from "../sms/cancel-statuses";
 import { eventSourceOf } from "../sms/message-events";
+import { withdrawFromDigest } from "../sms/digest/withdraw";
 import { endUnsent } from "../sms/end-unsent";
+import type { SmsStatus } from "../sms/status-rank";
 import { reminderStaleReasonSql, type StaleReminderReason } from "./stale";
 
 /**
@@ -14,28 +16,33 @@ import { reminderStaleReasonSql, type StaleReminderReason } from "./stale";
  * another time (`task_moved`; the reminder sweep makes the one for the new time). The reason is
  * the stale rule's own (server/reminders/stale.ts), so a reminder for the task's current due time
  * stays. Each goes through endUnsent, so a queued one gives back its daily-cap slot with its
- * event; call it in the transaction that changed the task, then `stopCancelledRuns` once it
+ * event; one waiting inside a digest that has not left is taken out of it. Call it in the transaction that changed the task, then `stopCancelledRuns` once it
  * committed.
  */
 export async function cancelStaleReminders(db: DbOrTx, actor: Actor, taskId: string, at: Date): Promise<string[]> {
-  const stale = await executeRows<{ id: string; reason: StaleReminderReason | null }>(
+  const stale = await executeRows<{ id: string; status: SmsStatus; reason: StaleReminderReason | null }>(
     db,
     sql`
-    select m.id, ${reminderStaleReasonSql("m")} as reason from sms_messages m
+    select m.id, m.status, ${reminderStaleReasonSql("m")} as reason from sms_messages m
     where m.task_id = ${taskId}::uuid
-      and m.status in (${sql.join(CANCELLABLE_STATUSES.map((s) => sql`${s}::sms_status`), sql`, `)})`,
+      and m.status in (${sql.join([...CANCELLABLE_STATUSES, "merged"].map((s) => sql`${s}::sms_status`), sql`, `)})`,
   );
   const cancelled: string[] = [];
-  for (const { id, reason } of stale) {
+  for (const { id, status, reason } of stale) {
     if (!reason) continue;
-    const ended = await endUnsent(db, {
+    const cancel = {
       messageId: id,
-      from: CANCELLABLE_STATUSES,
-      to: "cancelled",
       set: [sql`skip_reason = ${reason}::sms_skip_reason`, sql`held_until = null`, sql`hold_reason = null`],
       event: { status: "cancelled", source: eventSourceOf(actor), payload: { reason } },
       at,
-    });
+    };
+    if (status === "merged") {
+      // Waiting inside a digest that has not left: taken out of it (the digest drops the item).
+      const withdrawn = await withdrawFromDigest(db, cancel);
+      if (withdrawn.cancelledDigestId) cancelled.push(withdrawn.cancelledDigestId);
+      continue;
+    }
+    const ended = await endUnsent(db, { ...cancel, from: CANCELLABLE_STATUSES, to: "cancelled" });
     if (ended.changed) cancelled.push(id);
   }
   return cancelled;
