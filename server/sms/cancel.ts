@@ -6,7 +6,6 @@ import { CANCELLABLE_STATUSES } from "./cancel-statuses";
 import { withdrawFromDigest } from "./digest/withdraw";
 import { endUnsent } from "./end-unsent";
 import { eventSourceOf } from "./message-events";
-import type { SmsStatus } from "./status-rank";
 
 
 /**

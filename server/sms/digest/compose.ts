@@ -18,7 +18,7 @@ export interface ComposedDigest {
 }
 
 /**
- * The digest's text: a count, the items in the order they were requested, and how to reply.
+ * The digest's text: a count, the items in the order given, and how to reply.
  *
  *   "BuildOS: 3 reminders: 1) Call Ana at 9:00 AM; 2) Pay rent; 3) Draft report. Reply DONE or
  *    SNOOZE with a number, e.g. DONE 1."

@@ -12,7 +12,7 @@ const heldSchema = messageStateSchema.extend(itemRowSchema.shape).extend({ diges
 type Held = z.infer<typeof heldSchema>;
 
 /**
- * The user's texts held by quiet hours whose hold has ended, in the order they were requested,
+ * The user's texts held by quiet hours whose hold has ended — texts that are not reminders first, then reminders by their reference — 
  * locked: a second run waking at the same moment waits here, then finds them merged. Urgent texts
  * never wait for quiet hours and `account` texts ignore them, so neither is ever among these.
  */
@@ -25,7 +25,7 @@ async function heldTexts(db: DbOrTx, messageId: string, now: Date): Promise<Held
     where m.user_id = (select w.user_id from sms_messages w where w.id = ${messageId}::uuid)
       and m.status = 'scheduled' and m.hold_reason = 'quiet_hours' and m.held_until <= ${now.toISOString()}::timestamptz
       and m.priority <> 'urgent' and m.category <> 'account'
-    order by m.created_at, m.id
+    order by m.reply_ref nulls first, m.created_at, m.id
     for update of m`,
     heldSchema,
   );
@@ -79,9 +79,9 @@ export async function mergeHeldIntoDigest(db: DbOrTx, messageId: string, now: Da
       ),
       events as (
         insert into sms_message_events (message_id, status, source, applied, payload, created_at)
-        select id, 'merged', 'system', true, jsonb_build_object('digestId', digest_id), ${now.toISOString()}::timestamptz from merged
+        select id, 'merged', 'system'::sms_event_source, true, jsonb_build_object('digestId', digest_id), ${now.toISOString()}::timestamptz from merged
         union all
-        select id, 'pending', 'system', true, jsonb_build_object('digestOf', ${going.length}::int), ${now.toISOString()}::timestamptz from digest
+        select id, 'pending', 'system'::sms_event_source, true, jsonb_build_object('digestOf', ${going.length}::int), ${now.toISOString()}::timestamptz from digest
       )
       select (select id from digest) as digest_id`,
       z.object({ digest_id: z.string().nullable() }),

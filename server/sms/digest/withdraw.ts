@@ -50,7 +50,7 @@ export async function withdrawFromDigest(db: DbOrTx, end: Omit<EndUnsent, "from"
       select ${ITEM_COLUMNS} from sms_messages m
       left join user_sms_preferences p on p.user_id = m.user_id ${ITEM_JOINS}
       where m.merged_into_id = ${locked.digest_id}::uuid and m.status = 'merged'
-      order by m.created_at, m.id`,
+      order by m.reply_ref nulls first, m.created_at, m.id`,
       itemRowSchema,
     );
     if (remaining.length === 0) {
