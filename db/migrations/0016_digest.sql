@@ -1,3 +1,4 @@
+ALTER TYPE "public"."inbound_outcome" ADD VALUE 'snooze_refused';--> statement-breakpoint
 ALTER TYPE "public"."sms_status" ADD VALUE 'merged';--> statement-breakpoint
 ALTER TABLE "sms_messages" ADD COLUMN "merged_into_id" uuid;--> statement-breakpoint
 ALTER TABLE "sms_messages" ADD COLUMN "digest_size" integer;--> statement-breakpoint

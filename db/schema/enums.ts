@@ -70,6 +70,8 @@ export const inboundOutcome = pgEnum("inbound_outcome", [
   "no_reminder",
   "replies_off",
   "not_understood",
+  /** A snooze understood but refused by the request path (reminders off, cap reached, number gone). */
+  "snooze_refused",
 ]);
 
 /** How a task was completed: in the app, or by replying DONE to its reminder. */

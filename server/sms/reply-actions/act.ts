@@ -194,7 +194,7 @@ export async function actOnReply(
     },
     now,
   );
-  if (requested.status === "skipped") return { ...answered, outcome: "not_understood", reply: replyWords.notSnoozed(task.title) };
+  if (requested.status === "skipped") return { ...answered, outcome: "snooze_refused", reply: replyWords.notSnoozed(task.title) };
   const quietEnd = person.quiet_hours_enabled
     ? quietHoursEnd(until, { start: person.quiet_hours_start, end: person.quiet_hours_end, timeZone: person.time_zone })
     : null;
