@@ -81,7 +81,7 @@ export async function advanceMessage(ctx: ServiceContext<SystemActor>, messageId
   if (step.next !== "queued") return step;
   await dispatchMessageJob.trigger(
     ctx.jobs,
-    { messageId, priority: step.priority },
+    { messageId, priority: step.priority, releasedAt: now.toISOString() },
     { id: `${messageId}:dispatch${step.attemptCount > 0 ? `:${step.attemptCount}` : ""}` },
   );
   return { next: "done", status: "queued" };
