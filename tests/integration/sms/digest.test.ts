@@ -11,6 +11,8 @@ import { signedInbound } from "../../helpers/inbound";
 import { recordingJobs } from "../../helpers/jobs";
 import { sweepReminders, utcClock } from "../../helpers/reminders";
 import { testDatabases } from "../../helpers/test-db";
+import { createUser } from "../../helpers/factories";
+import { callerFor } from "../../helpers/trpc";
 
 const MINUTE = 60_000;
 
@@ -86,6 +88,33 @@ describe.each(testDatabases())("the digest after quiet hours, on $name", (databa
     expect(new Set(jobs.sent.filter((e) => e.name === "sms/message.queued").map((e) => e.id))).toEqual(new Set([`${digest!.id}:dispatch`]));
     const mergedEvents = await handle.db.select().from(smsMessageEvents).where(eq(smsMessageEvents.messageId, held[1]!.id));
     expect(mergedEvents.at(-1)).toMatchObject({ status: "merged", payload: { digestId: digest!.id } });
+  });
+
+  it("both sides show: the user's history, the admin message view (with Cancel on an item while the digest waits) and the dashboard", async () => {
+    const { user, held, wake, ctx } = await heldReminders(["Call Ana", "Pay rent"]);
+    await advanceMessage(ctx, held[0]!.id, wake);
+    const [digest] = await digestsOf(user.id);
+    const asUser = callerFor(handle.db, { id: user.id, email: user.email, name: user.name, role: "user" });
+    const history = (await asUser.messages.list({})).items;
+    expect(history.find((m) => m.id === digest!.id)).toMatchObject({ digestSize: 2, status: "queued" });
+    expect(history.filter((m) => m.status === "merged")).toEqual([
+      expect.objectContaining({ reason: "Held through your quiet hours, then sent in one digest with your other held texts." }),
+      expect.objectContaining({ reason: "Held through your quiet hours, then sent in one digest with your other held texts." }),
+    ]);
+
+    const root = await createUser(handle.db, { role: "admin" });
+    const asAdmin = callerFor(handle.db, { id: root.id, email: root.email, name: root.name, role: "admin" });
+    const item = await asAdmin.admin.messages.get({ id: held[1]!.id });
+    expect(item).toMatchObject({ status: "merged", mergedInto: { id: digest!.id, status: "queued" }, digestItems: [], actions: { cancel: true } });
+    const whole = await asAdmin.admin.messages.get({ id: digest!.id });
+    expect(whole.digestItems.map((i) => i.id).sort()).toEqual([held[0]!.id, held[1]!.id].sort());
+    expect(whole.mergedInto).toBeNull();
+    const stats = await asAdmin.admin.dashboard({ days: 7, timeZone: "Etc/UTC" });
+    expect(stats.totals.merged).toBeGreaterThanOrEqual(2);
+
+    // Once the digest left, an item offers no Cancel.
+    await handle.db.update(smsMessages).set({ status: "sent" }).where(eq(smsMessages.id, digest!.id));
+    expect((await asAdmin.admin.messages.get({ id: held[1]!.id })).actions.cancel).toBe(false);
   });
 
   it("a reply to the digest acts on any of its items by number; a bare DONE asks which", async () => {
