@@ -26,6 +26,12 @@ export const REMINDER_LEAD_MINUTES = { min: 5, max: 1440, default: 60 } as const
 /** How long a SNOOZE reply pushes a reminder back, in minutes (a bare SNOOZE: the user's setting). */
 export const SNOOZE_MINUTES = { min: 5, max: 1440, default: 60 } as const;
 
+/**
+ * The digest after quiet hours (server/sms/digest): at most this many segments; items past the
+ * budget are summarised as "+N more". Three segments is the longest text most phones show whole.
+ */
+export const DIGEST_MAX_SEGMENTS = 3;
+
 /** Task and message priorities share one scale. */
 export const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 export type Priority = (typeof PRIORITIES)[number];

@@ -119,6 +119,7 @@ export function Dashboard() {
         <Figure label="Failed" value={count(s.totals.failed)} />
         <Figure label="Skipped" value={count(s.totals.skipped)} />
         <Figure label="In flight" value={count(s.totals.inFlight)} hint={`cancelled: ${count(s.totals.cancelled)}`} />
+        <Figure label="Merged into digests" value={count(s.totals.merged)} hint="held through quiet hours, sent in one digest (each digest is also counted as a text)" />
         <Figure
           label="Median time to delivery"
           value={duration(s.latencySeconds.p50)}

@@ -35,6 +35,7 @@ export const STATUS_WORDS: Record<Status | TwilioOnlyStatus, string> = {
   cancelled: "Cancelled",
   skipped: "Not sent",
   unknown: "Checking with Twilio",
+  merged: "Sent in a digest",
 };
 
 export const HOLD_REASONS: Record<HoldReason, string> = {
@@ -54,6 +55,7 @@ export const STATUS_TONE: Record<Status, string> = {
   cancelled: "bg-slate-200 text-slate-700",
   skipped: "bg-slate-200 text-slate-700",
   unknown: "bg-amber-100 text-amber-900",
+  merged: "bg-indigo-100 text-indigo-800",
 };
 
 export const SKIP_REASONS: Record<SkipReason, string> = {

@@ -37,6 +37,7 @@ type Message = {
   body: string;
   status: keyof typeof STATUS_WORDS;
   reason: string | null;
+  digestSize: number | null;
   createdAt: Date;
 };
 
@@ -53,6 +54,11 @@ function MessageItem({ message, timeZone }: { message: Message; timeZone: string
           <LocalTime date={message.createdAt} timeZone={timeZone} />
         </span>
       </div>
+      {message.digestSize ? (
+        <p className="text-xs font-medium text-slate-600" data-testid="digest-label">
+          Digest of {message.digestSize} texts held through your quiet hours
+        </p>
+      ) : null}
       <p className="break-words text-sm text-slate-900">{message.body}</p>
       {message.reason ? <p className="text-sm text-slate-700">Why: {message.reason}</p> : null}
       <button

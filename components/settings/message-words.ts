@@ -18,6 +18,7 @@ export const STATUS_WORDS: Record<Status, string> = {
   cancelled: "Cancelled",
   skipped: "Not sent",
   unknown: "Checking with the carrier",
+  merged: "In a digest",
 };
 
 export const STATUS_TONE: Record<Status, string> = {
@@ -32,6 +33,7 @@ export const STATUS_TONE: Record<Status, string> = {
   cancelled: "bg-slate-50 text-slate-700 ring-slate-200",
   skipped: "bg-amber-50 text-amber-800 ring-amber-200",
   unknown: "bg-amber-50 text-amber-800 ring-amber-200",
+  merged: "bg-sky-50 text-sky-800 ring-sky-200",
 };
 
 /** Timeline steps: Twilio's and our statuses as they happened. */
@@ -50,6 +52,7 @@ export const EVENT_WORDS: Record<string, string> = {
   cancelled: "Cancelled",
   skipped: "Not sent",
   unknown: "Checking with Twilio",
+  merged: "Sent in a digest",
 };
 
 /** Who reported each step, as the end of "Delivered 3:05 PM, …". */

@@ -66,6 +66,7 @@ export function PreferencesForm() {
       dailyBriefTime: String(form.get("dailyBriefTime")),
       reminderLeadMinutes: Number(form.get("reminderLeadMinutes")),
       actOnReplies: form.get("actOnReplies") === "on",
+      digestAfterQuietHours: form.get("digestAfterQuietHours") === "on",
       snoozeMinutes: Number(form.get("snoozeMinutes")),
     });
   }
@@ -83,6 +84,18 @@ export function PreferencesForm() {
           <legend className="mb-2 text-sm font-medium text-slate-800">Quiet hours</legend>
           <div className="sm:col-span-2">
             <Checkbox label="Hold non-urgent texts during quiet hours" name="quietHoursEnabled" defaultChecked={p.quietHoursEnabled} />
+          </div>
+          <div className="space-y-1 sm:col-span-2">
+            <Checkbox
+              label="Send texts held overnight as one digest"
+              name="digestAfterQuietHours"
+              defaultChecked={p.digestAfterQuietHours}
+              aria-describedby="digest-hint"
+            />
+            <p id="digest-hint" className="text-sm text-slate-600">
+              When quiet hours end and two or more texts were held, you get one text listing them (reply DONE 2 to act on the second). Off:
+              each goes on its own.
+            </p>
           </div>
           <TextField label="Quiet hours start" name="quietHoursStart" type="time" defaultValue={p.quietHoursStart} error={errors.quietHoursStart} />
           <TextField label="Quiet hours end" name="quietHoursEnd" type="time" defaultValue={p.quietHoursEnd} error={errors.quietHoursEnd} />

@@ -21,6 +21,8 @@ export const smsStatus = pgEnum("sms_status", [
   "cancelled",
   "skipped",
   "unknown",
+  /** Held through quiet hours and sent inside a digest with the user's other held texts (`merged_into_id`). */
+  "merged",
 ]);
 
 export const smsSkipReason = pgEnum("sms_skip_reason", [
@@ -68,6 +70,8 @@ export const inboundOutcome = pgEnum("inbound_outcome", [
   "no_reminder",
   "replies_off",
   "not_understood",
+  /** A snooze understood but refused by the request path (reminders off, cap reached, number gone). */
+  "snooze_refused",
 ]);
 
 /** How a task was completed: in the app, or by replying DONE to its reminder. */

@@ -80,6 +80,10 @@ export const smsMessages = pgTable(
     taskDueAt: timestamp({ withTimezone: true }),
     /** The short number a reminder carries ("Reply DONE 2") when its user had others open. */
     replyRef: integer(),
+    /** A text held through quiet hours and sent inside a digest (status `merged`) points at the digest. */
+    mergedIntoId: uuid().references((): AnyPgColumn => smsMessages.id, { onDelete: "set null" }),
+    /** On a digest: how many held texts it carries (null on any other text). */
+    digestSize: integer(),
     /** An admin's retry of a failed or undelivered text points at the text it retries. */
     retryOfId: uuid().references((): AnyPgColumn => smsMessages.id, { onDelete: "set null" }),
     /**
@@ -105,6 +109,13 @@ export const smsMessages = pgTable(
     index("sms_messages_task_idx")
       .on(t.taskId)
       .where(sql`${t.taskId} is not null`),
+    index("sms_messages_merged_into_idx")
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} is not null`),
+    // The digest at the end of quiet hours gathers one user's texts held by them.
+    index("sms_messages_quiet_held_idx")
+      .on(t.userId, t.heldUntil)
+      .where(sql`${t.status} = 'scheduled' and ${t.holdReason} = 'quiet_hours'`),
     index("sms_messages_retry_of_idx")
       .on(t.retryOfId)
       .where(sql`${t.retryOfId} is not null`),

@@ -37,6 +37,8 @@ export const userSmsPreferences = pgTable(
     reminderLeadMinutes: integer().notNull().default(REMINDER_LEAD_MINUTES.default),
     /** Replies DONE and SNOOZE act on the reminder they answer (server/sms/reply-actions). */
     actOnReplies: boolean().notNull().default(true),
+    /** Two or more texts held through quiet hours go out as one digest when they end (server/sms/digest). */
+    digestAfterQuietHours: boolean().notNull().default(true),
     /** How long a bare SNOOZE pushes a reminder back. */
     snoozeMinutes: integer().notNull().default(SNOOZE_MINUTES.default),
     optedOutAt: timestamp({ withTimezone: true }),

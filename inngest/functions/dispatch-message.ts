@@ -56,7 +56,9 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
       },
     },
     async ({ event, step, attempt, runId }) => {
-      const { messageId } = parseOrStop(dispatchMessageJob, event.data);
+      const { messageId, releasedAt: released } = parseOrStop(dispatchMessageJob, event.data);
+      // The claim never judges the text earlier than the moment it was released for (dispatch.ts).
+      let releasedAt = released ? new Date(released) : undefined;
       let turn = 0;
       for (let pass = 0; pass < MAX_PASSES; pass++) {
         const outcome = await step.run(pass === 0 ? "dispatch" : `dispatch-${pass}`, async () => {
@@ -64,7 +66,7 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
           // "unknown" instead of "not_claimed", and never sends again.
           const { sender, now } = deps();
           // One clock for the pipeline: the decision at the claim reads the same time as the ones before it.
-          const outcome = await dispatchMessage(context(), now ? { ...sender, now } : sender, { messageId, claimToken: runId });
+          const outcome = await dispatchMessage(context(), now ? { ...sender, now } : sender, { messageId, claimToken: runId, releasedAt });
           if (outcome.result !== "retry") return outcome;
           const delayMs = sendRetryDelayMs(attempt, outcome.retryAfterMs);
           const why = outcome.retryAfterMs !== undefined ? "Twilio asked us to wait" : "Twilio could not take the message";
@@ -88,7 +90,10 @@ export function createDispatchMessageFunction(client: Inngest, deps: () => SmsPi
             return decideAndQueue(systemContext(db, jobs, dispatchMessageJob.id), messageId, decisionTime(now?.() ?? new Date(), sleptUntil));
           });
           turn += 1;
-          if (next.next === "queued") break;
+          if (next.next === "queued") {
+            releasedAt = new Date(sleptUntil);
+            break;
+          }
           if (next.next === "done") return { result: "ended", status: next.status, reason: next.reason ?? null };
           until = next.until;
         }

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type postgres from "postgres";
+import { FINAL_STATUSES } from "@/common/message-status";
 import { quietHoursEnd } from "@/server/sms/quiet-hours";
 import type { SandboxMessage } from "./api";
 import type { TappedCreate } from "./proxy";
@@ -30,12 +31,13 @@ interface Row {
   twilio_sid: string | null;
   queued_at: Date | null;
   reserved_on: string | null;
+  merged_into_id: string | null;
 }
 
 /** See the quiet-hours invariant. */
 const QUIET_GRACE_MS = 500;
 
-const FINAL = new Set(["delivered", "undelivered", "failed", "cancelled", "skipped"]);
+const FINAL = new Set<string>(FINAL_STATUSES);
 
 export async function audit(input: {
   sql: postgres.Sql;
@@ -54,7 +56,9 @@ export async function audit(input: {
     select m.id, m.user_id, m."to", m.category::text, m.priority::text, m.status::text, m.skip_reason::text, m.fail_reason,
       m.error_code, m.twilio_sid,
       (select min(e.created_at) from sms_message_events e where e.message_id = m.id and e.status = 'queued') as queued_at,
-      ${reserved} as reserved_on
+      ${reserved} as reserved_on,
+      -- read through jsonb, so the audit still runs against code from before digests
+      to_jsonb(m)->>'merged_into_id' as merged_into_id
     from sms_messages m`;
   const byId = new Map(rows.map((r) => [r.id, r]));
   const invariants: Invariant[] = [];
@@ -79,6 +83,7 @@ export async function audit(input: {
       if (!FINAL.has(r.status)) return [`${r.id} still ${r.status}`];
       if (r.status === "skipped" && !r.skip_reason) return [`${r.id} skipped without a reason`];
       if (r.status === "failed" && !r.fail_reason && r.error_code === null) return [`${r.id} failed without a reason`];
+      if (r.status === "merged" && !(r.merged_into_id && byId.has(r.merged_into_id))) return [`${r.id} merged into no digest`];
       return [];
     }),
   );

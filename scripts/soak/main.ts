@@ -20,6 +20,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
 import { executorApi, sandboxApi } from "./api";
+import { FINAL_STATUSES } from "@/common/message-status";
 import { quietHoursEnd } from "@/server/sms/quiet-hours";
 import { audit, type Invariant } from "./audit";
 import { Chaos } from "./chaos";
@@ -59,7 +60,7 @@ async function runActions(actions: Action[], startedAt: number, errors: Map<stri
 
 async function nonFinal(sql: postgres.Sql): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from sms_messages where status not in ('delivered', 'undelivered', 'failed', 'cancelled', 'skipped')`;
+    select count(*)::int as n from sms_messages where status::text not in ${sql(FINAL_STATUSES)}`;
   return row?.n ?? 0;
 }
 

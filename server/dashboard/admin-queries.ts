@@ -193,6 +193,8 @@ function shapeSummary(parts: {
       failed: count("failed"),
       cancelled: count("cancelled"),
       skipped: count("skipped"),
+      /** Texts that went out inside a digest; each digest is a text of its own in the other figures. */
+      merged: count("merged"),
       inFlight: ["pending", "scheduled", "queued", "sending", "sent", "unknown"].reduce((sum, s) => sum + count(s), 0),
     },
     skippedByReason: skipped,

@@ -30,6 +30,11 @@ export const smsCancelledEvent = defineEvent({
 export const dispatchMessageJob = defineJob({
   id: "dispatch-message",
   eventName: "sms/message.queued",
-  schema: z.object({ ...messageRef, priority: z.enum(smsPriority.enumValues).optional() }),
+  schema: z.object({
+    ...messageRef,
+    priority: z.enum(smsPriority.enumValues).optional(),
+    /** The moment the pipeline released it for (its decision time, on the engine's clock). */
+    releasedAt: z.iso.datetime().optional(),
+  }),
   description: "Claim a queued message and hand it to Twilio",
 });

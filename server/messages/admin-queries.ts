@@ -139,14 +139,22 @@ export async function getMessageForAdmin({ db }: ServiceContext<AdminActor>, id:
     )
     .orderBy(asc(smsMessages.createdAt), asc(smsMessages.id));
   const strip = ({ retryOfId: _, ...rest }: (typeof related)[number]) => rest;
+  // A digest's items, or the digest a merged text went out in (server/sms/digest).
+  const digestSide = await db
+    .select({ id: smsMessages.id, status: smsMessages.status, body: smsMessages.body, createdAt: smsMessages.createdAt })
+    .from(smsMessages)
+    .where(row.message.mergedIntoId ? eq(smsMessages.id, row.message.mergedIntoId) : eq(smsMessages.mergedIntoId, id))
+    .orderBy(asc(smsMessages.createdAt), asc(smsMessages.id));
   return {
     ...row.message,
     userEmail: row.userEmail,
     template: row.templateKey ? { key: row.templateKey, name: row.templateName, version: row.templateVersion } : null,
     errorMeaning: plainFailureReason(row.message.errorCode),
-    actions: adminActionsFor(row.message.status),
+    actions: adminActionsFor(row.message.status, digestSide[0]?.status),
     retryOf: related.filter((m) => m.id === row.message.retryOfId).map(strip)[0] ?? null,
     retries: related.filter((m) => m.retryOfId === id).map(strip),
+    mergedInto: row.message.mergedIntoId ? (digestSide[0] ?? null) : null,
+    digestItems: row.message.mergedIntoId ? [] : digestSide,
     events,
     audit,
   };

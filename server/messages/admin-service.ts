@@ -7,7 +7,8 @@ import { recordAdminAction } from "../audit/log";
 import { DomainError } from "../errors";
 import { jobsAfterCommit } from "../jobs/after-commit";
 import type { AdminActor, ServiceContext } from "../service-context";
-import { CANCELLABLE_STATUSES, cancelMessage } from "../sms/cancel";
+import { cancelMessage } from "../sms/cancel";
+import { CANCELLABLE_STATUSES } from "../sms/cancel-statuses";
 import { requestSms } from "../sms/request";
 import type { SmsStatus } from "../sms/status-rank";
 
@@ -132,10 +133,14 @@ export async function sendTestMessage(ctx: AdminContext, input: TestSend) {
   });
 }
 
-/** What an admin may do with a text in this status, for the detail view's buttons. */
-export function adminActionsFor(status: SmsStatus) {
+/**
+ * What an admin may do with a text in this status, for the detail view's buttons. A text merged
+ * into a digest can still be cancelled (taken out of it) while the digest has not left.
+ */
+export function adminActionsFor(status: SmsStatus, digestStatus?: SmsStatus) {
+  const cancellable = (s: SmsStatus | undefined) => s !== undefined && (CANCELLABLE_STATUSES as readonly SmsStatus[]).includes(s);
   return {
-    cancel: (CANCELLABLE_STATUSES as readonly SmsStatus[]).includes(status),
+    cancel: cancellable(status) || (status === "merged" && cancellable(digestStatus)),
     retry: (RETRYABLE_STATUSES as readonly SmsStatus[]).includes(status),
   };
 }

@@ -22,6 +22,7 @@ const ownMessageColumns = {
   /** While `scheduled`: when it will go at the earliest, and why it waits (its time, or quiet hours). */
   heldUntil: smsMessages.heldUntil,
   holdReason: smsMessages.holdReason,
+  digestSize: smsMessages.digestSize,
   sentAt: smsMessages.sentAt,
   deliveredAt: smsMessages.deliveredAt,
   createdAt: smsMessages.createdAt,
@@ -39,6 +40,8 @@ const historyRowColumns = {
   skipReason: smsMessages.skipReason,
   errorCode: smsMessages.errorCode,
   failReason: smsMessages.failReason,
+  /** On a digest: how many held texts it carries. */
+  digestSize: smsMessages.digestSize,
   createdAt: smsMessages.createdAt,
 };
 
@@ -67,10 +70,11 @@ const withReason = <M extends MessageRow>({ errorCode: _code, failReason: _fail,
  * A history row: the reason in words replaces the codes it is made from. Built field by field:
  * a page maps 25 of these per request, and object rest and spread cost several times more.
  */
-const historyRow = (row: MessageRow & { id: string; body: string; createdAt: Date }) => ({
+const historyRow = (row: MessageRow & { id: string; body: string; digestSize: number | null; createdAt: Date }) => ({
   id: row.id,
   body: row.body,
   status: row.status,
+  digestSize: row.digestSize,
   createdAt: row.createdAt,
   reason: plainReason(row),
 });

@@ -19,6 +19,8 @@ const SKIP_WORDS: Record<SkipReason, string> = {
   task_deleted: "The task was deleted before the reminder went out.",
 };
 
+const MERGED_REASON = "Held through your quiet hours, then sent in one digest with your other held texts.";
+
 /**
  * The reason shown beside a text that was not delivered (skipped, failed, undelivered,
  * cancelled, or its outcome not known yet), or null for the others. A
@@ -31,6 +33,7 @@ export function plainReason(message: {
   errorCode: number | null;
   failReason: string | null;
 }): string | null {
+  if (message.status === "merged") return MERGED_REASON;
   if (message.status === "skipped") return message.skipReason ? SKIP_WORDS[message.skipReason] : "It was not needed any more.";
   if (message.status === "unknown") return UNKNOWN_REASON;
   // A reminder the task service (or the send path) called off because its task changed says why.

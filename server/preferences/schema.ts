@@ -64,6 +64,7 @@ export const preferencesUpdateSchema = createUpdateSchema(userSmsPreferences, {
     reminderLeadMinutes: true,
     actOnReplies: true,
     snoozeMinutes: true,
+    digestAfterQuietHours: true,
   })
   .strict();
 

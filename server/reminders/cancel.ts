@@ -2,11 +2,13 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw-rows";
+import { smsStatus } from "@/db/schema";
 import { smsCancelledEvent } from "../jobs/definitions";
 import type { JobSender } from "../jobs/define";
 import type { Actor } from "../service-context";
-import { CANCELLABLE_STATUSES } from "../sms/cancel";
+import { CANCELLABLE_STATUSES } from "../sms/cancel-statuses";
 import { eventSourceOf } from "../sms/message-events";
+import { withdrawFromDigest } from "../sms/digest/withdraw";
 import { endUnsent } from "../sms/end-unsent";
 import { reminderStaleReasonSql, STALE_REMINDER_REASONS } from "./stale";
 
@@ -16,29 +18,34 @@ import { reminderStaleReasonSql, STALE_REMINDER_REASONS } from "./stale";
  * another time (`task_moved`; the reminder sweep makes the one for the new time). The reason is
  * the stale rule's own (server/reminders/stale.ts), so a reminder for the task's current due time
  * stays. Each goes through endUnsent, so a queued one gives back its daily-cap slot with its
- * event; call it in the transaction that changed the task, then `stopCancelledRuns` once it
+ * event; one waiting inside a digest that has not left is taken out of it. Call it in the transaction that changed the task, then `stopCancelledRuns` once it
  * committed.
  */
 export async function cancelStaleReminders(db: DbOrTx, actor: Actor, taskId: string, at: Date): Promise<string[]> {
   const stale = await queryRows(
     db,
     sql`
-    select m.id, ${reminderStaleReasonSql("m")} as reason from sms_messages m
+    select m.id, m.status, ${reminderStaleReasonSql("m")} as reason from sms_messages m
     where m.task_id = ${taskId}::uuid
-      and m.status in (${sql.join(CANCELLABLE_STATUSES.map((s) => sql`${s}::sms_status`), sql`, `)})`,
-    z.object({ id: z.string(), reason: z.enum(STALE_REMINDER_REASONS).nullable() }),
+      and m.status in (${sql.join([...CANCELLABLE_STATUSES, "merged"].map((s) => sql`${s}::sms_status`), sql`, `)})`,
+    z.object({ id: z.string(), status: z.enum(smsStatus.enumValues), reason: z.enum(STALE_REMINDER_REASONS).nullable() }),
   );
   const cancelled: string[] = [];
-  for (const { id, reason } of stale) {
+  for (const { id, status, reason } of stale) {
     if (!reason) continue;
-    const ended = await endUnsent(db, {
+    const cancel = {
       messageId: id,
-      from: CANCELLABLE_STATUSES,
-      to: "cancelled",
       set: [sql`skip_reason = ${reason}::sms_skip_reason`, sql`held_until = null`, sql`hold_reason = null`],
       event: { status: "cancelled", source: eventSourceOf(actor), payload: { reason } },
       at,
-    });
+    };
+    if (status === "merged") {
+      // Waiting inside a digest that has not left: taken out of it (the digest drops the item).
+      const withdrawn = await withdrawFromDigest(db, cancel);
+      if (withdrawn.cancelledDigestId) cancelled.push(withdrawn.cancelledDigestId);
+      continue;
+    }
+    const ended = await endUnsent(db, { ...cancel, from: CANCELLABLE_STATUSES, to: "cancelled" });
     if (ended.changed) cancelled.push(id);
   }
   return cancelled;

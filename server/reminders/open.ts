@@ -7,8 +7,8 @@ import { REPLY_REF_MAX } from "@/common/reply-words";
 /** How long after it was sent a reminder can still be answered by a bare DONE or SNOOZE. */
 export const REPLY_WINDOW_HOURS = 24;
 
-/** A reminder that has not failed or been called off: on its way, or with its reader. */
-const LIVE_STATUSES = sql.raw(`('pending', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'unknown')`);
+/** A reminder that has not failed or been called off: on its way, or with its reader (alone or in a digest). */
+const LIVE_STATUSES = sql.raw(`('pending', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'unknown', 'merged')`);
 
 /** Whether a reply already acted on the reminder in row `m` (it was completed or snoozed by text). */
 export function answeredSql(alias: string): SQL {

@@ -47,6 +47,8 @@ export function whatReplyDid(reply: { keyword: Keyword; matchedRule: string; out
       return "Nothing: Act on my replies is off.";
     case "not_understood":
       return "Nothing: the snooze time was not understood.";
+    case "snooze_refused":
+      return `Nothing: ${task} could not be snoozed (reminders off, daily limit reached, or texts cannot reach the number).`;
     case null:
       return reply.matchedRule.startsWith("action:") ? "Nothing: the number cannot act on tasks." : "Nothing: not a command.";
   }

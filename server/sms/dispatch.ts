@@ -33,6 +33,14 @@ export interface DispatchRequest {
    * whose earlier try died after claiming recognises its own claim by it (see resumeOwnClaim).
    */
   claimToken: string;
+  /**
+   * The moment the pipeline released the text for: the time its decision to queue was made, on
+   * the engine's clock (a run woken at the end of quiet hours decides for that end). The claim
+   * never judges the text at an earlier moment, so an app whose clock runs behind the engine's —
+   * another instance, or the test clock — does not find it still inside quiet hours and hold it
+   * again, forever.
+   */
+  releasedAt?: Date;
 }
 
 /** How texts leave: the provider, and the absolute status callback URL (our message id is appended). */
@@ -118,7 +126,8 @@ export async function dispatchMessage(
   const sendingAt = now();
   // Its send time was judged when the pipeline released it (on the engine's clock, which may run a
   // hair ahead of ours); everything else is judged again now.
-  const decision = decideForState({ ...state, scheduled_for: null }, sendingAt);
+  const judgedAt = request.releasedAt && request.releasedAt > sendingAt ? request.releasedAt : sendingAt;
+  const decision = decideForState({ ...state, scheduled_for: null }, judgedAt);
   if (decision.action === "cancel") {
     await cancelClaimed(db, request, decision.reason, sendingAt);
     return { result: "cancelled", reason: decision.reason };

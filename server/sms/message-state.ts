@@ -18,6 +18,8 @@ export const messageStateSchema = z.object({
   held_until: column.timestamp.nullable(),
   hold_reason: z.enum(smsHoldReason.enumValues).nullable(),
   attempt_count: z.coerce.number(),
+  /** The digest a `merged` text went out in. */
+  merged_into_id: z.string().nullable(),
   template_active: z.boolean(),
   has_preferences: z.boolean(),
   phone: z.string().nullable(),
@@ -43,7 +45,7 @@ export type MessageState = z.infer<typeof messageStateSchema>;
  */
 export const MESSAGE_STATE_COLUMNS = sql`
   m.status, m.user_id, m."to", m.category, m.priority, m.scheduled_for, m.phone_verified_at, m.valid_until,
-  m.held_until, m.hold_reason, m.attempt_count, coalesce(t.active, true) as template_active,
+  m.held_until, m.hold_reason, m.attempt_count, m.merged_into_id, coalesce(t.active, true) as template_active,
   p.user_id is not null as has_preferences, p.phone, p.phone_verified_at as pref_verified_at, p.opted_out_at,
   p.task_reminders, p.daily_brief, p.urgent_alerts, p.quiet_hours_enabled, p.quiet_hours_start, p.quiet_hours_end,
   p.time_zone, p.daily_cap, ${reminderStaleReasonSql("m")} as stale_reason`;

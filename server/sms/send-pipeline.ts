@@ -3,6 +3,7 @@ import { dispatchMessageJob } from "../jobs/definitions";
 import type { ServiceContext, SystemActor } from "../service-context";
 import type { SmsPriority, SmsSkipReason } from "./categories";
 import { countsTowardDailyCap, reserveAndQueue } from "./daily-cap";
+import { mergeHeldIntoDigest } from "./digest/merge";
 import { endUnsent } from "./end-unsent";
 import { decideForState, readMessageState, type MessageState } from "./message-state";
 import type { StaleReminderReason } from "../reminders/stale";
@@ -25,7 +26,8 @@ const HOLDABLE = ["pending", "scheduled"] as const satisfies readonly SmsStatus[
  * on), or reserve its daily-cap slot and mark it `queued` — one statement (daily-cap.ts). Called
  * by send-sms after every sleep, and by dispatch-message when a text it was about to send had to
  * go back to being held, so an opt-out, a new number, a category switched off or new quiet hours
- * take effect on waking.
+ * take effect on waking. A text woken at the end of quiet hours with others held beside it goes
+ * out with them in one digest (server/sms/digest/merge.ts).
  *
  * Safe to repeat (the engine may re-run a step whose answer was lost): every write is
  * conditional on the status it expects, and a message already queued is reported as queued
@@ -35,6 +37,7 @@ export async function decideAndQueue(ctx: ServiceContext<SystemActor>, messageId
   const state = await readMessageState(ctx.db, messageId);
   if (!state) return { next: "done", status: "cancelled" };
   if (state.status === "queued") return { next: "queued", priority: state.priority, attemptCount: state.attempt_count };
+  if (state.status === "merged" && state.merged_into_id) return sendDigest(ctx, state.merged_into_id, now);
   if (!(HOLDABLE as readonly SmsStatus[]).includes(state.status)) return { next: "done", status: state.status };
 
   const decision = decideForState(state, now);
@@ -43,6 +46,10 @@ export async function decideAndQueue(ctx: ServiceContext<SystemActor>, messageId
   if (decision.action === "wait") {
     await hold(ctx, messageId, state, decision.until, decision.why, now);
     return { next: "wait", until: decision.until.toISOString(), why: decision.why };
+  }
+  if (state.status === "scheduled" && state.hold_reason === "quiet_hours") {
+    const digestId = await mergeHeldIntoDigest(ctx.db, messageId, now);
+    if (digestId) return sendDigest(ctx, digestId, now);
   }
 
   const cap = countsTowardDailyCap(state);
@@ -74,10 +81,20 @@ export async function advanceMessage(ctx: ServiceContext<SystemActor>, messageId
   if (step.next !== "queued") return step;
   await dispatchMessageJob.trigger(
     ctx.jobs,
-    { messageId, priority: step.priority },
+    { messageId, priority: step.priority, releasedAt: now.toISOString() },
     { id: `${messageId}:dispatch${step.attemptCount > 0 ? `:${step.attemptCount}` : ""}` },
   );
   return { next: "done", status: "queued" };
+}
+
+/**
+ * A text that went into a digest is done; the digest goes its own way from here: decided, capped
+ * once and handed to dispatch like any text. Every run of a merged text hands it off again (the
+ * event id makes that one dispatch), so a hand-off lost to a crash is made by the next run.
+ */
+async function sendDigest(ctx: ServiceContext<SystemActor>, digestId: string, now: Date): Promise<QueueStep> {
+  await advanceMessage(ctx, digestId, now);
+  return { next: "done", status: "merged" };
 }
 
 /**

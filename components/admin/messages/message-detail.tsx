@@ -160,6 +160,27 @@ export function MessageDetail({ id }: { id: string }) {
               </Link>
             </Row>
           ) : null}
+          {m.mergedInto ? (
+            <Row label="Sent in">
+              <Link href={`/admin/messages/${m.mergedInto.id}`} className="text-indigo-700 hover:underline">
+                a digest ({words(STATUS_WORDS, m.mergedInto.status).toLowerCase()})
+              </Link>
+            </Row>
+          ) : null}
+          {m.digestItems.length > 0 ? (
+            <Row label={`Digest of ${m.digestItems.length}`}>
+              <ul className="space-y-1">
+                {m.digestItems.map((item) => (
+                  <li key={item.id}>
+                    <Link href={`/admin/messages/${item.id}`} className="text-indigo-700 hover:underline">
+                      {item.body.length > 60 ? `${item.body.slice(0, 57)}...` : item.body}
+                    </Link>{" "}
+                    <span className="text-xs text-slate-600">({words(STATUS_WORDS, item.status).toLowerCase()})</span>
+                  </li>
+                ))}
+              </ul>
+            </Row>
+          ) : null}
           {m.retries.length > 0 ? (
             <Row label="Retried as">
               {m.retries.map((r) => (

@@ -68,20 +68,29 @@ async function peopleOn(ctx: ServiceContext, phone: string): Promise<Person[]> {
   );
 }
 
-/** Task reminders sent to this number in the reply window for these users, newest first. */
+/** Statuses of a text that reached (or may have reached) the phone. */
+const SENT = sql.raw(`('sending', 'sent', 'delivered', 'unknown')`);
+/** When a reminder reached the phone: its own send, or the send of the digest it went out in (`d`). */
+const sentAt = sql.raw(`coalesce(d.sent_at, m.sent_at, m.created_at)`);
+
+/**
+ * Task reminders sent to this number in the reply window for these users, newest first; one that
+ * went out inside a digest counts as sent with it, so "DONE 2" acts on the digest's item 2.
+ */
 async function candidatesFor(ctx: ServiceContext, phone: string, userIds: string[], now: Date): Promise<ReplyCandidate[]> {
   const rows = await queryRows(
     ctx.db,
     sql`
-    select m.id as message_id, m.user_id, m.task_id, coalesce(m.reply_ref, 1) as reply_ref, coalesce(m.sent_at, m.created_at) as sent_at,
+    select m.id as message_id, m.user_id, m.task_id, coalesce(m.reply_ref, 1) as reply_ref, ${sentAt} as sent_at,
       t.id is not null as task_exists, t.title, t.project, t.due_at, t.completed_at, ${answeredSql("m")} as answered
     from sms_messages m
+    left join sms_messages d on d.id = m.merged_into_id
     left join tasks t on t.id = m.task_id
-    where m."to" = ${phone} and m.task_id is not null
+    where coalesce(d."to", m."to") = ${phone} and m.task_id is not null
       and m.user_id in (select jsonb_array_elements_text(${JSON.stringify(userIds)}::text::jsonb))
-      and m.status in ('sending', 'sent', 'delivered', 'unknown')
-      and coalesce(m.sent_at, m.created_at) > ${now.toISOString()}::timestamptz - make_interval(hours => ${REPLY_WINDOW_HOURS}::int)
-    order by coalesce(m.sent_at, m.created_at) desc, m.id desc
+      and (m.status in ${SENT} or (m.status = 'merged' and d.status in ${SENT}))
+      and ${sentAt} > ${now.toISOString()}::timestamptz - make_interval(hours => ${REPLY_WINDOW_HOURS}::int)
+    order by ${sentAt} desc, m.id desc
     limit 50`,
     candidateSchema,
   );
@@ -182,7 +191,7 @@ export async function actOnReply(
     },
     now,
   );
-  if (requested.status === "skipped") return { ...answered, outcome: "not_understood", reply: replyWords.notSnoozed(task.title) };
+  if (requested.status === "skipped") return { ...answered, outcome: "snooze_refused", reply: replyWords.notSnoozed(task.title) };
   const quietEnd = person.quiet_hours_enabled
     ? quietHoursEnd(until, { start: person.quiet_hours_start, end: person.quiet_hours_end, timeZone: person.time_zone })
     : null;

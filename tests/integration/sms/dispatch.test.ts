@@ -60,11 +60,11 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
   });
 
   /** One try of a durable run ("run-1" unless another run is named) to send the message. */
-  const dispatch = (messageId: string, claimToken = "run-1", via: Pick<SmsProvider, "send"> = provider) =>
+  const dispatch = (messageId: string, claimToken = "run-1", via: Pick<SmsProvider, "send"> = provider, releasedAt?: Date) =>
     dispatchMessage(
       systemContext(handle.db, recordingJobs(), "test"),
       { provider: via, statusCallbackUrl: `${app.url}/api/webhooks/twilio/status`, maxPerSecond: 1000 },
-      { messageId, claimToken },
+      { messageId, claimToken, releasedAt },
     );
   const sandboxMessagesTo = (to: string) => sandbox.snapshot().messages.filter((m: { to: string }) => m.to === to);
 
@@ -154,6 +154,24 @@ describe.each(testDatabases())("dispatch through the sandbox on $name", (databas
     const [counter] = await handle.db.select().from(smsDailyCounters).where(eq(smsDailyCounters.userId, user.id));
     expect(counter?.count).toBe(0);
     expect(sandboxMessagesTo("+15555550114")).toHaveLength(0);
+  });
+
+  it("a text released for the end of quiet hours on the engine's clock is not held again by an app clock that runs behind", async () => {
+    const user = await createVerifiedUser(handle.db, "+15555550116");
+    const now = new Date();
+    // Quiet hours until two minutes from now (UTC); the engine released the text for their end.
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    await handle.db
+      .update(userSmsPreferences)
+      .set({ quietHoursEnabled: true, quietHoursStart: hhmm(now.getTime() - 3_600_000), quietHoursEnd: hhmm(now.getTime() + 120_000), timeZone: "UTC" })
+      .where(eq(userSmsPreferences.userId, user.id));
+    const quietEnd = new Date(Math.floor((now.getTime() + 120_000) / 60_000) * 60_000);
+    const released = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550116" });
+    expect(await dispatch(released.id, "run-1", provider, quietEnd)).toMatchObject({ result: "sent" });
+    // Without the release time the same claim, on the app's clock, holds it.
+    const unreleased = await createMessage(handle.db, user.id, { status: "queued", to: "+15555550116" });
+    expect(await dispatch(unreleased.id, "run-2")).toMatchObject({ result: "held", why: "quiet_hours" });
+    await settle();
   });
 
   it("puts the message back in the queue on 5xx and 429 (nothing reached Twilio)", async () => {

@@ -151,6 +151,29 @@ describe.each(testDatabases())("the send pipeline on the executor and the sandbo
     expect(sandboxTextsTo(phone)).toHaveLength(2);
   });
 
+  it("three texts held through quiet hours reach the phone as one digest; the held texts end merged", async () => {
+    const phone = nextPhone();
+    const user = await createSmsUser(handle.db, phone, quietNow(2));
+    const ids = [];
+    for (const task of ["Pour the slab", "Strip the forms", "Order rebar"]) {
+      const { messageId } = await requestSms(
+        ctx,
+        reminder(user.id, { variables: { task_name: task, due_time: "at 9", task_context: "Site B" }, dedupeKey: `digest-e2e:${task}:${phone}` }),
+        new Date(clock.now()),
+      );
+      ids.push(messageId);
+    }
+    for (const id of ids) await asleep(id);
+    await executor.advanceClock(2 * HOUR + 60_000);
+    const merged = await Promise.all(ids.map((id) => untilStatus(id, "merged")));
+    const digestId = merged[0]!.mergedIntoId!;
+    expect(merged.every((m) => m.mergedIntoId === digestId)).toBe(true);
+    await untilStatus(digestId, "delivered");
+    const texts = sandboxTextsTo(phone);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.body).toMatch(/^BuildOS: 3 texts: .*Pour the slab.*; .*Strip the forms.*; .*Order rebar/);
+  });
+
   it("skips at request time: no verified number, opted out, category off (recorded, nothing sent, no run)", async () => {
     const unverified = await createSmsUser(handle.db, nextPhone(), { phoneVerifiedAt: null });
     const optedOut = await createSmsUser(handle.db, nextPhone(), { optedOutAt: new Date() });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { smsInboundMessages, smsMessages, tasks } from "@/db/schema";
+import { smsInboundMessages, smsMessages, tasks, userSmsPreferences } from "@/db/schema";
 import { systemContext } from "@/server/service-context";
 import { clockTime } from "@/server/tasks/display";
 import { advanceMessage } from "@/server/sms/send-pipeline";
@@ -219,6 +219,14 @@ describe.each(testDatabases())("replies that act on reminders, through the signe
     expect((await remindersOfTask(handle.db, task.id))[0]!.body).toMatch(/Open BuildOS to mark it done\.$/);
     expect((await text(user.phone, "DONE")).replies).toEqual([expect.stringMatching(/Turn on Act on my replies/)]);
     expect((await taskRow(task.id))?.completedAt).toBeNull();
+  });
+
+  it("a snooze the request path refuses (task reminders switched off since) says so, and is recorded as refused, not as misunderstood", async () => {
+    const { user, task } = await remindedUser("Fix the gate", { dueIn: 600 });
+    await handle.db.update(userSmsPreferences).set({ taskReminders: false }).where(eq(userSmsPreferences.userId, user.id));
+    const { replies, sid } = await text(user.phone, "SNOOZE 2H");
+    expect(replies).toEqual(["Could not snooze Fix the gate: task reminders are off or texts cannot reach you."]);
+    expect(await inboundRow(sid)).toMatchObject({ outcome: "snooze_refused", taskId: task.id, createdMessageId: null });
   });
 
   it("SNOOZE on a task already past due gets a plain answer; a deleted task too", async () => {

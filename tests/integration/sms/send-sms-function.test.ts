@@ -60,7 +60,7 @@ describe.each(testDatabases())("send-sms under @inngest/test ($name)", (database
   const stepIds = (mock: { mock: { calls: unknown[][] } }) => mock.mock.calls.map((call) => call[0]);
   const queued = { status: "queued", reason: null };
   const handedOffTo = (messageId: string, priority: string) => [
-    { name: "sms/message.queued", data: { messageId, priority }, id: `${messageId}:dispatch` },
+    { name: "sms/message.queued", data: { messageId, priority, releasedAt: expect.any(String) }, id: `${messageId}:dispatch` },
   ];
 
   /** A sleep mock that wakes the pipeline at the time the run asked for. */
