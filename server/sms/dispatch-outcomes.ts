@@ -4,7 +4,7 @@ import { smsMessageEvents, smsMessages } from "@/db/schema";
 import type { StaleReminderReason } from "../reminders/stale";
 import type { ServiceContext, SystemActor } from "../service-context";
 import type { SmsSkipReason } from "./categories";
-import { endUnsent } from "./end-unsent";
+import { endUnsent, failUnsent } from "./end-unsent";
 import { plainFailureReason } from "./error-reasons";
 import { optOutNumber } from "./inbound";
 import type { ProviderError, SentMessage } from "./provider";
@@ -173,14 +173,5 @@ export async function holdClaimed(db: DbOrTx, claim: Claim, until: Date, why: "s
  * again by dispatch): one that went out meanwhile keeps its real status.
  */
 export async function giveUpOnMessage(ctx: ServiceContext<SystemActor>, messageId: string, reason: string, at = new Date()) {
-  const failReason = `not accepted by Twilio after retries: ${reason.slice(0, 300)}`;
-  const { changed } = await endUnsent(ctx.db, {
-    messageId,
-    from: ["queued", "scheduled", "pending"],
-    to: "failed",
-    set: [sql`fail_reason = ${failReason}::text`, sql`error_message = ${failReason}::text`, sql`held_until = null`, sql`hold_reason = null`],
-    event: { status: "failed", source: "system", payload: { reason: failReason } },
-    at,
-  });
-  return changed;
+  return failUnsent(ctx.db, messageId, `not accepted by Twilio after retries: ${reason.slice(0, 300)}`, at);
 }

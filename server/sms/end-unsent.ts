@@ -73,3 +73,20 @@ export async function endUnsent(db: DbOrTx, end: EndUnsent): Promise<{ changed: 
     endedSchema,
   );
 }
+
+/**
+ * Ends a text that never reached Twilio as `failed` with `failReason` (shown to the user and the
+ * admin), from whichever unsent status it is in; gives back its cap slot. False when it had
+ * already moved on (sent, cancelled, failed before).
+ */
+export async function failUnsent(db: DbOrTx, messageId: string, failReason: string, at: Date): Promise<boolean> {
+  const { changed } = await endUnsent(db, {
+    messageId,
+    from: ["pending", "scheduled", "queued"],
+    to: "failed",
+    set: [sql`fail_reason = ${failReason}::text`, sql`error_message = ${failReason}::text`, sql`held_until = null`, sql`hold_reason = null`],
+    event: { status: "failed", source: "system", payload: { reason: failReason } },
+    at,
+  });
+  return changed;
+}

@@ -4,7 +4,7 @@ import type { ServiceContext, SystemActor } from "../service-context";
 import type { SmsPriority, SmsSkipReason } from "./categories";
 import { countsTowardDailyCap, reserveAndQueue } from "./daily-cap";
 import { mergeHeldIntoDigest } from "./digest/merge";
-import { endUnsent } from "./end-unsent";
+import { endUnsent, failUnsent } from "./end-unsent";
 import { decideForState, readMessageState, type MessageState } from "./message-state";
 import type { StaleReminderReason } from "../reminders/stale";
 import type { SmsStatus } from "./status-rank";
@@ -113,16 +113,7 @@ export function decisionTime(now: Date, sleptUntil: string | null): Date {
  * scheduled for ever: it ends failed with the run's error, and gives back any cap slot.
  */
 export async function failHeldMessage(ctx: ServiceContext<SystemActor>, messageId: string, error: string, at = new Date()) {
-  const failReason = `could not be sent: its send run failed (${error.slice(0, 300)})`;
-  const { changed } = await endUnsent(ctx.db, {
-    messageId,
-    from: ["pending", "scheduled", "queued"],
-    to: "failed",
-    set: [sql`fail_reason = ${failReason}::text`, sql`error_message = ${failReason}::text`, sql`held_until = null`, sql`hold_reason = null`],
-    event: { status: "failed", source: "system", payload: { reason: failReason } },
-    at,
-  });
-  return changed;
+  return failUnsent(ctx.db, messageId, `could not be sent: its send run failed (${error.slice(0, 300)})`, at);
 }
 
 async function skip(ctx: ServiceContext<SystemActor>, messageId: string, reason: SmsSkipReason, now: Date): Promise<NextStep> {

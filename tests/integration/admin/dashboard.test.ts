@@ -92,7 +92,7 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
     expect(summary.from).toBe("2026-03-04");
     expect(summary.to).toBe("2026-03-10");
     // 8 yesterday + 2 on the 5th + 2 today.
-    expect(summary.totals).toEqual({ requested: 12, sent: 8, delivered: 7, undelivered: 1, failed: 1, cancelled: 0, skipped: 2, inFlight: 1 });
+    expect(summary.totals).toEqual({ requested: 12, sent: 8, delivered: 7, undelivered: 1, failed: 1, cancelled: 0, skipped: 2, merged: 0, inFlight: 1 });
     expect(summary.skippedByReason).toEqual({ opted_out: 1, daily_cap: 1 });
     expect(summary.deliveryRate).toBeCloseTo(7 / 9); // delivered / (delivered + undelivered + failed)
     // Latencies 3, 5, 7, 10, 20, 40, 100 s: nearest-rank median is the 4th, p90 the 7th.

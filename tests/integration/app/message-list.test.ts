@@ -29,7 +29,7 @@ describe.each(testDatabases())("signed-in reads on $name", (database) => {
     expect(first.items.map((m) => m.body)).toEqual(["Dana 3", "Dana 2"]);
     expect(first.items[0]!.createdAt).toBeInstanceOf(Date);
     // A history row carries what the row shows; the timeline (messages.get) carries the rest.
-    expect(Object.keys(first.items[0]!).sort()).toEqual(["body", "createdAt", "id", "reason", "status"]);
+    expect(Object.keys(first.items[0]!).sort()).toEqual(["body", "createdAt", "digestSize", "id", "reason", "status"]);
     expect(first.nextCursor).toEqual({ createdAt: first.items[1]!.createdAt, id: first.items[1]!.id });
     const older = await asDana.messages.list({ limit: 2, cursor: first.nextCursor });
     expect(older.items.map((m) => m.body)).toEqual(["Dana 1"]);
