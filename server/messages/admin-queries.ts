@@ -7,6 +7,7 @@ import { adminActionsFor } from "./admin-service";
 import { plainFailureReason } from "../sms/error-reasons";
 import { escapeLike, phoneSearchTerm } from "../users/phone-search";
 import type { AdminActor, ServiceContext } from "../service-context";
+import { createdAtCursor, fetchLimit, keysetPage } from "../keyset-page";
 
 const MESSAGE_LOG_PAGE_SIZE = 50;
 
@@ -83,10 +84,8 @@ export async function listMessageLog({ db }: ServiceContext<AdminActor>, query: 
     .innerJoin(users, eq(users.id, smsMessages.userId))
     .where(where)
     .orderBy(desc(smsMessages.createdAt), desc(smsMessages.id))
-    .limit(query.limit + 1);
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    .limit(fetchLimit(query.limit));
+  return keysetPage(rows, query.limit, (row) => row, createdAtCursor);
 }
 
 /**

@@ -7,6 +7,7 @@ import { boundedDate } from "@/common/text";
 import { DomainError } from "../errors";
 import type { ServiceContext, UserActor } from "../service-context";
 import { plainReason } from "./reasons";
+import { createdAtCursor, fetchLimit, keysetPage } from "../keyset-page";
 
 /** Columns a user may see of their own messages (no raw provider payloads). */
 const ownMessageColumns = {
@@ -116,11 +117,9 @@ export async function listOwnMessages(
 ) {
   const userId = actor.userId;
   const rows = cursor
-    ? await olderOwnMessages(db).execute({ userId, limit: limit + 1, afterAt: cursor.createdAt.toISOString(), afterId: cursor.id })
-    : await latestOwnMessages(db).execute({ userId, limit: limit + 1 });
-  const items = rows.slice(0, limit).map(historyRow);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    ? await olderOwnMessages(db).execute({ userId, limit: fetchLimit(limit), afterAt: cursor.createdAt.toISOString(), afterId: cursor.id })
+    : await latestOwnMessages(db).execute({ userId, limit: fetchLimit(limit) });
+  return keysetPage(rows, limit, historyRow, createdAtCursor);
 }
 
 /** One of the actor's own messages with its status timeline; another user's id is simply not found. */

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { tasks } from "@/db/schema";
 import type { ServiceContext, UserActor } from "../service-context";
 import type { TaskCursor, TaskListInput } from "./schema";
+import { fetchLimit, keysetPage } from "../keyset-page";
 
 type Task = typeof tasks.$inferSelect;
 
@@ -35,8 +36,6 @@ export async function listOwnTasks({ db, actor }: ServiceContext<UserActor>, { l
       sql`date_trunc('milliseconds', ${tasks.createdAt})`,
       asc(tasks.id),
     )
-    .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
+    .limit(fetchLimit(limit));
+  return keysetPage(rows, limit, (row) => row, cursorOf);
 }

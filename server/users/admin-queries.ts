@@ -6,6 +6,7 @@ import { optOutSource, userRole } from "@/db/schema";
 import { DomainError } from "../errors";
 import type { AdminActor, ServiceContext } from "../service-context";
 import { escapeLike, phoneSearchTerm } from "./phone-search";
+import { createdAtCursor, fetchLimit, keysetPage } from "../keyset-page";
 
 const USERS_PAGE_SIZE = 25;
 
@@ -73,22 +74,25 @@ export async function searchUsersForAdmin({ db }: ServiceContext<AdminActor>, qu
     left join user_sms_preferences p on p.user_id = u.id
     ${where}
     order by u.created_at desc, u.id desc
-    limit ${query.limit + 1}`,
+    limit ${fetchLimit(query.limit)}`,
     userRow,
   );
-  const items = rows.slice(0, query.limit).map((row) => ({
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    createdAt: row.created_at,
-    phone: row.phone_verified_at ? row.phone : null,
-    phoneVerifiedAt: row.phone_verified_at,
-    optedOutAt: row.opted_out_at,
-    optOutSource: row.opt_out_source,
-    textsThisMonth: row.texts_this_month,
-  }));
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return keysetPage(
+    rows,
+    query.limit,
+    (row) => ({
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      createdAt: row.created_at,
+      phone: row.phone_verified_at ? row.phone : null,
+      phoneVerifiedAt: row.phone_verified_at,
+      optedOutAt: row.opted_out_at,
+      optOutSource: row.opt_out_source,
+      textsThisMonth: row.texts_this_month,
+    }),
+    createdAtCursor,
+  );
 }
 
