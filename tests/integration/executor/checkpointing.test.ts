@@ -5,7 +5,7 @@ import { serve } from "inngest/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Executor } from "@/local/inngest-executor";
 import { hashedSigningKey } from "@/local/inngest-executor/signing";
-import { executorStorages, quietLogger, startTestExecutor, TEST_KEYS, waitForEndedRuns } from "./harness";
+import { executorStorages, quietLogger, runsOf, startTestExecutor, TEST_KEYS, waitFor, waitForEndedRuns } from "./harness";
 
 // Checkpointing (design inngest-protocol.md §4h), as Inngest runs v4 SDKs: the executor sends
 // `fn_id` and `qi_id` in each call's ctx, the SDK runs the steps it finds inside that call and
@@ -21,7 +21,7 @@ describe.each(executorStorages())("checkpointing on $name", (storage) => {
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
   /** A client whose requests to the executor are counted (the SDK takes a fetch). */
-  const client = (id: string, checkpointing: boolean) =>
+  const client = (id: string, checkpointing: boolean | { bufferedSteps: number }) =>
     new Inngest({
       id,
       isDev: false,
@@ -42,7 +42,12 @@ describe.each(executorStorages())("checkpointing on $name", (storage) => {
       const b = await step.run("second", () => `${a}B`);
       return { b };
     });
-    const handler = serve({ client: inngest, functions: [fn] });
+    const napper = inngest.createFunction({ id: "step-then-nap", triggers: [{ event: `${inngest.id}/nap` }] }, async ({ step }) => {
+      const a = await step.run("before", () => "A");
+      await step.sleep("nap", "1h");
+      return { a };
+    });
+    const handler = serve({ client: inngest, functions: [fn, napper] });
     const server = createServer((req, res) => {
       if (req.method === "POST") bump(calls, inngest.id);
       void handler(req, res);
@@ -59,14 +64,17 @@ describe.each(executorStorages())("checkpointing on $name", (storage) => {
 
   let on: Inngest;
   let off: Inngest;
+  let buffered: Inngest;
   beforeAll(async () => {
     const started = await startTestExecutor({ storage });
     executor = started.executor;
     cleanups.push(started.close);
     on = client("checkpointed", true);
     off = client("uncheckpointed", false);
+    buffered = client("buffered", { bufferedSteps: 2 });
     await serveCounted(on);
     await serveCounted(off);
+    await serveCounted(buffered);
   });
   afterAll(async () => {
     for (const cleanup of cleanups) await cleanup();
@@ -91,6 +99,30 @@ describe.each(executorStorages())("checkpointing on $name", (storage) => {
     expect(control?.output).toEqual({ b: "AB" });
     expect(calls.get("uncheckpointed")).toBe(3);
     expect(checkpoints.get("uncheckpointed") ?? 0).toBe(0);
+  });
+
+  it("with two steps buffered, carries them in the call's answer, and checkpoints a step before a sleep", async () => {
+    await buffered.send({ name: "buffered/go", data: {} });
+    const [run] = await waitForEndedRuns(executor, "buffered-two-steps");
+    expect(run?.output).toEqual({ b: "AB" });
+    // Both steps filled the buffer of two: one checkpoint for the pair, then RunComplete in the answer.
+    expect(calls.get("buffered")).toBe(1);
+    expect(checkpoints.get("buffered")).toBe(1);
+    const detail = await executor.getRun(run!.id);
+    expect(detail?.steps.map((s) => [s.name, s.memo])).toEqual([
+      ["first", { data: "A" }],
+      ["second", { data: "AB" }],
+    ]);
+
+    // One step, then a sleep: the buffered step is checkpointed before the Sleep is answered,
+    // so it is memoized while the run sleeps.
+    await buffered.send({ name: "buffered/nap", data: {} });
+    await waitFor(async () => {
+      const [napping] = await runsOf(executor, "buffered-step-then-nap");
+      const steps = napping ? (await executor.getRun(napping.id))?.steps : undefined;
+      return steps?.find((s) => s.name === "nap")?.status === "sleeping" ? steps : undefined;
+    }, "the run to sleep").then((steps) => expect(steps.find((s) => s.name === "before")?.memo).toEqual({ data: "A" }));
+    expect(checkpoints.get("buffered")).toBe(2);
   });
 
   it("refuses a checkpoint without the signing key (401) or for a call no longer out (409), changing nothing", async () => {
