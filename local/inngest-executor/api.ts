@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ExecutorContext } from "./context";
-import { incomingEventSchema } from "./protocol";
+import { recordCheckpoint } from "./checkpoint";
+import { checkpointRequestSchema, incomingEventSchema } from "./protocol";
 import { sameText } from "./signing";
 import { ingestEvents } from "./routing";
 import { HttpError, type ApiRequest, type Route } from "./server";
@@ -10,7 +11,8 @@ import { RUN_STATUSES, listRuns } from "./store/runs";
 import { registerRequestSchema, type SyncResult } from "./sync";
 import { appView, eventView, functionView, runView, type RunDetailView } from "./views";
 
-// The executor's HTTP endpoints: the two the SDK calls (/e/:key, /fn/register) and the JSON API
+// The executor's HTTP endpoints: the three the SDK calls (/e/:key, /fn/register,
+// /v1/checkpoint/:runId/async) and the JSON API
 // used by tests and the admin console (/v0/..., /health).
 
 export type ApiOperations = {
@@ -62,6 +64,21 @@ export function apiRoutes(ops: ApiOperations): Route[] {
       await ops.registerOutOfBand(parse(registerRequestSchema, body, "register request"));
       return { ok: true, modified: true };
     }),
+
+    // Checkpointing (protocol §4h): the steps a call ran, sent before the call answers.
+    // Authenticated like /fn/register. 409 tells the SDK the call is stale and must stop.
+    {
+      method: "POST",
+      path: /^\/v1\/checkpoint\/([^/]+)\/async$/,
+      handle: async ({ params, body, header }) => {
+        const bearer = /^Bearer (.+)$/.exec(header("authorization") ?? "")?.[1] ?? "";
+        if (!sameText(bearer, ops.credentials.hashedSigningKey)) throw new HttpError(401, "signing key not recognized");
+        const result = await recordCheckpoint(ctx, params[0] ?? "", parse(checkpointRequestSchema, body, "checkpoint"));
+        if (result === "stale") return { status: 409, body: { error: "stale dispatch: the call's queue item is no longer leased", status: 409 } };
+        if (result === "unsupported") return { status: 422, body: { error: "only StepRun is checkpointed; return the other ops in the call's answer", status: 422 } };
+        return { status: 200, body: { ok: true } };
+      },
+    },
 
     route("GET", /^\/health$/, async () => ({
       status: "ok",

@@ -1,4 +1,5 @@
 import { callUrl, postCallRequest, type CallOutcome } from "./app-client";
+import { queueItemId } from "./checkpoint";
 import type { ExecutorContext } from "./context";
 import { endRun, isActive } from "./lifecycle";
 import { applyOps } from "./ops";
@@ -41,7 +42,7 @@ export async function runCallJob(
     return;
   }
 
-  const body = buildCallRequest(run, steps, job.attempt);
+  const body = buildCallRequest(run, steps, job);
   const url = callUrl(fn.url, stepId);
   const startedAt = Date.now();
   ctx.log.debug({ run_id: run.id, step_id: stepId, attempt: job.attempt }, "call request");
@@ -59,7 +60,7 @@ export async function runCallJob(
   await recordOutcome(ctx, job, outcome);
 }
 
-function buildCallRequest(run: RunRecord, stepRecords: StepRecord[], attempt: number): CallRequestBody {
+function buildCallRequest(run: RunRecord, stepRecords: StepRecord[], job: JobRecord): CallRequestBody {
   const steps: Record<string, Memo> = {};
   const stack: string[] = [];
   for (const step of stepRecords) {
@@ -74,11 +75,14 @@ function buildCallRequest(run: RunRecord, stepRecords: StepRecord[], attempt: nu
     steps,
     ctx: {
       run_id: run.id,
-      attempt,
+      attempt: job.attempt,
       max_attempts: run.maxAttempts,
       disable_immediate_execution: run.die,
       use_api: false,
       stack: { stack, current: stack.length },
+      // Checkpointing on, as Inngest has it for v4 SDKs (see checkpoint.ts).
+      fn_id: run.functionId,
+      qi_id: queueItemId(job),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-// Wire shapes of the Inngest SDK protocol (inngest@4.24, async mode). Unknown keys are ignored.
+// Wire shapes of the Inngest SDK protocol (inngest@4.24, async mode with checkpointing, as Inngest
+// runs v4 SDKs). Unknown keys are ignored.
 
 export type SerializedError = { name: string; message: string; stack?: string };
 
@@ -111,8 +112,20 @@ export type CallRequestBody = {
     disable_immediate_execution: boolean;
     use_api: false;
     stack: { stack: string[]; current: number };
+    /** The function and the queue item (call job) of this call: sending both turns on checkpointing. */
+    fn_id: string;
+    qi_id: string;
   };
 };
+
+/** POST /v1/checkpoint/{runId}/async: the steps a call ran, sent while the call is still open. */
+export const checkpointRequestSchema = z.object({
+  run_id: z.string(),
+  fn_id: z.string(),
+  qi_id: z.string(),
+  steps: opsSchema,
+});
+export type CheckpointRequest = z.infer<typeof checkpointRequestSchema>;
 
 /** The stepId of a discovery call (the SDK's `InngestFunction.stepId`). */
 export const DISCOVERY_STEP_ID = "step";

@@ -10,7 +10,19 @@ import type { JobSender } from "./define";
  * its requests the same way). The SDK reads INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY and
  * INNGEST_BASE_URL itself; server/config/env.ts checks them at start.
  */
-export const inngest = new Inngest({ id: "buildos-sms", isDev: false, logger: logger.child({ component: "inngest" }) });
+export const inngest = new Inngest({
+  id: "buildos-sms",
+  isDev: false,
+  logger: logger.child({ component: "inngest" }),
+  // Checkpointing (Inngest's default for v4 SDKs) posts each step's result to the engine as soon
+  // as it ran. Holding two lets a step that is followed only by the function's return travel in
+  // the call's answer instead, as without checkpointing: send-sms and dispatch then cost one call
+  // each and no checkpoint request. A step is durable when its result reaches the engine, in a
+  // checkpoint or in the answer; a buffered step is checkpointed before a sleep, a wait or an
+  // error is returned, and dispatch's send step is safe to run again (its claim says what the
+  // first try did).
+  checkpointing: { bufferedSteps: 2 },
+});
 
 /** The running app's JobSender. */
 export function appJobs(): JobSender {

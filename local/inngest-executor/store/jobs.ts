@@ -161,6 +161,19 @@ export async function takeClaimedJob(sql: Sql, jobId: number, owner: string): Pr
   return rows.length > 0;
 }
 
+/**
+ * Whether the call job `jobId` of run `runId` is still out under `owner`'s lease, its row locked
+ * against the answer's delete until the caller's transaction ends: a checkpoint from a call
+ * whose job was taken back (the run cancelled, the executor restarted) is stale.
+ */
+export async function holdLeasedCall(sql: Sql, jobId: number, owner: string, runId: string): Promise<boolean> {
+  const rows = await sql.query(
+    `SELECT id FROM jobs WHERE id = $1 AND lease_owner = $2 AND run_id = $3 AND kind = 'call' FOR SHARE`,
+    [jobId, owner, runId],
+  );
+  return rows.length > 0;
+}
+
 /** Unleases a job whose handler crashed and pushes it back a little, so it is retried, not lost. */
 export async function deferJob(sql: Sql, jobId: number, owner: string, runAtMs: number): Promise<void> {
   await sql.query(
