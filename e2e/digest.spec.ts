@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { E2E_EXECUTOR_PORT, E2E_SANDBOX_PORT } from "../playwright.config";
-import { signUp, uniqueEmail } from "./helpers";
+import { sandboxTextsTo, signUp, uniqueEmail } from "./helpers";
 
 const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 const executor = `http://127.0.0.1:${E2E_EXECUTOR_PORT}`;
@@ -10,13 +10,6 @@ const MINUTE = 60_000;
 // A whole journey through the real pipeline (executor, sandbox, webhooks): more than 30 s on a shared machine.
 test.describe.configure({ timeout: 150_000 });
 
-/** Texts the sandbox accepted for a number (what the phone received). */
-async function textsTo(request: APIRequestContext, to: string) {
-  const response = await request.get(`${sandbox}/__sandbox/messages?to=${encodeURIComponent(to)}`);
-  expect(response.status()).toBe(200);
-  const { messages } = (await response.json()) as { messages: { to: string; body: string; status: string }[] };
-  return messages.filter((m) => m.to === to);
-}
 
 test("reminders held through quiet hours arrive as one digest, and the history shows both sides", async ({ browser }) => {
   const context = await browser.newContext({ locale: "en-US", timezoneId: "America/New_York" });
@@ -64,7 +57,7 @@ test("reminders held through quiet hours arrive as one digest, and the history s
   await page.goto("/settings/sms");
   const held = page.getByTestId("message").filter({ hasText: String(tag) });
   await expect(held.filter({ hasText: "Scheduled" })).toHaveCount(3, { timeout: 60_000 });
-  const ours = async () => (await textsTo(context.request, phone.e164)).filter((m) => m.body.includes(String(tag)));
+  const ours = async () => (await sandboxTextsTo(context.request, phone.e164)).filter((m) => m.body.includes(String(tag)));
   expect(await ours()).toHaveLength(0);
 
   // Quiet hours end: one text reaches the phone, listing all three.

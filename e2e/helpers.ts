@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { E2E_SANDBOX_PORT } from "../playwright.config";
 
 let counter = 0;
 export function uniqueEmail(prefix: string) {
@@ -65,4 +66,12 @@ export async function gotoSettled(page: Page, path: string) {
     page.off("requestfinished", ended);
     page.off("requestfailed", ended);
   }
+}
+
+/** Texts the e2e sandbox has accepted for a number (what the phone would receive), with their status. */
+export async function sandboxTextsTo(request: APIRequestContext, to: string) {
+  const response = await request.get(`http://127.0.0.1:${E2E_SANDBOX_PORT}/__sandbox/messages?to=${encodeURIComponent(to)}`);
+  expect(response.status()).toBe(200);
+  const { messages } = (await response.json()) as { messages: { to: string; body: string; status: string }[] };
+  return messages.filter((m) => m.to === to);
 }

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { E2E_ADMIN, E2E_EXECUTOR_PORT, E2E_SANDBOX_PORT } from "../playwright.config";
-import { signIn, signUp, uniqueEmail } from "./helpers";
+import { sandboxTextsTo, signIn, signUp, uniqueEmail } from "./helpers";
 
 const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 const executor = `http://127.0.0.1:${E2E_EXECUTOR_PORT}`;
@@ -20,13 +20,6 @@ async function codeFor(request: APIRequestContext, to: string): Promise<string> 
   return ((await response.json()) as { code: string }).code;
 }
 
-/** Texts the sandbox has accepted for a number (what the phone would receive), with their status. */
-async function textsTo(request: APIRequestContext, to: string) {
-  const response = await request.get(`${sandbox}/__sandbox/messages?to=${encodeURIComponent(to)}`);
-  expect(response.status()).toBe(200);
-  const { messages } = (await response.json()) as { messages: { to: string; body: string; status: string }[] };
-  return messages.filter((m) => m.to === to);
-}
 
 async function textFromPhone(request: APIRequestContext, from: string, body: string) {
   const response = await request.post(`${sandbox}/__sandbox/inbound`, { data: { from, body } });
@@ -75,7 +68,7 @@ test("a new user verifies a number, sets preferences, and stops and restarts tex
 
   // The opt-in confirmation reaches the phone (the sandbox) and the history.
   await expect
-    .poll(async () => (await textsTo(request, phone.e164)).map((m) => [m.status, m.body]), { timeout: 30_000 })
+    .poll(async () => (await sandboxTextsTo(request, phone.e164)).map((m) => [m.status, m.body]), { timeout: 30_000 })
     .toContainEqual(["delivered", expect.stringMatching(/^BuildOS SMS: .*Msg & data rates may apply\. Reply HELP for help, STOP to cancel\.$/)]);
   const welcome = page.getByTestId("message").filter({ hasText: "Msg & data rates may apply" });
   await expect(async () => {
@@ -124,7 +117,7 @@ test("a new user verifies a number, sets preferences, and stops and restarts tex
   const advanced = await request.post(`${executor}/v0/clock/advance`, { data: { ms: 5 * 60_000 } });
   expect(advanced.status()).toBe(200);
   await expect
-    .poll(async () => (await textsTo(request, phone.e164)).filter((m) => m.body.includes("Send the site photos")).map((m) => m.status), {
+    .poll(async () => (await sandboxTextsTo(request, phone.e164)).filter((m) => m.body.includes("Send the site photos")).map((m) => m.status), {
       timeout: 60_000,
     })
     .toEqual(["delivered"]);

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { E2E_ADMIN, E2E_EXECUTOR_PORT, E2E_SANDBOX_PORT } from "../playwright.config";
-import { signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
+import { sandboxTextsTo, signIn, signUp, trpcCall, uniqueEmail } from "./helpers";
 
 const sandbox = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 const executor = `http://127.0.0.1:${E2E_EXECUTOR_PORT}`;
@@ -15,13 +15,6 @@ function usNumber() {
   return { e164: `+1404555${String(100 + n).padStart(4, "0")}`, typed: `(404) 555-${String(100 + n).padStart(4, "0")}` };
 }
 
-/** Texts the sandbox accepted for a number (what the phone received), with their status. */
-async function textsTo(request: APIRequestContext, to: string) {
-  const response = await request.get(`${sandbox}/__sandbox/messages?to=${encodeURIComponent(to)}`);
-  expect(response.status()).toBe(200);
-  const { messages } = (await response.json()) as { messages: { to: string; body: string; status: string }[] };
-  return messages.filter((m) => m.to === to);
-}
 
 test("a reminder reaches the sandbox phone, its DONE quick reply completes the task, and /tasks shows it completed by text", async ({ browser }) => {
   // The user: a verified number, quiet hours off, a task due in half an hour.
@@ -56,7 +49,7 @@ test("a reminder reaches the sandbox phone, its DONE quick reply completes the t
   // The reminders cron ticks (the executor's test clock moves on) and the reminder reaches the phone.
   expect((await userContext.request.post(`${executor}/v0/clock/advance`, { data: { ms: 5 * 60_000 } })).status()).toBe(200);
   await expect
-    .poll(async () => (await textsTo(userContext.request, phone.e164)).filter((m) => m.body.includes(title)).map((m) => [m.status, m.body]), {
+    .poll(async () => (await sandboxTextsTo(userContext.request, phone.e164)).filter((m) => m.body.includes(title)).map((m) => [m.status, m.body]), {
       timeout: 60_000,
     })
     .toEqual([["delivered", expect.stringMatching(new RegExp(`^BuildOS: ${title} is due (tomorrow )?at .*Reply DONE or SNOOZE\\.$`))]]);

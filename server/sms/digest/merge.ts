@@ -12,8 +12,9 @@ const heldSchema = messageStateSchema.extend(itemRowSchema.shape).extend({ diges
 type Held = z.infer<typeof heldSchema>;
 
 /**
- * The user's texts held by quiet hours whose hold has ended — texts that are not reminders first, then reminders by their reference — 
- * locked: a second run waking at the same moment waits here, then finds them merged. Urgent texts
+ * The user's texts held by quiet hours whose hold has ended (texts that are not reminders first,
+ * then reminders by their reference), locked: a second run waking at the same moment waits here,
+ * then finds them merged. Urgent texts
  * never wait for quiet hours and `account` texts ignore them, so neither is ever among these.
  */
 async function heldTexts(db: DbOrTx, messageId: string, now: Date): Promise<Held[]> {

@@ -1,32 +1,21 @@
 import { and, eq } from "drizzle-orm";
-import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { smsInboundMessages, smsMessages, tasks, userSmsPreferences } from "@/db/schema";
 import { systemContext } from "@/server/service-context";
 import { clockTime } from "@/server/tasks/display";
 import { advanceMessage } from "@/server/sms/send-pipeline";
-import { handleInboundWebhook } from "@/server/webhooks/twilio-handlers";
 import { addTask, nextPhone, seedTemplates, userWith } from "../../helpers/crons";
 import { recordingJobs } from "../../helpers/jobs";
 import { markRemindersSent, remindersOfTask, sweepReminders, utcClock } from "../../helpers/reminders";
-import { SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN } from "../../helpers/sandbox-account";
-import { createSmsUser, preferencesOf, sandboxProvider } from "../../helpers/sms";
+import { newInboundSid, signedInbound } from "../../helpers/inbound";
+import { createSmsUser, preferencesOf } from "../../helpers/sms";
 import { testDatabases } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
 import { createUser } from "../../helpers/factories";
 
-const PUBLIC_URL = "https://sms.example.test";
-const INBOUND_URL = `${PUBLIC_URL}/api/webhooks/twilio/inbound`;
-const OUR_NUMBER = "+15005550006";
 const MINUTE = 60_000;
 const later = (minutes: number) => new Date(Date.now() + minutes * MINUTE);
-let sidCounter = 0;
-const newSid = () => `SM${(++sidCounter).toString(16).padStart(32, "b")}`;
-
-/** The <Message> bodies of a TwiML answer. */
-const messagesOf = (xml: string) =>
-  [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => m[1]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"'));
 
 describe.each(testDatabases())("replies that act on reminders, through the signed inbound webhook, on $name", (database) => {
   let handle: DbHandle & { drop(): Promise<void> };
@@ -37,29 +26,13 @@ describe.each(testDatabases())("replies that act on reminders, through the signe
   });
   afterAll(() => handle?.drop());
 
-  /** A text from `from`, POSTed as Twilio does: form-encoded, signed by the twilio SDK over the public URL. */
-  async function text(from: string, body: string, messageSid = newSid()) {
-    const params = { AccountSid: SANDBOX_ACCOUNT_SID, MessageSid: messageSid, SmsSid: messageSid, From: from, To: OUR_NUMBER, Body: body, NumMedia: "0" };
-    const signature = twilio.getExpectedTwilioSignature(SANDBOX_AUTH_TOKEN, INBOUND_URL, params);
-    const provider = sandboxProvider();
-    jobs = recordingJobs();
-    const response = await handleInboundWebhook(
-      {
-        db: handle.db,
-        jobs,
-        provider,
-        check: { publicUrl: PUBLIC_URL, trustProxy: false, accountSid: SANDBOX_ACCOUNT_SID, provider },
-        program: { name: "BuildOS SMS", supportUrl: "https://example.test/help" },
-      },
-      new Request("http://127.0.0.1:3000/api/webhooks/twilio/inbound", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
-        body: new URLSearchParams(params).toString(),
-      }),
-    );
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/^text\/xml/);
-    return { replies: messagesOf(await response.text()), sid: messageSid };
+  /** A text from `from`, POSTed as Twilio does (tests/helpers/inbound.ts); its jobs are kept for the test to read. */
+  async function text(from: string, body: string, messageSid = newInboundSid()) {
+    const sent = await signedInbound(handle.db, from, body, messageSid);
+    jobs = sent.jobs;
+    expect(sent.response.status).toBe(200);
+    expect(sent.response.headers.get("content-type")).toMatch(/^text\/xml/);
+    return { replies: sent.replies, sid: sent.sid };
   }
 
   /** A user with a task due in `dueIn` minutes whose reminder was sent to their phone. */
@@ -156,7 +129,7 @@ describe.each(testDatabases())("replies that act on reminders, through the signe
 
   it("a replayed webhook repeats the first answer and acts once", async () => {
     const { user, task } = await remindedUser("Water plants", { dueIn: 600 });
-    const sid = newSid();
+    const sid = newInboundSid();
     const first = await text(user.phone, "SNOOZE 30M", sid);
     const again = await text(user.phone, "SNOOZE 30M", sid);
     expect(again.replies).toEqual(first.replies);
@@ -165,7 +138,7 @@ describe.each(testDatabases())("replies that act on reminders, through the signe
     expect(snoozes).toHaveLength(1);
     expect(await handle.db.select().from(smsInboundMessages).where(eq(smsInboundMessages.twilioSid, sid))).toHaveLength(1);
 
-    const doneSid = newSid();
+    const doneSid = newInboundSid();
     expect((await text(user.phone, "DONE", doneSid)).replies).toEqual(["Done: Water plants."]);
     expect((await text(user.phone, "DONE", doneSid)).replies).toEqual(["Done: Water plants."]);
     // Completing the task cancelled the snooze's reminder still waiting to leave.
