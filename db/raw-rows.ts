@@ -22,9 +22,20 @@ export const column = {
   json: <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === "string" ? JSON.parse(value) : value), schema),
 };
 
+/**
+ * The array schema of a row schema, made once: building a zod schema costs more than parsing a
+ * page of rows with it, and row schemas are module constants.
+ */
+const arraysOf = new WeakMap<z.ZodType, z.ZodArray<z.ZodType>>();
+function rowsOf<S extends z.ZodType>(row: S): z.ZodArray<S> {
+  let rows = arraysOf.get(row);
+  if (rows === undefined) arraysOf.set(row, (rows = z.array(row)));
+  return rows as z.ZodArray<S>;
+}
+
 /** The rows of a raw query, each parsed with `row` (built from `column` and plain zod types). */
 export async function queryRows<S extends z.ZodType>(db: DbOrTx, query: SQL, row: S): Promise<Array<z.output<S>>> {
-  return z.array(row).parse(await executeRows(db, query));
+  return rowsOf(row).parse(await executeRows(db, query));
 }
 
 /** The one row of a raw query that always returns exactly one (a `select exists (…)` after its writes), parsed with `row`. */
@@ -41,5 +52,5 @@ export async function preparedQueryRows<S extends z.ZodType>(
   params: ReadonlyArray<string | number | boolean | null>,
   row: S,
 ): Promise<Array<z.output<S>>> {
-  return z.array(row).parse(await preparedRows(db, text, params));
+  return rowsOf(row).parse(await preparedRows(db, text, params));
 }

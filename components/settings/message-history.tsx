@@ -38,7 +38,8 @@ type Message = {
   status: keyof typeof STATUS_WORDS;
   reason: string | null;
   digestSize: number | null;
-  createdAt: Date;
+  /** ISO 8601 (UTC). */
+  createdAt: string;
 };
 
 function MessageItem({ message, timeZone }: { message: Message; timeZone: string | undefined }) {

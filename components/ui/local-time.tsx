@@ -8,16 +8,18 @@ import { useEffect, useState } from "react";
  * and the browser replaces it after hydration (formatting during render would make the server
  * and browser HTML differ).
  */
-export function LocalTime({ date, dateOnly = false, timeZone }: { date: Date; dateOnly?: boolean; timeZone?: string }) {
+export function LocalTime({ date: at, dateOnly = false, timeZone }: { date: Date | string; dateOnly?: boolean; timeZone?: string }) {
   const [local, setLocal] = useState<string | null>(null);
+  // An ISO string (the history's rows carry their time as text) or a Date.
+  const date = typeof at === "string" ? new Date(at) : at;
   useEffect(() => {
     const format = new Intl.DateTimeFormat(undefined, {
       dateStyle: "medium",
       ...(dateOnly ? {} : { timeStyle: "short" }),
       ...(timeZone ? { timeZone } : {}),
     });
-    setLocal(format.format(date));
-  }, [date, dateOnly, timeZone]);
+    setLocal(format.format(typeof at === "string" ? new Date(at) : at));
+  }, [at, dateOnly, timeZone]);
   const iso = date.toISOString();
   return <time dateTime={iso}>{local ?? (dateOnly ? iso.slice(0, 10) : `${iso.slice(0, 16).replace("T", " ")} UTC`)}</time>;
 }

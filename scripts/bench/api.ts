@@ -17,7 +17,8 @@
  * does: those figures are printed, not judged.
  *
  * Env: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else Debian's PostgreSQL is started),
- *      BENCH_CONNECTIONS (8,32), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_PORT (3210).
+ *      BENCH_CONNECTIONS (8,32), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_PORT (3210),
+ *      BENCH_ONLY (one read by name, e.g. messages.list: health and that read only).
  */
 import { mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -61,7 +62,7 @@ const reads = [
   { name: "session.me", path: trpcGet("session.me") },
   { name: "preferences.get", path: trpcGet("preferences.get") },
   { name: "messages.list", path: trpcGet("messages.list", { limit: 25 }) },
-];
+].filter((r) => !process.env.BENCH_ONLY || r.name === process.env.BENCH_ONLY);
 
 async function main() {
   ensureWrk();

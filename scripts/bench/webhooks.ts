@@ -38,6 +38,7 @@ import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
 import { appEnvForLocalExecutor, appEnvForSandbox } from "../lib/stand-ins";
 import { buildBaselineApp } from "./lib/baseline-app";
 import { freshDatabase } from "./lib/database";
+import { machineCpuSeconds, postgresBackendsCpuSeconds } from "./lib/cpu";
 import { startNextServer } from "./lib/next-server";
 import { ensureWrk, formatResult, median, runWrk, type WrkRequest, type WrkResult } from "./lib/wrk";
 
@@ -120,15 +121,29 @@ async function main() {
   const server = await startNextServer(port, { ...serverEnv, PUBLIC_URL: publicUrl });
   const baseline = await startNextServer(port + 1, { ...serverEnv, PUBLIC_URL: baselineUrl }, baselineDir);
   type Counts = { sent: string; delivered: string; events: string; dup_events: string };
-  type Measured = WrkResult & { cpuMs: number };
+  type Measured = WrkResult & { cpuMs: number; postgresMs: number | null; machineBusyCores: number; machineMs: number };
   type Round = { connections: number; bare: Measured; status: Measured; counts: Counts };
   const check = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const results: Round[] = [];
-  /** A wrk run, plus the CPU time per request of the server it ran against (from /proc). */
+  const databaseName = new URL(databaseUrl).pathname.slice(1);
+  /**
+   * A wrk run, plus CPU time per request (from /proc): of the server it ran against, of the
+   * database's PostgreSQL backends, and of the whole machine (wrk and everything else included),
+   * and how many of the machine's cores were busy over the run.
+   */
   const measure = (target: typeof server, requests: WrkRequest[], connections: number, name: string, runSeconds = seconds): Measured => {
-    const before = target.cpuSeconds();
+    const before = { server: target.cpuSeconds(), postgres: postgresBackendsCpuSeconds(databaseName), machine: machineCpuSeconds() };
     const result = runWrk({ url: target.url, requests, connections, threads: 2, seconds: runSeconds, workDir, name });
-    return { ...result, cpuMs: ((target.cpuSeconds() - before) * 1000) / Math.max(1, result.requests) };
+    const postgresAfter = postgresBackendsCpuSeconds(databaseName);
+    const machine = machineCpuSeconds();
+    const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, result.requests);
+    return {
+      ...result,
+      cpuMs: perRequest(target.cpuSeconds() - before.server),
+      postgresMs: postgresAfter === null || before.postgres === null ? null : perRequest(postgresAfter - before.postgres),
+      machineMs: perRequest(machine.busy - before.machine.busy),
+      machineBusyCores: ((machine.busy - before.machine.busy) / (machine.total - before.machine.total)) * cpus().length,
+    };
   };
   try {
     measure(baseline, bare, connectionCounts[0]!, "warmup-bare", 3);
@@ -178,8 +193,10 @@ async function main() {
       ok &&= roundOk;
       replayed ||= cycles >= 1;
       console.log(`round ${i + 1}: ratio ${ratio(r).toFixed(1)} %`);
-      console.log(`${formatResult("  bare route (baseline copy)", r.bare, 28)}   server CPU ${r.bare.cpuMs.toFixed(2)} ms/req`);
-      console.log(`${formatResult("  signed status callbacks", r.status, 28)}   server CPU ${r.status.cpuMs.toFixed(2)} ms/req`);
+      const cpu = (m: Measured) =>
+        `   server CPU ${m.cpuMs.toFixed(2)} ms/req, PostgreSQL ${m.postgresMs === null ? "?" : m.postgresMs.toFixed(2)}, machine ${m.machineMs.toFixed(2)} (${m.machineBusyCores.toFixed(2)} cores busy)`;
+      console.log(`${formatResult("  bare route (baseline copy)", r.bare, 28)}${cpu(r.bare)}`);
+      console.log(`${formatResult("  signed status callbacks", r.status, 28)}${cpu(r.status)}`);
       console.log(
         `  ${r.status.requests} callbacks (${(cycles * 100).toFixed(0)} % of the list, each a fresh change); database: ${c.sent} sent, ${c.delivered} delivered, ` +
           `${c.events} events (one per callback: ${oneEventEach ? "yes" : "NO"}), ${c.dup_events} duplicate events — ${roundOk ? "OK" : "FAILED"}`,
@@ -192,7 +209,9 @@ async function main() {
       `ratio: median ${median(ratios).toFixed(1)} % of the bare route (rounds: ${ratios.map((r) => r.toFixed(1)).join(", ")}); ` +
         `status p99 median ${p99.toFixed(1)} ms, worst ${Math.max(...runs.map((r) => r.status.p99ms)).toFixed(1)} (bare's median ${median(runs.map((r) => r.bare.p99ms)).toFixed(1)}); ` +
         `server CPU a request: callback ${median(runs.map((r) => r.status.cpuMs)).toFixed(2)} ms, bare ${median(runs.map((r) => r.bare.cpuMs)).toFixed(2)} ms ` +
-        `(bare's is ${median(runs.map((r) => (r.bare.cpuMs / r.status.cpuMs) * 100)).toFixed(0)} % of it)` +
+        `(bare's is ${median(runs.map((r) => (r.bare.cpuMs / r.status.cpuMs) * 100)).toFixed(0)} % of it); ` +
+        `machine CPU a request (every process): callback ${median(runs.map((r) => r.status.machineMs)).toFixed(2)} ms, bare ${median(runs.map((r) => r.bare.machineMs)).toFixed(2)} ms ` +
+        `(bare's is ${median(runs.map((r) => (r.bare.machineMs / r.status.machineMs) * 100)).toFixed(0)} % of it: the ratio a saturated machine allows)` +
         (judged
           ? `\n  targets at ${connections} connections: ≥ ${targets.ratioPercent} %, p99 < ${targets.p99ms} ms — ${met ? "met" : "missed"}`
           : `\n  (printed, not judged: ${connections} requests in flight make the mean latency ${connections} / throughput)`),

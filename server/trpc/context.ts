@@ -4,11 +4,11 @@ import { db } from "../db";
 import { clientAddress } from "../http/client-address";
 import { appJobs } from "../jobs/inngest-client";
 import { liveHub } from "../live/hub";
-import { requestLogger } from "../logger";
+import { requestLogger, type Logger } from "../logger";
 import { appVerificationDeps } from "../verification/app-verification-deps";
 
 export async function createContext({ headers }: { headers: Headers }) {
-  const { requestId, log } = requestLogger(headers);
+  let log: Logger | undefined;
   return {
     db: db(),
     jobs: appJobs(),
@@ -16,8 +16,8 @@ export async function createContext({ headers }: { headers: Headers }) {
     user: await sessionUser(headers),
     /** The user as the database has it now, for admin checks (a revoked session or a lost role fails at once). */
     freshUser: () => sessionUser(headers, { fresh: true }),
-    requestId,
-    log,
+    /** This request's logger (with its request id), made on first use: most requests log nothing. */
+    log: () => (log ??= requestLogger(headers).log),
     headers,
     verification: appVerificationDeps(clientAddress(headers, env().TRUST_PROXY)),
     /** The process's LISTEN on the database's change announcements (live pages). */

@@ -56,7 +56,7 @@ export const errorMapping = t.middleware(async ({ ctx, next, path }) => {
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
   if (result.error.code === "INTERNAL_SERVER_ERROR") {
-    ctx.log.error({ err: cause ?? result.error, path }, "unhandled error in procedure");
+    ctx.log().error({ err: cause ?? result.error, path }, "unhandled error in procedure");
   }
   return result;
 });

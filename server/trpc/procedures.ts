@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { AdminActor, ServiceContext, UserActor } from "../service-context";
+import type { Logger } from "../logger";
 import { errorMapping, t } from "./init";
 
 export const router = t.router;
@@ -28,5 +29,6 @@ export const adminProcedure = protectedProcedure.use(async ({ ctx, next, path })
     throw new TRPCError({ code: "FORBIDDEN", message: "This needs an admin account." });
   }
   const service: ServiceContext<AdminActor> = { ...ctx.service, actor: { type: "admin", userId: user.id } };
-  return next({ ctx: { ...ctx, user, service, log: ctx.log.child({ admin: user.id, path }) } });
+  let log: Logger | undefined;
+  return next({ ctx: { ...ctx, user, service, log: () => (log ??= ctx.log().child({ admin: user.id, path })) } });
 });

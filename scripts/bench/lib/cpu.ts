@@ -52,3 +52,12 @@ export function cpuProfileFlags(): string[] {
   const dir = process.env.BENCH_PROFILE_DIR;
   return dir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(dir)] : [];
 }
+
+/** Busy and total CPU seconds of the whole machine so far (all cores, from /proc/stat). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal …: idle and iowait are the idle time.
+  const total = fields.slice(0, 8).reduce((sum, n) => sum + n, 0);
+  const idle = fields[3]! + fields[4]!;
+  return { busy: (total - idle) / clockTicksPerSecond, total: total / clockTicksPerSecond };
+}
