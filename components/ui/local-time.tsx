@@ -8,18 +8,17 @@ import { useEffect, useState } from "react";
  * and the browser replaces it after hydration (formatting during render would make the server
  * and browser HTML differ).
  */
-export function LocalTime({ date: at, dateOnly = false, timeZone }: { date: Date | string; dateOnly?: boolean; timeZone?: string }) {
+export function LocalTime({ date, dateOnly = false, timeZone }: { date: Date | string; dateOnly?: boolean; timeZone?: string }) {
   const [local, setLocal] = useState<string | null>(null);
-  // An ISO string (the history's rows carry their time as text) or a Date.
-  const date = typeof at === "string" ? new Date(at) : at;
+  // One form for both inputs (the history's rows carry their time as ISO text), and a stable one for the effect.
+  const iso = (typeof date === "string" ? new Date(date) : date).toISOString();
   useEffect(() => {
     const format = new Intl.DateTimeFormat(undefined, {
       dateStyle: "medium",
       ...(dateOnly ? {} : { timeStyle: "short" }),
       ...(timeZone ? { timeZone } : {}),
     });
-    setLocal(format.format(typeof at === "string" ? new Date(at) : at));
-  }, [at, dateOnly, timeZone]);
-  const iso = date.toISOString();
+    setLocal(format.format(new Date(iso)));
+  }, [iso, dateOnly, timeZone]);
   return <time dateTime={iso}>{local ?? (dateOnly ? iso.slice(0, 10) : `${iso.slice(0, 16).replace("T", " ")} UTC`)}</time>;
 }
