@@ -158,5 +158,11 @@ export const smsMessageEvents = pgTable(
       .on(t.messageId, t.status)
       .where(sql`${t.source} = 'callback'`),
     index("sms_message_events_message_idx").on(t.messageId, t.id),
+    // When a held text was due (its hold's end, server/dashboard/aggregate.ts) is looked up for
+    // every delivered text the dashboard counts live; few events are holds, so this index is small
+    // and most lookups end in it without reading a row.
+    index("sms_message_events_held_idx")
+      .on(t.messageId)
+      .where(sql`${t.status} = 'scheduled'`),
   ],
 );

@@ -33,6 +33,47 @@ export const smsStatsDaily = pgTable(
 );
 
 /**
+ * The same figures per whole UTC day (no hour), made by the stats cron from `sms_stats_daily`:
+ * the dashboard reads these for the days that lie wholly inside its window, 24 times fewer rows
+ * than the hours, and the hours only for the window's first, partial, day.
+ */
+export const smsStatsDays = pgTable(
+  "sms_stats_days",
+  {
+    day: date({ mode: "string" }).notNull(),
+    templateId: uuid(),
+    category: smsCategory().notNull(),
+    status: smsStatus().notNull(),
+    skipReason: smsSkipReason(),
+    errorCode: integer(),
+    priceUnit: text(),
+    messages: integer().notNull(),
+    sent: integer().notNull(),
+    segments: integer().notNull(),
+    pricedMessages: integer().notNull(),
+    pricedSegments: integer().notNull(),
+    cost: numeric({ precision: 14, scale: 5 }).notNull(),
+  },
+  (t) => [index("sms_stats_days_day_idx").on(t.day)],
+);
+
+/**
+ * Messages per UTC hour and status only, made by the stats cron from `sms_stats_daily`: the
+ * dashboard's per-day series needs every hour (the admin's days are cut from hours in any zone
+ * but UTC), not the other dimensions.
+ */
+export const smsStatusHours = pgTable(
+  "sms_status_hours",
+  {
+    day: date({ mode: "string" }).notNull(),
+    hour: smallint().notNull(),
+    status: smsStatus().notNull(),
+    messages: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.hour, t.status] })],
+);
+
+/**
  * Time to delivery — from when a text was due to be sent to its delivery (server/dashboard/aggregate.ts)
  * — per UTC hour of request as a histogram (bucket → count), so percentiles over any range add
  * up. Buckets: `latencyBucketSql`.
@@ -46,6 +87,17 @@ export const smsLatencyDaily = pgTable(
     messages: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.hour, t.bucket] })],
+);
+
+/** The time-to-delivery histogram per whole UTC day, made from `sms_latency_daily` (see `smsStatsDays`). */
+export const smsLatencyDays = pgTable(
+  "sms_latency_days",
+  {
+    day: date({ mode: "string" }).notNull(),
+    bucket: smallint().notNull(),
+    messages: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.bucket] })],
 );
 
 /** Every opt-out and opt-in, whatever its source, for the dashboard's per-day figures and the user's history. */

@@ -32,8 +32,7 @@ const FINISHED_AT_TWILIO = ["delivered", "undelivered", "failed"] as const;
 
 const count = column.count;
 const groupedRow = z.object({
-  kind: z.enum(["status", "day", "error", "template"]),
-  day: z.string().nullable(),
+  kind: z.enum(["status", "error", "template"]),
   template_id: z.string().nullable(),
   status: z.string().nullable(),
   skip_reason: z.string().nullable(),
@@ -45,14 +44,17 @@ const groupedRow = z.object({
   priced_segments: count.nullable(),
   cost: count.nullable(),
 });
+const seriesRow = z.object({ day: z.string(), status: z.string(), messages: count });
 const latencyRow = z.object({ bucket: z.number(), messages: count.nullable() });
 const optChangeRow = z.object({ day: z.string(), kind: z.enum(["opt_out", "opt_in"]), changes: count });
 const peopleRow = z.object({ verified: count, opted_out: count });
 
 /**
  * Every dashboard figure for the last `days` days in the admin's `timeZone` (today included), in
- * five round trips: closed UTC days come from the stats rollup, today (UTC) is aggregated live by
- * the same SQL; both are per UTC hour, regrouped here into the zone's days.
+ * six round trips: closed UTC days come from the stats rollup, today (UTC) is aggregated live by
+ * the same SQL. The window's totals, error codes, top templates and time to delivery read whole
+ * UTC days for the days wholly inside it, and the hours only for its first, partial, day; the
+ * per-day series reads every hour by status, regrouped here into the zone's days.
  */
 export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input: DashboardInput, now = new Date()) {
   const window = dashboardDays(input.days, input.timeZone, now);
@@ -66,38 +68,62 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
       select ((h.day + h.hour * interval '1 hour') at time zone 'UTC') as at, h.* from (${rows}) h
     ) x
     where at >= ${window.from.toISOString()}::timestamptz and at < ${window.end.toISOString()}::timestamptz`;
-  const rolledUp = sql`day >= ${isoDay(utcDayStart(window.from))}::date and day < ${isoDay(liveFrom)}::date`;
+  // Closed UTC days the window touches: the first may begin before the window (it is read by the
+  // hour); every later one lies wholly inside it (read whole), up to today, which is live.
+  const firstDay = utcDayStart(window.from);
+  const wholeFrom = firstDay.getTime() === window.from.getTime() ? firstDay : new Date(firstDay.getTime() + DAY_MS);
+  const closedDays = (from: Date, to: Date) => sql`day >= ${isoDay(from)}::date and day < ${isoDay(to)}::date`;
+  const rolledUp = closedDays(firstDay, liveFrom);
+  const partialDay = closedDays(firstDay, wholeFrom < liveFrom ? wholeFrom : liveFrom);
+  const wholeDays = closedDays(wholeFrom, liveFrom);
+  const statsColumns = sql`template_id, status, skip_reason, error_code, price_unit, messages, sent, segments, priced_segments, cost`;
 
-  // Four independent reads: on PostgreSQL they run side by side on pooled connections.
-  const [grouped, latency, optChanges, [people]] = await Promise.all([
+  // Five independent reads: on PostgreSQL they run side by side on pooled connections.
+  const [grouped, series, latency, optChanges, [people]] = await Promise.all([
     queryRows(
     db,
     sql`
-    with r as (${inWindow(sql`
-      select day, hour, template_id, category, status, skip_reason, error_code, price_unit, messages, sent, segments,
-             priced_messages, priced_segments, cost
-      from sms_stats_daily where ${rolledUp}
+    with r as (
+      select ${statsColumns} from sms_stats_days where ${wholeDays}
       union all
-      ${statsRowsSql(liveFrom, liveTo)}`)})
+      select ${statsColumns} from (${inWindow(sql`
+        select day, hour, template_id, category, status, skip_reason, error_code, price_unit, messages, sent, segments,
+               priced_messages, priced_segments, cost
+        from sms_stats_daily where ${partialDay}
+        union all
+        ${statsRowsSql(liveFrom, liveTo)}`)}) edge
+    )
     select case when grouping(r.status, r.skip_reason, r.price_unit) = 0 then 'status'
-                when grouping(r.local_day, r.status) = 0 then 'day'
                 when grouping(r.error_code) = 0 then 'error'
                 else 'template' end as kind,
-           r.local_day::text as day, r.template_id, r.status::text as status, r.skip_reason::text as skip_reason,
-           r.error_code, r.price_unit,
+           r.template_id, r.status::text as status, r.skip_reason::text as skip_reason, r.error_code, r.price_unit,
            sum(r.messages)::int as messages, sum(r.sent)::int as sent, sum(r.segments)::int as segments,
            sum(r.priced_segments)::int as priced_segments, sum(r.cost)::numeric(14, 5) as cost
     from r
-    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.local_day, r.status), (r.error_code), (r.template_id))`,
+    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.error_code), (r.template_id))`,
     groupedRow,
     ),
     queryRows(
     db,
     sql`
-    select bucket, sum(messages)::int as messages from (${inWindow(sql`
-      select day, hour, bucket, messages from sms_latency_daily where ${rolledUp}
+    select local_day::text as day, status::text as status, sum(messages)::int as messages from (${inWindow(sql`
+      select day, hour, status, messages from sms_status_hours where ${rolledUp}
       union all
-      select day, hour, bucket, messages from (${latencyRowsSql(liveFrom, liveTo)}) live`)}) l
+      select day, hour, status, messages from (${statsRowsSql(liveFrom, liveTo)}) live`)}) s
+    group by 1, 2`,
+    seriesRow,
+    ),
+    queryRows(
+    db,
+    sql`
+    select bucket, sum(messages)::int as messages from (
+      select bucket, messages from sms_latency_days where ${wholeDays}
+      union all
+      select bucket, messages from (${inWindow(sql`
+        select day, hour, bucket, messages from sms_latency_daily where ${partialDay}
+        union all
+        select day, hour, bucket, messages from (${latencyRowsSql(liveFrom, liveTo)}) live`)}) edge
+    ) l
     group by bucket`,
     latencyRow,
     ),
@@ -118,7 +144,7 @@ export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input
     ),
   ]);
 
-  const summary = shapeSummary({ days: input.days, localDays: window.days, grouped, latency, optChanges, people });
+  const summary = shapeSummary({ days: input.days, localDays: window.days, grouped, series, latency, optChanges, people });
   const topIds = summary.topTemplates.map((t) => t.templateId);
   const names = topIds.length
     ? await db.select({ id: smsTemplates.id, key: smsTemplates.key, name: smsTemplates.name }).from(smsTemplates).where(inArray(smsTemplates.id, topIds))
@@ -138,6 +164,7 @@ function shapeSummary(parts: {
   days: DashboardRange;
   localDays: string[];
   grouped: Array<z.output<typeof groupedRow>>;
+  series: Array<z.output<typeof seriesRow>>;
   latency: Array<z.output<typeof latencyRow>>;
   optChanges: Array<z.output<typeof optChangeRow>>;
   people: z.output<typeof peopleRow> | undefined;
@@ -166,10 +193,10 @@ function shapeSummary(parts: {
   const finished = FINISHED_AT_TWILIO.reduce((sum, status) => sum + count(status), 0);
 
   const series = new Map<string, Record<string, number>>(parts.localDays.map((day) => [day, {}]));
-  for (const row of parts.grouped.filter((r) => r.kind === "day")) {
-    const day = series.get(row.day!) ?? {};
-    day[row.status!] = (day[row.status!] ?? 0) + n(row.messages);
-    series.set(row.day!, day);
+  for (const row of parts.series) {
+    const day = series.get(row.day) ?? {};
+    day[row.status] = (day[row.status] ?? 0) + row.messages;
+    series.set(row.day, day);
   }
   const optByDay = new Map<string, { optOuts: number; optIns: number }>();
   for (const row of parts.optChanges) {

@@ -12,6 +12,9 @@ export function utcDayStart(at: Date): Date {
 
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
 
+/** Every table the stats cron rebuilds: the hours, then what is made from them. */
+const ROLLUP_TABLES = ["sms_stats_daily", "sms_latency_daily", "sms_stats_days", "sms_status_hours", "sms_latency_days"] as const;
+
 /**
  * Rebuilds the stats rows of the UTC days [fromDay, toDay) in one transaction, so the dashboard
  * never sees a day half rebuilt. Run by the stats cron for the last few closed days (late
@@ -21,15 +24,35 @@ export async function rebuildDailyStats(db: DbOrTx, range: { fromDay: Date; toDa
   const from = utcDayStart(range.fromDay);
   const to = utcDayStart(range.toDay);
   if (to <= from) return { days: 0 };
+  const days = sql`day >= ${isoDay(from)}::date and day < ${isoDay(to)}::date`;
   await db.transaction(async (tx) => {
-    await executeRows(tx, sql`delete from sms_stats_daily where day >= ${isoDay(from)}::date and day < ${isoDay(to)}::date`);
-    await executeRows(tx, sql`delete from sms_latency_daily where day >= ${isoDay(from)}::date and day < ${isoDay(to)}::date`);
+    for (const table of ROLLUP_TABLES) await executeRows(tx, sql`delete from ${sql.identifier(table)} where ${days}`);
     await executeRows(
       tx,
       sql`insert into sms_stats_daily (day, hour, template_id, category, status, skip_reason, error_code, price_unit,
             messages, sent, segments, priced_messages, priced_segments, cost) ${statsRowsSql(from, to)}`,
     );
     await executeRows(tx, sql`insert into sms_latency_daily (day, hour, bucket, messages) ${latencyRowsSql(from, to)}`);
+    // The whole days and the per-hour statuses, from the hours just written (as migration 0017 made them).
+    await executeRows(
+      tx,
+      sql`insert into sms_stats_days (day, template_id, category, status, skip_reason, error_code, price_unit,
+            messages, sent, segments, priced_messages, priced_segments, cost)
+          select day, template_id, category, status, skip_reason, error_code, price_unit,
+            sum(messages)::int, sum(sent)::int, sum(segments)::int, sum(priced_messages)::int, sum(priced_segments)::int, sum(cost)
+          from sms_stats_daily where ${days}
+          group by day, template_id, category, status, skip_reason, error_code, price_unit`,
+    );
+    await executeRows(
+      tx,
+      sql`insert into sms_status_hours (day, hour, status, messages)
+          select day, hour, status, sum(messages)::int from sms_stats_daily where ${days} group by day, hour, status`,
+    );
+    await executeRows(
+      tx,
+      sql`insert into sms_latency_days (day, bucket, messages)
+          select day, bucket, sum(messages)::int from sms_latency_daily where ${days} group by day, bucket`,
+    );
   });
   return { days: Math.round((to.getTime() - from.getTime()) / DAY_MS) };
 }

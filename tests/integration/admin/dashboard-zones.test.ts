@@ -28,6 +28,7 @@ describe.each(testDatabases())("dashboard days and time to delivery on $name", (
     const user = await createUser(handle.db);
     ctx = { db: handle.db, actor: { type: "admin", userId: admin.id }, jobs: recordingJobs() };
     const skipped = (iso: string) => createMessage(handle.db, user.id, { status: "skipped", skipReason: "daily_cap", createdAt: at(iso) });
+    await skipped("2026-03-03T18:10:00Z"); // 23:40 IST on the 3rd: before Kolkata's 7 days, in a UTC hour that ends inside them
     await skipped("2026-03-04T07:30:00Z"); // 23:30 PST on the 3rd: before the 7 days
     await skipped("2026-03-04T08:30:00Z"); // 00:30 PST on the 4th
     await skipped("2026-03-06T00:54:00Z"); // 4:54 PM PST on the 5th (the 6th in UTC)
@@ -108,7 +109,11 @@ describe.each(testDatabases())("dashboard days and time to delivery on $name", (
     expect(summary.latencySeconds).toEqual({ p50: 7, p90: 20 });
   });
 
-  it("says when the zone's days cannot be cut exactly at whole UTC hours", async () => {
-    expect((await dashboardSummary(ctx, { days: 7, timeZone: "Asia/Kolkata" }, NOW)).hourlyEdges).toBe(true);
+  it("says when the zone's days cannot be cut exactly at whole UTC hours, and counts an hour where it starts", async () => {
+    const summary = await dashboardSummary(ctx, { days: 7, timeZone: "Asia/Kolkata" }, NOW);
+    expect(summary.hourlyEdges).toBe(true);
+    // The 7 days begin at 18:30 UTC on the 3rd: the 18:00 UTC hour starts before them and is left
+    // out, with the text sent in it; the other eight skipped texts and the three delivered count.
+    expect(summary.totals.requested).toBe(11);
   });
 });
