@@ -2,7 +2,8 @@
 -- sms_latency_days), the hours only for the window's first, partial, day, and a narrow table of
 -- messages per hour and status for its per-day series (sms_status_hours). The stats cron makes
 -- them from the hourly rollup; this migration fills them from what the hourly rollup holds now.
--- An index of the hold events makes the live day's time to delivery cheap to compute.
+-- An index of the hold events makes the live day's time to delivery cheap to compute (its build
+-- reads sms_message_events once; writes to that table wait for it).
 CREATE TABLE "sms_latency_days" (
 	"day" date NOT NULL,
 	"bucket" smallint NOT NULL,
