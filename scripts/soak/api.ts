@@ -67,7 +67,14 @@ export class Browser {
 
   private async result<T>(procedure: string, response: Response): Promise<T> {
     this.jar.store(response);
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The answer began but was cut off (the app killed mid-answer): it may have taken effect,
+      // and no status says whether it did.
+      throw new CallError(`${procedure}: the answer was cut off (${(error as Error).message})`, true);
+    }
     let body: { result?: { data: { json: unknown; meta?: unknown } }; error?: { json: { message: string } } };
     try {
       body = JSON.parse(text) as typeof body;
