@@ -2,19 +2,9 @@ import { date, index, integer, numeric, pgTable, primaryKey, smallint, text, tim
 import { users } from "./auth";
 import { optOutSource, smsCategory, smsSkipReason, smsStatus } from "./enums";
 
-/**
- * Messages per UTC hour of their request (`day` + `hour`) and per dashboard dimension, so the
- * admin dashboard reads a few thousand rows instead of aggregating a million messages, and can
- * count days in any time zone the admin chooses (hours regroup into that zone's days). Past UTC
- * days are rebuilt by the stats cron (late callbacks change yesterday's figures); today is
- * aggregated live.
- */
-export const smsStatsDaily = pgTable(
-  "sms_stats_daily",
-  {
-    day: date({ mode: "string" }).notNull(),
-    /** 0–23: the UTC hour of `day`. */
-    hour: smallint().notNull().default(0),
+/** The dashboard's dimensions and sums, the same for the hourly and the whole-day rollup. */
+function statsFigures() {
+  return {
     templateId: uuid(),
     category: smsCategory().notNull(),
     status: smsStatus().notNull(),
@@ -28,6 +18,23 @@ export const smsStatsDaily = pgTable(
     pricedSegments: integer().notNull(),
     /** Sum of what Twilio charged (a positive amount in `priceUnit`). */
     cost: numeric({ precision: 14, scale: 5 }).notNull(),
+  };
+}
+
+/**
+ * Messages per UTC hour of their request (`day` + `hour`) and per dashboard dimension, so the
+ * admin dashboard reads a few thousand rows instead of aggregating a million messages, and can
+ * count days in any time zone the admin chooses (hours regroup into that zone's days). Past UTC
+ * days are rebuilt by the stats cron (late callbacks change yesterday's figures); today is
+ * aggregated live.
+ */
+export const smsStatsDaily = pgTable(
+  "sms_stats_daily",
+  {
+    day: date({ mode: "string" }).notNull(),
+    /** 0–23: the UTC hour of `day`. */
+    hour: smallint().notNull().default(0),
+    ...statsFigures(),
   },
   (t) => [index("sms_stats_daily_day_idx").on(t.day)],
 );
@@ -41,18 +48,7 @@ export const smsStatsDays = pgTable(
   "sms_stats_days",
   {
     day: date({ mode: "string" }).notNull(),
-    templateId: uuid(),
-    category: smsCategory().notNull(),
-    status: smsStatus().notNull(),
-    skipReason: smsSkipReason(),
-    errorCode: integer(),
-    priceUnit: text(),
-    messages: integer().notNull(),
-    sent: integer().notNull(),
-    segments: integer().notNull(),
-    pricedMessages: integer().notNull(),
-    pricedSegments: integer().notNull(),
-    cost: numeric({ precision: 14, scale: 5 }).notNull(),
+    ...statsFigures(),
   },
   (t) => [index("sms_stats_days_day_idx").on(t.day)],
 );
