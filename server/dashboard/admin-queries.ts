@@ -25,6 +25,9 @@ export const dashboardInputSchema = z
 type DashboardInput = z.infer<typeof dashboardInputSchema>;
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** The first whole UTC hour that starts at or after `at`. */
+const ceilHour = (at: Date) => new Date(Math.ceil(at.getTime() / HOUR_MS) * HOUR_MS);
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
 
 /** Statuses a text can end in after Twilio took it: the delivery rate's denominator. */
@@ -32,7 +35,9 @@ const FINISHED_AT_TWILIO = ["delivered", "undelivered", "failed"] as const;
 
 const count = column.count;
 const groupedRow = z.object({
-  kind: z.enum(["status", "error", "template"]),
+  kind: z.enum(["status", "error", "template", "day"]),
+  /** The admin's local day, on the live day's per-day rows only. */
+  day: z.string().nullable(),
   template_id: z.string().nullable(),
   status: z.string().nullable(),
   skip_reason: z.string().nullable(),
@@ -50,99 +55,106 @@ const optChangeRow = z.object({ day: z.string(), kind: z.enum(["opt_out", "opt_i
 const peopleRow = z.object({ verified: count, opted_out: count });
 
 /**
- * Every dashboard figure for the last `days` days in the admin's `timeZone` (today included), in
- * six round trips: closed UTC days come from the stats rollup, today (UTC) is aggregated live by
- * the same SQL. The window's totals, error codes, top templates and time to delivery read whole
- * UTC days for the days wholly inside it, and the hours only for its first, partial, day; the
- * per-day series reads every hour by status, regrouped here into the zone's days.
+ * Every dashboard figure for the last `days` days in the admin's `timeZone` (today included):
+ * closed UTC days come from the stats rollup, today (UTC) is aggregated live by the same SQL,
+ * once, for the figures and the per-day series alike. The window's totals, error codes, top
+ * templates and time to delivery read whole UTC days for the days wholly inside it, and the
+ * hours only for its first, partial, day; the per-day series reads every hour by status,
+ * regrouped into the zone's days.
  */
 export async function dashboardSummary({ db }: ServiceContext<AdminActor>, input: DashboardInput, now = new Date()) {
   const window = dashboardDays(input.days, input.timeZone, now);
-  const liveFrom = utcDayStart(now);
-  const liveTo = new Date(Math.max(window.end.getTime(), liveFrom.getTime() + DAY_MS));
   const zone = input.timeZone;
-  // Rollup rows of the UTC days the window touches, then today's live rows; each row's hour as an
-  // instant, kept when it falls in the window, and dated in the admin's zone.
-  const inWindow = (rows: SQL) => sql`
-    select (at at time zone ${zone})::date as local_day, x.* from (
-      select ((h.day + h.hour * interval '1 hour') at time zone 'UTC') as at, h.* from (${rows}) h
-    ) x
-    where at >= ${window.from.toISOString()}::timestamptz and at < ${window.end.toISOString()}::timestamptz`;
+  // The window counts whole UTC hours (the rollup's key): those that start inside it.
+  const firstHour = ceilHour(window.from);
+  const endHour = ceilHour(window.end);
+  // Today (UTC) is aggregated live; it lies inside the window (which starts six days or more
+  // before it), so its rows need no hour filter, only the window's end.
+  const liveFrom = utcDayStart(now);
+  const liveTo = endHour;
+  // Rollup hours in the window, compared as (day, hour) keys: converting each row's hour to an
+  // instant to compare it cost half of the 90-day series read.
+  const hourKey = (at: Date) => sql`(${isoDay(at)}::date, ${at.getUTCHours()}::smallint)`;
+  const windowHours = sql`(day, hour) >= ${hourKey(firstHour)} and (day, hour) < ${hourKey(endHour)}`;
+  const localDay = sql`(((day + hour * interval '1 hour') at time zone 'UTC') at time zone ${zone})::date`;
   // Closed UTC days the window touches: the first may begin before the window (it is read by the
   // hour); every later one lies wholly inside it (read whole), up to today, which is live.
-  const firstDay = utcDayStart(window.from);
-  const wholeFrom = firstDay.getTime() === window.from.getTime() ? firstDay : new Date(firstDay.getTime() + DAY_MS);
+  const firstDay = utcDayStart(firstHour);
+  const wholeFrom = firstDay.getTime() === firstHour.getTime() ? firstDay : new Date(firstDay.getTime() + DAY_MS);
   const closedDays = (from: Date, to: Date) => sql`day >= ${isoDay(from)}::date and day < ${isoDay(to)}::date`;
-  const rolledUp = closedDays(firstDay, liveFrom);
-  const partialDay = closedDays(firstDay, wholeFrom < liveFrom ? wholeFrom : liveFrom);
+  const rolledUp = sql`${closedDays(firstDay, liveFrom)} and ${windowHours}`;
+  const partialDay = sql`${closedDays(firstDay, wholeFrom < liveFrom ? wholeFrom : liveFrom)} and ${windowHours}`;
   const wholeDays = closedDays(wholeFrom, liveFrom);
   const statsColumns = sql`template_id, status, skip_reason, error_code, price_unit, messages, sent, segments, priced_segments, cost`;
 
-  // Five independent reads: on PostgreSQL they run side by side on pooled connections.
-  const [grouped, series, latency, optChanges, [people]] = await Promise.all([
-    queryRows(
-    db,
-    sql`
-    with r as (
-      select ${statsColumns} from sms_stats_days where ${wholeDays}
-      union all
-      select ${statsColumns} from (${inWindow(sql`
-        select day, hour, template_id, category, status, skip_reason, error_code, price_unit, messages, sent, segments,
-               priced_messages, priced_segments, cost
-        from sms_stats_daily where ${partialDay}
-        union all
-        ${statsRowsSql(liveFrom, liveTo)}`)}) edge
-    )
+  // The window's totals, error codes and templates are grouped three ways; the live day is grouped
+  // a fourth way too, by its local days and statuses, for the per-day series: today's rows are
+  // aggregated once, and this code adds each grouping's rolled-up and live rows together.
+  const groupedFigures = (rows: SQL, alsoByDay: boolean) => sql`
     select case when grouping(r.status, r.skip_reason, r.price_unit) = 0 then 'status'
                 when grouping(r.error_code) = 0 then 'error'
-                else 'template' end as kind,
+                when grouping(r.template_id) = 0 then 'template'
+                else 'day' end as kind,
+           ${alsoByDay ? sql`r.local_day::text` : sql`null::text`} as day,
            r.template_id, r.status::text as status, r.skip_reason::text as skip_reason, r.error_code, r.price_unit,
            sum(r.messages)::int as messages, sum(r.sent)::int as sent, sum(r.segments)::int as segments,
            sum(r.priced_segments)::int as priced_segments, sum(r.cost)::numeric(14, 5) as cost
-    from r
-    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.error_code), (r.template_id))`,
-    groupedRow,
-    ),
+    from (${rows}) r
+    group by grouping sets ((r.status, r.skip_reason, r.price_unit), (r.error_code), (r.template_id)${alsoByDay ? sql`, (r.local_day, r.status)` : sql``})`;
+
+  // Six independent reads: on PostgreSQL they run side by side on pooled connections.
+  const [rolledUpGroups, liveGroups, rolledUpSeries, latency, optChanges, [people]] = await Promise.all([
     queryRows(
-    db,
-    sql`
-    select local_day::text as day, status::text as status, sum(messages)::int as messages from (${inWindow(sql`
-      select day, hour, status, messages from sms_status_hours where ${rolledUp}
-      union all
-      select day, hour, status, messages from (${statsRowsSql(liveFrom, liveTo)}) live`)}) s
-    group by 1, 2`,
-    seriesRow,
-    ),
-    queryRows(
-    db,
-    sql`
-    select bucket, sum(messages)::int as messages from (
-      select bucket, messages from sms_latency_days where ${wholeDays}
-      union all
-      select bucket, messages from (${inWindow(sql`
-        select day, hour, bucket, messages from sms_latency_daily where ${partialDay}
+      db,
+      groupedFigures(
+        sql`
+        select ${statsColumns} from sms_stats_days where ${wholeDays}
         union all
-        select day, hour, bucket, messages from (${latencyRowsSql(liveFrom, liveTo)}) live`)}) edge
-    ) l
-    group by bucket`,
-    latencyRow,
+        select ${statsColumns} from sms_stats_daily where ${partialDay}`,
+        false,
+      ),
+      groupedRow,
+    ),
+    queryRows(db, groupedFigures(sql`select ${localDay} as local_day, live.* from (${statsRowsSql(liveFrom, liveTo)}) live`, true), groupedRow),
+    queryRows(
+      db,
+      sql`select ${localDay}::text as day, status::text as status, sum(messages)::int as messages
+          from sms_status_hours where ${rolledUp}
+          group by 1, 2`,
+      seriesRow,
     ),
     queryRows(
-    db,
-    sql`select (created_at at time zone ${zone})::date::text as day, kind, count(*)::int as changes
-        from sms_opt_changes
-        where created_at >= ${window.from.toISOString()}::timestamptz and created_at < ${window.end.toISOString()}::timestamptz
-        group by 1, 2 order by 1`,
-    optChangeRow,
+      db,
+      sql`
+      select bucket, sum(messages)::int as messages from (
+        select bucket, messages from sms_latency_days where ${wholeDays}
+        union all
+        select bucket, messages from sms_latency_daily where ${partialDay}
+        union all
+        select bucket, messages from (${latencyRowsSql(liveFrom, liveTo)}) live
+      ) l
+      group by bucket`,
+      latencyRow,
     ),
     queryRows(
-    db,
-    sql`select count(*) filter (where phone_verified_at is not null and opted_out_at is null)::int as verified,
-               count(*) filter (where opted_out_at is not null)::int as opted_out
-        from user_sms_preferences`,
-    peopleRow,
+      db,
+      sql`select (created_at at time zone ${zone})::date::text as day, kind, count(*)::int as changes
+          from sms_opt_changes
+          where created_at >= ${window.from.toISOString()}::timestamptz and created_at < ${window.end.toISOString()}::timestamptz
+          group by 1, 2 order by 1`,
+      optChangeRow,
+    ),
+    queryRows(
+      db,
+      sql`select count(*) filter (where phone_verified_at is not null and opted_out_at is null)::int as verified,
+                 count(*) filter (where opted_out_at is not null)::int as opted_out
+          from user_sms_preferences`,
+      peopleRow,
     ),
   ]);
+  const liveSeries = liveGroups.filter((r) => r.kind === "day").map((r) => ({ day: r.day!, status: r.status!, messages: r.messages ?? 0 }));
+  const grouped = [...rolledUpGroups, ...liveGroups.filter((r) => r.kind !== "day")];
+  const series = [...rolledUpSeries, ...liveSeries];
 
   const summary = shapeSummary({ days: input.days, localDays: window.days, grouped, series, latency, optChanges, people });
   const topIds = summary.topTemplates.map((t) => t.templateId);
@@ -227,13 +239,11 @@ function shapeSummary(parts: {
     skippedByReason: skipped,
     deliveryRate: finished > 0 ? count("delivered") / finished : null,
     latencySeconds: { p50: histogramQuantile(histogram, 0.5), p90: histogramQuantile(histogram, 0.9) },
-    errorCodes: parts.grouped
-      .filter((r) => r.kind === "error" && r.error_code !== null)
-      .map((r) => ({ code: r.error_code!, meaning: plainFailureReason(r.error_code), messages: n(r.messages) }))
+    errorCodes: [...sumByKey(parts.grouped.filter((r) => r.kind === "error"), (r) => r.error_code)]
+      .map(([code, messages]) => ({ code, meaning: plainFailureReason(code), messages }))
       .sort((a, b) => b.messages - a.messages),
-    topTemplates: parts.grouped
-      .filter((r) => r.kind === "template" && r.template_id !== null)
-      .map((r) => ({ templateId: r.template_id!, messages: n(r.messages) }))
+    topTemplates: [...sumByKey(parts.grouped.filter((r) => r.kind === "template"), (r) => r.template_id)]
+      .map(([templateId, messages]) => ({ templateId, messages }))
       .sort((a, b) => b.messages - a.messages)
       .slice(0, 5),
     daily: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, statuses]) => ({
@@ -254,6 +264,16 @@ function shapeSummary(parts: {
       unit: [...unitCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null,
     },
   };
+}
+
+/** Messages by `key` (rows without one left out): the rolled-up days and the live day each bring a row for a key. */
+function sumByKey<K>(rows: Array<z.output<typeof groupedRow>>, key: (row: z.output<typeof groupedRow>) => K | null) {
+  const sums = new Map<K, number>();
+  for (const row of rows) {
+    const k = key(row);
+    if (k !== null) sums.set(k, (sums.get(k) ?? 0) + (row.messages ?? 0));
+  }
+  return sums;
 }
 
 const round = (value: number) => Math.round(value * 100_000) / 100_000;

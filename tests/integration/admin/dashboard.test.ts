@@ -68,8 +68,11 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
     for (const latency of [100, 3]) await delivered(at("2026-03-05T23:59:00Z"), latency);
     // 2026-02-28 (inside 30 days, outside 7): 1 delivered after 1,000 s.
     await delivered(at("2026-02-28T10:00:00Z"), 1_000, { templateId: templateB, category: "daily_brief" });
-    // Today: 1 delivered (priced), 1 still queued.
+    // Today: 1 delivered (priced), 1 undelivered with yesterday's error code (live and rolled-up rows of
+    // one code, and of one template, add up), 1 still queued.
     await delivered(at("2026-03-10T09:00:00Z"), 7, { price: "-0.00790", priceUnit: "USD" });
+    const today = at("2026-03-10T10:00:00Z");
+    await createMessage(handle.db, alice.id, { templateId: templateA, status: "undelivered", errorCode: 30003, createdAt: today, sentAt: plus(today, 1), segments: 1 });
     await createMessage(handle.db, alice.id, { templateId: templateA, status: "queued", createdAt: at("2026-03-10T11:00:00Z"), segments: 1 });
 
     await handle.db.insert(smsOptChanges).values([
@@ -91,25 +94,25 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
     const summary = await dashboardSummary(ctx, { days: 7, timeZone: "Etc/UTC" }, NOW);
     expect(summary.from).toBe("2026-03-04");
     expect(summary.to).toBe("2026-03-10");
-    // 8 yesterday + 2 on the 5th + 2 today.
-    expect(summary.totals).toEqual({ requested: 12, sent: 8, delivered: 7, undelivered: 1, failed: 1, cancelled: 0, skipped: 2, merged: 0, inFlight: 1 });
+    // 8 yesterday + 2 on the 5th + 3 today.
+    expect(summary.totals).toEqual({ requested: 13, sent: 9, delivered: 7, undelivered: 2, failed: 1, cancelled: 0, skipped: 2, merged: 0, inFlight: 1 });
     expect(summary.skippedByReason).toEqual({ opted_out: 1, daily_cap: 1 });
-    expect(summary.deliveryRate).toBeCloseTo(7 / 9); // delivered / (delivered + undelivered + failed)
+    expect(summary.deliveryRate).toBeCloseTo(7 / 10); // delivered / (delivered + undelivered + failed)
     // Latencies 3, 5, 7, 10, 20, 40, 100 s: nearest-rank median is the 4th, p90 the 7th.
     expect(summary.latencySeconds).toEqual({ p50: 10, p90: 100 });
     expect(summary.errorCodes).toEqual(
       expect.arrayContaining([
-        { code: 30003, meaning: expect.stringMatching(/switched off or out of coverage/), messages: 1 },
+        { code: 30003, meaning: expect.stringMatching(/switched off or out of coverage/), messages: 2 },
         { code: 21211, meaning: "The phone number is not a valid number.", messages: 1 },
       ]),
     );
     expect(summary.errorCodes).toHaveLength(2);
     expect(summary.topTemplates).toEqual([
-      { templateId: templateA, key: "task_reminder", name: "Task Reminder", messages: 9 },
+      { templateId: templateA, key: "task_reminder", name: "Task Reminder", messages: 10 },
       { templateId: templateB, key: "daily_brief_ready", name: "Daily Brief Ready", messages: 3 },
     ]);
-    // 5 priced texts at 0.0079; 11 segments in all, 6 unpriced at the same average.
-    expect(summary.cost).toEqual({ known: 0.0395, estimated: 0.0869, unit: "USD" });
+    // 5 priced texts at 0.0079; 12 segments in all, 7 unpriced at the same average.
+    expect(summary.cost).toEqual({ known: 0.0395, estimated: 0.0948, unit: "USD" });
     expect(summary.people).toEqual({ verified: 2, optedOut: 1 });
     expect(summary.daily).toHaveLength(7);
     expect(summary.daily.find((d) => d.day === "2026-03-09")).toEqual({
@@ -121,13 +124,13 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
       optOuts: 2,
       optIns: 0,
     });
-    expect(summary.daily.find((d) => d.day === "2026-03-10")).toMatchObject({ requested: 2, delivered: 1, optIns: 1 });
+    expect(summary.daily.find((d) => d.day === "2026-03-10")).toMatchObject({ requested: 3, delivered: 1, failed: 1, optIns: 1 });
     expect(summary.daily.find((d) => d.day === "2026-03-06")).toMatchObject({ requested: 0 });
   });
 
   it("widens to 30 days", async () => {
     const summary = await dashboardSummary(ctx, { days: 30, timeZone: "Etc/UTC" }, NOW);
-    expect(summary.totals.requested).toBe(13);
+    expect(summary.totals.requested).toBe(14);
     expect(summary.totals.delivered).toBe(8);
     // 1,000 s falls in the 16-minute bucket (960 s): the 8th of 8 latencies.
     expect(summary.latencySeconds).toEqual({ p50: 10, p90: 960 });
@@ -141,6 +144,6 @@ describe.each(testDatabases())("admin dashboard on $name", (database) => {
     expect((await dashboardSummary(ctx, { days: 7, timeZone: "Etc/UTC" }, NOW)).totals.delivered).toBe(7);
     await refreshDailyStats(handle.db, NOW);
     const summary = await dashboardSummary(ctx, { days: 7, timeZone: "Etc/UTC" }, NOW);
-    expect(summary.totals).toMatchObject({ delivered: 8, undelivered: 0 });
+    expect(summary.totals).toMatchObject({ delivered: 8, undelivered: 1 });
   });
 });
