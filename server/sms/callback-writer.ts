@@ -34,9 +34,11 @@ export const CALLBACK_WRITER_LIMITS: WriterLimits = { maxBatch: 64, maxQueued: 1
  * Group commit for status reports. Reports that arrive while a statement runs go together
  * in the next one, so under load one round trip and one commit serve many webhooks; a lone
  * report still runs at once. (A statement per callback cost more in postgres.js, syscalls
- * and PostgreSQL than the rest of the webhook together: bench:webhooks went from ~75 % to
- * ~90 % of a bare route.) Each report is answered only after the statement carrying it has
- * committed. One statement at a time per process, so its batches never wait on one another.
+ * and PostgreSQL than the rest of the webhook together: on the bench of the time, which
+ * replayed duplicate callbacks, it went from ~75 % to ~90 % of a bare route; today's figures
+ * are in docs/ARCHITECTURE.md, "Benchmarks".) Each report is answered only after the statement
+ * carrying it has committed. One statement at a time per process, so its batches never wait on
+ * one another.
  */
 export class CallbackWriter<R extends WriterRow, O> {
   private queue: Pending<R, O>[] = [];
