@@ -13,8 +13,13 @@
  * a single pair of runs swings by ten points or more.
  *
  * The baseline. The product build has no benchmark route, so the bench builds a copy of the
- * app with one more file, app/api/bench/bare/route.ts (bench-results/baseline-app), and runs
- * it beside the product's own `next start`, on the same machine and database. The webhook is
+ * app with more routes under app/api/bench/ (bench-results/baseline-app) and runs it beside the
+ * product's own `next start`, on the same machine and database: `bare` (read the body, 200),
+ * and two stages between it and the webhook (scripts/bench/lib/baseline-app.ts) — `verified`,
+ * the webhook's own checks with nothing stored, and `stored`, those checks and then a plain
+ * insert through the webhook's group-commit writer into a table with no index. So each round
+ * also says what receiving a genuine callback costs, what the least storing before answering
+ * costs, and how far the webhook is from that least. The webhook is
  * measured on the product build; the bare route on the copy, which runs the same Next
  * version, configuration and instrumentation. A bare Node http server would have been the
  * cheaper baseline but not a fair one: it skips Next's routing and request handling, which
@@ -22,7 +27,8 @@
  * rather than the webhook.
  *
  * Env: BENCH_DATABASE_URL (else TEST_DATABASE_URL, else Debian's PostgreSQL is started),
- *      BENCH_CONNECTIONS (8,32; the targets are judged at 8), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_MESSAGES (15000),
+ *      BENCH_CONNECTIONS (8,32; the targets are judged at 8), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (10 a route),
+ *      BENCH_ROUNDS (3), BENCH_MESSAGES (15000),
  *      BENCH_PORT (3200; the baseline copy listens on BENCH_PORT + 1), BENCH_REUSE_BASELINE
  *      (unset; 1 keeps a baseline copy an earlier run built, when nothing but the bench changed).
  */
@@ -36,7 +42,7 @@ import { smsMessages, users } from "@/db/schema";
 import { generateEventKey, generateSigningKey } from "@/local/inngest-executor/signing";
 import { generateSandboxCredentials } from "@/local/twilio-sandbox/credentials";
 import { appEnvForLocalExecutor, appEnvForSandbox } from "../lib/stand-ins";
-import { buildBaselineApp } from "./lib/baseline-app";
+import { baselineAppHasStages, buildBaselineApp, STAGE_TABLE, STAGE_TABLE_DDL, stagePath } from "./lib/baseline-app";
 import { freshDatabase } from "./lib/database";
 import { machineCpuSeconds, postgresBackendsCpuSeconds } from "./lib/cpu";
 import { startNextServer } from "./lib/next-server";
@@ -47,6 +53,7 @@ const connectionCounts = (process.env.BENCH_CONNECTIONS ?? "8,32").split(",").ma
 const judgedAt = 8;
 const targets = { ratioPercent: 90, p99ms: 100 };
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const messageCount = Number(process.env.BENCH_MESSAGES ?? 15000);
 const BLOCK = 500;
@@ -66,7 +73,7 @@ async function main() {
   mkdirSync(workDir, { recursive: true });
   const baselineCopy = path.join(workDir, "baseline-app");
   const baselineDir =
-    process.env.BENCH_REUSE_BASELINE === "1" && existsSync(path.join(baselineCopy, ".next/BUILD_ID"))
+    process.env.BENCH_REUSE_BASELINE === "1" && existsSync(path.join(baselineCopy, ".next/BUILD_ID")) && baselineAppHasStages(baselineCopy)
       ? baselineCopy
       : await buildBaselineApp(baselineCopy);
   const databaseUrl = await freshDatabase("bench_webhooks");
@@ -97,18 +104,23 @@ async function main() {
     const rows = Array.from({ length: Math.min(BLOCK, messageCount - b * BLOCK) }, (_, k) => b * BLOCK + k);
     return ["sent", "delivered"].flatMap((status) => rows.map((i) => ({ i, status })));
   });
-  const callbacks = order.map(({ i, status }) => {
-    const params = { AccountSid: sandboxAccount.accountSid, MessageSid: sid(i), SmsSid: sid(i), MessageStatus: status, SmsStatus: status, To: "+15555550100", From: "+15005550006", ApiVersion: "2010-04-01" };
-    const signature = twilio.getExpectedTwilioSignature(sandboxAccount.authToken, `${publicUrl}${statusPath}`, params);
-    const request: WrkRequest = {
-      method: "POST",
-      path: statusPath,
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature },
-      body: new URLSearchParams(params).toString(),
-    };
-    return request;
-  });
-  const bare = callbacks.map((c) => ({ ...c, path: "/api/bench/bare" }));
+  /** The list, signed as Twilio would sign it for `path` on the server at `origin`. */
+  const signedCallbacks = (origin: string, path: string) =>
+    order.map(({ i, status }) => {
+      const params = { AccountSid: sandboxAccount.accountSid, MessageSid: sid(i), SmsSid: sid(i), MessageStatus: status, SmsStatus: status, To: "+15555550100", From: "+15005550006", ApiVersion: "2010-04-01" };
+      const signature = twilio.getExpectedTwilioSignature(sandboxAccount.authToken, `${origin}${path}`, params);
+      const request: WrkRequest = {
+        method: "POST",
+        path,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature },
+        body: new URLSearchParams(params).toString(),
+      };
+      return request;
+    });
+  const callbacks = signedCallbacks(publicUrl, statusPath);
+  const bare = callbacks.map((c) => ({ ...c, path: stagePath("bare") }));
+  const verified = signedCallbacks(baselineUrl, stagePath("verified"));
+  const stored = signedCallbacks(baselineUrl, stagePath("stored"));
 
   const serverEnv = {
     DATABASE_URL: databaseUrl,
@@ -122,8 +134,9 @@ async function main() {
   const baseline = await startNextServer(port + 1, { ...serverEnv, PUBLIC_URL: baselineUrl }, baselineDir);
   type Counts = { sent: string; delivered: string; events: string; dup_events: string };
   type Measured = WrkResult & { cpuMs: number; postgresMs: number | null; machineBusyCores: number; machineMs: number };
-  type Round = { connections: number; bare: Measured; status: Measured; counts: Counts };
+  type Round = { connections: number; bare: Measured; verified: Measured; stored: Measured; status: Measured; counts: Counts };
   const check = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  await check.unsafe(STAGE_TABLE_DDL);
   const results: Round[] = [];
   const databaseName = new URL(databaseUrl).pathname.slice(1);
   /**
@@ -146,16 +159,21 @@ async function main() {
     };
   };
   try {
-    measure(baseline, bare, connectionCounts[0]!, "warmup-bare", 3);
-    measure(server, callbacks, connectionCounts[0]!, "warmup-status", 3);
+    // Long enough for V8 to settle on the webhook's code: after 3 s the first round still cost a fifth more CPU a callback.
+    for (const [target, requests, name] of [[baseline, bare, "bare"], [baseline, verified, "verified"], [baseline, stored, "stored"], [server, callbacks, "status"]] as const) {
+      measure(target, requests, connectionCounts[0]!, `warmup-${name}`, warmupSeconds);
+    }
     for (let round = 0; round < rounds; round++) {
       for (const connections of connectionCounts) {
         // Every run starts from the same state (all messages `sending`, no events), so each of
         // its callbacks is a fresh change, and it is checked on its own.
         await check`update sms_messages set status = 'sending', sent_at = null, delivered_at = null`;
         await check`delete from sms_message_events`;
-        await check.unsafe("vacuum analyze sms_messages, sms_message_events");
+        await check.unsafe(`truncate ${STAGE_TABLE}`);
+        await check.unsafe(`vacuum analyze sms_messages, sms_message_events, ${STAGE_TABLE}`);
         const bareResult = measure(baseline, bare, connections, "bare");
+        const verifiedResult = measure(baseline, verified, connections, "verified");
+        const storedResult = measure(baseline, stored, connections, "stored");
         const statusResult = measure(server, callbacks, connections, "status");
         const [counts] = await check<Counts[]>`
           select
@@ -164,7 +182,7 @@ async function main() {
             (select count(*) from sms_message_events) as events,
             (select count(*) from (select message_id, status from sms_message_events group by 1, 2 having count(*) > 1) d) as dup_events
           from sms_messages`;
-        results.push({ connections, bare: bareResult, status: statusResult, counts: counts! });
+        results.push({ connections, bare: bareResult, verified: verifiedResult, stored: storedResult, status: statusResult, counts: counts! });
       }
     }
   } finally {
@@ -189,13 +207,16 @@ async function main() {
       // One event per callback the app answered; up to one per connection more, answered after wrk stopped counting.
       const events = Number(c.events);
       const oneEventEach = events >= r.status.requests && events <= r.status.requests + connections;
-      const roundOk = r.status.non2xx === 0 && r.status.errors === 0 && Number(c.dup_events) === 0 && oneEventEach;
+      const roundOk =
+        [r.status, r.verified, r.stored].every((m) => m.non2xx === 0 && m.errors === 0) && Number(c.dup_events) === 0 && oneEventEach;
       ok &&= roundOk;
       replayed ||= cycles >= 1;
       console.log(`round ${i + 1}: ratio ${ratio(r).toFixed(1)} %`);
       const cpu = (m: Measured) =>
         `   server CPU ${m.cpuMs.toFixed(2)} ms/req, PostgreSQL ${m.postgresMs === null ? "?" : m.postgresMs.toFixed(2)}, machine ${m.machineMs.toFixed(2)} (${m.machineBusyCores.toFixed(2)} cores busy)`;
       console.log(`${formatResult("  bare route (baseline copy)", r.bare, 28)}${cpu(r.bare)}`);
+      console.log(`${formatResult("  verified, not stored (copy)", r.verified, 28)}${cpu(r.verified)}`);
+      console.log(`${formatResult("  verified + plain insert (copy)", r.stored, 28)}${cpu(r.stored)}`);
       console.log(`${formatResult("  signed status callbacks", r.status, 28)}${cpu(r.status)}`);
       console.log(
         `  ${r.status.requests} callbacks (${(cycles * 100).toFixed(0)} % of the list, each a fresh change); database: ${c.sent} sent, ${c.delivered} delivered, ` +
@@ -204,6 +225,8 @@ async function main() {
     });
     const ratios = runs.map(ratio);
     const p99 = median(runs.map((r) => r.status.p99ms));
+    const ofBare = (m: (r: Round) => Measured) => median(runs.map((r) => (m(r).rps / r.bare.rps) * 100));
+    const cpuOver = (m: (r: Round) => Measured) => median(runs.map((r) => (m(r).cpuMs - r.bare.cpuMs) * 1000));
     const met = median(ratios) >= targets.ratioPercent && p99 < targets.p99ms;
     console.log(
       `ratio: median ${median(ratios).toFixed(1)} % of the bare route (rounds: ${ratios.map((r) => r.toFixed(1)).join(", ")}); ` +
@@ -215,6 +238,13 @@ async function main() {
         (judged
           ? `\n  targets at ${connections} connections: ≥ ${targets.ratioPercent} %, p99 < ${targets.p99ms} ms — ${met ? "met" : "missed"}`
           : `\n  (printed, not judged: ${connections} requests in flight make the mean latency ${connections} / throughput)`),
+    );
+    console.log(
+      `  where the difference goes (medians, % of bare's rate and server CPU a request beyond bare's): ` +
+        `receiving a genuine callback (form, signature, account, report) ${ofBare((r) => r.verified).toFixed(1)} %, +${cpuOver((r) => r.verified).toFixed(0)} µs; ` +
+        `then the least storing can be (a plain group-committed insert, no index) ${ofBare((r) => r.stored).toFixed(1)} %, +${cpuOver((r) => r.stored).toFixed(0)} µs; ` +
+        `the webhook ${ofBare((r) => r.status).toFixed(1)} %, +${cpuOver((r) => r.status).toFixed(0)} µs ` +
+        `(${median(runs.map((r) => (r.status.rps / r.stored.rps) * 100)).toFixed(1)} % of the plain insert's rate)`,
     );
   }
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1/5/15 min) at the end`);
