@@ -5,6 +5,7 @@ import { smsMessageEvents, smsMessages, tasks } from "@/db/schema";
 import { reminderStaleReasonSql, reminderStaleSql } from "@/server/reminders/stale";
 import { systemContext, type ServiceContext, type UserActor } from "@/server/service-context";
 import { advanceMessage } from "@/server/sms/send-pipeline";
+import { clockTime } from "@/server/tasks/display";
 import { completeTask, deleteTask, updateTask } from "@/server/tasks/service";
 import { addTask, seedTemplates, userWith } from "../../helpers/crons";
 import { createMessage } from "../../helpers/factories";
@@ -134,7 +135,8 @@ describe.each(testDatabases())("fresh reminders on $name", (database) => {
       ["pending", null, newDue.toISOString()],
     ]);
     expect(all[0]!.id).toBe(reminder.id);
-    expect(all[1]!.body).toMatch(/^BuildOS: Call Ana back is due at /);
+    // "tomorrow" when six hours on is past midnight UTC
+    expect(all[1]!.body).toMatch(new RegExp(`^BuildOS: Call Ana back is due (tomorrow )?at ${clockTime(newDue, "UTC")}`));
   });
 
   it("deleting a task cancels its held reminder (task_deleted), and a sent reminder is left as it was", async () => {
