@@ -74,7 +74,10 @@ describe.each(testDatabases())("the digest after quiet hours, on $name", (databa
     const [digest, ...others] = await digestsOf(user.id);
     expect(others).toHaveLength(0);
     expect(digest).toMatchObject({ status: "queued", digestSize: 3, to: user.phone, category: "task_reminders", encoding: "GSM-7" });
-    expect(digest!.body).toMatch(/^BuildOS: 3 reminders: 1\) Call Ana at .+; 2\) Pay rent at .+; 3\) Draft report at .+\. Reply DONE or SNOOZE with a number, e\.g\. DONE 1\.$/);
+    // Due three hours after the digest wakes: "tomorrow at" when the wake is after 21:00 UTC.
+    expect(digest!.body).toMatch(
+      /^BuildOS: 3 reminders: 1\) Call Ana (tomorrow )?at .+; 2\) Pay rent (tomorrow )?at .+; 3\) Draft report (tomorrow )?at .+\. Reply DONE or SNOOZE with a number, e\.g\. DONE 1\.$/,
+    );
     for (const item of held) expect(await message(item.id)).toMatchObject({ status: "merged", mergedIntoId: digest!.id, heldUntil: null });
     // Counted once, against a cap of 2 that three texts alone would have broken.
     expect(await capCount(user.id)).toBe(1);
