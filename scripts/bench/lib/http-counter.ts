@@ -13,6 +13,8 @@ export interface HttpCounter {
   /** Requests since the last reset, by path (as `group` names it), most first. */
   counts(): Array<{ path: string; requests: number }>;
   total(): number;
+  /** When each request since the last reset arrived (performance.now(), ms), in order. */
+  arrivals(): number[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -25,10 +27,12 @@ export async function startHttpCounter(
   const target = new URL(targetUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const byPath = new Map<string, number>();
+  const arrivals: number[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const path = group((req.url ?? "/").split("?")[0]!);
     byPath.set(path, (byPath.get(path) ?? 0) + 1);
+    arrivals.push(performance.now());
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host }, agent },
       (answer) => {
@@ -50,7 +54,11 @@ export async function startHttpCounter(
     url: `http://127.0.0.1:${port}`,
     counts: () => [...byPath].map(([path, requests]) => ({ path, requests })).sort((a, b) => b.requests - a.requests),
     total: () => [...byPath.values()].reduce((a, b) => a + b, 0),
-    reset: () => byPath.clear(),
+    arrivals: () => [...arrivals],
+    reset: () => {
+      byPath.clear();
+      arrivals.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
