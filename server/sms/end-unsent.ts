@@ -30,6 +30,12 @@ const endedSchema = z.object({ changed: z.boolean(), status: z.enum(smsStatus.en
  * and its event, and gives back the daily-cap slot the text held (`cap_local_date`, cleared in the
  * same write, so the slot is given back exactly once however often this runs).
  *
+ * The slot is given back through the counter's unique key (insert … on conflict do update), not a
+ * plain update: when this statement waited on the reservation that opened the user's day, it sees
+ * the text's new `cap_local_date` (the locked row is read again) but not the day's counter row,
+ * which that reservation inserted after this statement's snapshot; a plain update found no row
+ * and the slot stayed taken. The conflict path always reaches the committed row.
+ *
  * Returns whether it changed the row and the status the row had (null: no such message, or
  * `where` excluded it).
  */
@@ -57,11 +63,11 @@ export async function endUnsent(db: DbOrTx, end: EndUnsent): Promise<{ changed: 
       returning m.id
     ),
     released as (
-      update sms_daily_counters c set count = c.count - 1
-      from target t
+      insert into sms_daily_counters (user_id, local_date, count)
+      select t.user_id, t.cap_local_date, 0 from target t
       where exists (select 1 from ended) and t.cap_local_date is not null
-        and c.user_id = t.user_id and c.local_date = t.cap_local_date and c.count > 0
-      returning c.user_id
+      on conflict (user_id, local_date) do update set count = greatest(sms_daily_counters.count - 1, 0)
+      returning user_id
     ),
     event as (
       insert into sms_message_events (message_id, status, source, applied, error_code, payload, created_at)

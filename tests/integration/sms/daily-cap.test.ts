@@ -90,6 +90,38 @@ describe.each(testDatabases())("daily cap on $name", (database) => {
     expect(await dailyCount(handle.db, user.id, "2025-06-15")).toBeNull();
   });
 
+  // Two connections at once: PostgreSQL only (PGlite has one). Found by the soak: a cancel that
+  // waited on the very reservation that opened the user's day found the text queued with its day,
+  // but could not see the day's new counter row from its own snapshot, so the slot stayed taken.
+  it.runIf(database.name === "postgres")("a text cancelled while its reservation opens the day gives the slot back", async () => {
+    const user = await createUser(handle.db);
+    const message = await createMessage(handle.db, user.id, { status: "pending" });
+    let cancelled: ReturnType<typeof endUnsent> | undefined;
+    await handle.db.transaction(async (tx) => {
+      await reserveAndQueue(tx, { messageId: message.id, userId: user.id, timeZone: LA, cap: 5, at: NOON_UTC, counts: true, refusable: true });
+      cancelled = endUnsent(handle.db, {
+        messageId: message.id,
+        from: ["pending", "scheduled", "queued"],
+        to: "cancelled",
+        event: { status: "cancelled", source: "admin" },
+        at: NOON_UTC,
+      });
+      // Commit only once the cancel has started and waits on the text's row lock.
+      for (;;) {
+        const [waiting] = await executeRows<{ n: number }>(
+          handle.db,
+          sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+        );
+        if (Number(waiting!.n) > 0) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    expect(await cancelled).toEqual({ changed: true, status: "queued" });
+    const [row] = await handle.db.select().from(smsMessages).where(eq(smsMessages.id, message.id));
+    expect(row).toMatchObject({ status: "cancelled", capLocalDate: null });
+    expect(await dailyCount(handle.db, user.id, "2025-06-15")).toBe(0);
+  });
+
   it("ending a queued text unsent gives its slot back exactly once, however often it runs", async () => {
     const user = await createUser(handle.db);
     const first = await queueOne(user.id, { cap: 2 });
