@@ -13,7 +13,7 @@ import { canonicalJson, SIGNATURE_HEADER, signatureFor } from "@/local/inngest-e
  *   arriving as they did, each as cheap as health.
  * - `{ inFlight }`: back to back, that many at a time (a closed loop). The server is saturated
  *   and takes several requests per turn of its event loop, so each costs less than one that
- *   arrives on its own (a third less for health on this machine); printed beside it.
+ *   arrives on its own (health: 10–50 % less on this machine); printed beside it.
  */
 export type MeasuredServer = { url: string; cpuSeconds(): number };
 export type ReplayedRequest = { path: string; init: RequestInit; expectStatus: number };
@@ -45,8 +45,9 @@ export async function cpuPerRequest(
   } else {
     const started = performance.now();
     const answered: Promise<void>[] = [];
+    if (count > pace.at.length) throw new Error(`${count} requests asked for, but only ${pace.at.length} moments given`);
     for (let i = 0; i < count; i++) {
-      const wait = started + (pace.at[i % pace.at.length]! - pace.at[0]!) - performance.now();
+      const wait = started + (pace.at[i]! - pace.at[0]!) - performance.now();
       if (wait > 0) await sleep(wait);
       answered.push(one(i));
     }
@@ -57,8 +58,8 @@ export async function cpuPerRequest(
 
 /**
  * Waits until the server is idle (under 2 % of a core over a second), at most `timeoutMs`: after a
- * busy scenario it keeps working for a while (its collector, among others), and a price measured
- * then would charge that work to the requests being priced. Returns how long it waited.
+ * busy scenario it may keep working for a while, and a price measured then would charge that
+ * work to the requests being priced. Returns how long it waited.
  */
 export async function untilIdle(server: MeasuredServer, timeoutMs = 60_000): Promise<number> {
   const started = Date.now();
